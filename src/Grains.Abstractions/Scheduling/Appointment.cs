@@ -1,0 +1,19 @@
+namespace ClinicCluster.Scheduling;
+
+/// <summary>
+/// An appointment. Start and end are instants shown with the clinic's UTC offset at that instant.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.Appointment")]
+public sealed record Appointment(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string ClinicId,
+    [property: Id(2)] string PatientId,
+    [property: Id(3)] string ProviderId,
+    [property: Id(4)] string AppointmentType,
+    [property: Id(5)] DateTimeOffset Start,
+    [property: Id(6)] DateTimeOffset End,
+    [property: Id(7)] string? Reason,
+    [property: Id(8)] AppointmentStatus Status,
+    [property: Id(9)] string? CancellationReason,
+    [property: Id(10)] DateTimeOffset CreatedAt,
+    [property: Id(11)] DateTimeOffset UpdatedAt);

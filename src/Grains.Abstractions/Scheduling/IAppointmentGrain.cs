@@ -1,0 +1,29 @@
+using ClinicCluster.Common;
+
+namespace ClinicCluster.Scheduling;
+
+/// <summary>
+/// One appointment and its lifecycle; it coordinates the provider's and the patient's schedules.
+/// Key: "{clinicId}/{appointmentId}".
+/// </summary>
+public interface IAppointmentGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Books the visit. <paramref name="requestFingerprint"/> identifies the request body when the
+    /// id came from an idempotency key: a replay returns the first outcome, another body is refused.
+    /// </summary>
+    Task<Result<Appointment>> BookAsync(BookAppointment command, string? requestFingerprint);
+
+    /// <summary>The appointment, or null when none was booked under this id.</summary>
+    [AlwaysInterleave]
+    Task<Appointment?> GetAsync();
+
+    /// <summary>Moves the visit; the new slot is held before the old one is freed.</summary>
+    Task<Result<Appointment>> RescheduleAsync(DateTimeOffset newStart);
+
+    /// <summary>Cancels a booked or checked-in visit.</summary>
+    Task<Result<Appointment>> CancelAsync(string? reason);
+
+    /// <summary>Moves the visit to checked-in, fulfilled or noshow, when that transition is legal.</summary>
+    Task<Result<Appointment>> ChangeStatusAsync(AppointmentStatus target);
+}

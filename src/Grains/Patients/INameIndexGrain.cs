@@ -1,0 +1,16 @@
+namespace ClinicCluster.Patients;
+
+/// <summary>
+/// One partition of a clinic's name index: every patient whose given or family name has a word
+/// starting with the partition's character. Key: "{clinicId}/name/{character}".
+/// </summary>
+public interface INameIndexGrain : IGrainWithStringKey
+{
+    Task UpsertAsync(PatientSummary patient);
+
+    Task RemoveAsync(string patientId);
+
+    /// <summary>Patients with a name word starting with <paramref name="prefix"/>, ordered by name.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<PatientSummary>> SearchAsync(string prefix, int limit);
+}

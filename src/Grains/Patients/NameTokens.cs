@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Text;
+
+namespace ClinicCluster.Patients;
+
+/// <summary>
+/// Turns names into search tokens: lower case, accents removed ("Zoë" and "zoe" match), split on
+/// spaces, hyphens and apostrophes. A token's first character picks its index partition.
+/// </summary>
+public static class NameTokens
+{
+    public static IReadOnlySet<string> Of(string givenName, string familyName) =>
+        Split(givenName).Concat(Split(familyName)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The normalized first word of a search text, or null when it has no letter or digit.</summary>
+    public static string? Prefix(string text) => Split(text).FirstOrDefault();
+
+    /// <summary>The partition a token belongs to: its first letter or digit.</summary>
+    public static string Partition(string token) => token[..1];
+
+    private static IEnumerable<string> Split(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            {
+                continue;
+            }
+
+            builder.Append(char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : ' ');
+        }
+
+        return builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+}

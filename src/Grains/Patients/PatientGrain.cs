@@ -1,0 +1,110 @@
+using ClinicCluster.Common;
+
+namespace ClinicCluster.Patients;
+
+/// <summary>
+/// A patient's record. The MRN is claimed in the clinic's registry before the record is stored, so
+/// two registrations with one MRN cannot both succeed; the name index follows the stored record.
+/// </summary>
+public sealed class PatientGrain(
+    [PersistentState("patient", StorageNames.Patients)] IPersistentState<PatientState> state,
+    TimeProvider clock) : Grain, IPatientGrain
+{
+    private string _clinicId = "";
+    private string _patientId = "";
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_clinicId, _patientId) = ClinicScopedKey.Parse(this.GetPrimaryKeyString());
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task<Result<Patient>> CreateAsync(PatientDemographics demographics)
+    {
+        if (state.State.Patient is not null)
+        {
+            return Error.Conflict("patient-exists", "A patient with this id already exists.");
+        }
+
+        var now = clock.GetUtcNow();
+        var patient = new Patient(_patientId, _clinicId, demographics, now, now);
+        return await StoreAsync(patient, previous: null);
+    }
+
+    public async Task<Result<Patient>> UpdateAsync(PatientDemographics demographics)
+    {
+        if (state.State.Patient is not { } previous)
+        {
+            return Error.NotFound("Patient");
+        }
+
+        var patient = previous with { Demographics = demographics, UpdatedAt = clock.GetUtcNow() };
+        return await StoreAsync(patient, previous);
+    }
+
+    public Task<Patient?> GetAsync() => Task.FromResult(state.State.Patient);
+
+    private async Task<Result<Patient>> StoreAsync(Patient patient, Patient? previous)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (PatientRules.Validate(patient.Demographics, today).ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var summary = Summarize(patient);
+        if (!await Registry(summary.Mrn).ClaimAsync(summary))
+        {
+            return Error.Conflict("mrn-taken", "Another patient of this clinic has this medical record number.");
+        }
+
+        state.State.Patient = patient;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Patient = previous;
+            if (previous is null || !SameMrn(previous, patient))
+            {
+                await Registry(summary.Mrn).ReleaseAsync(summary.Mrn, _patientId);
+            }
+
+            throw;
+        }
+
+        if (previous is not null && !SameMrn(previous, patient))
+        {
+            await Registry(previous.Demographics.Mrn).ReleaseAsync(previous.Demographics.Mrn, _patientId);
+        }
+
+        await IndexAsync(summary, previous);
+        return patient;
+    }
+
+    private async Task IndexAsync(PatientSummary summary, Patient? previous)
+    {
+        var current = Partitions(summary.GivenName, summary.FamilyName);
+        var stale = previous is null
+            ? []
+            : Partitions(previous.Demographics.GivenName, previous.Demographics.FamilyName).Except(current);
+
+        await Task.WhenAll(current.Select(p => NameIndex(p).UpsertAsync(summary))
+            .Concat(stale.Select(p => NameIndex(p).RemoveAsync(_patientId))));
+    }
+
+    private HashSet<string> Partitions(string givenName, string familyName) =>
+        NameTokens.Of(givenName, familyName).Select(t => PatientIndexKeys.Name(_clinicId, t)).ToHashSet();
+
+    private IMrnRegistryGrain Registry(string mrn) =>
+        GrainFactory.GetGrain<IMrnRegistryGrain>(PatientIndexKeys.Mrn(_clinicId, mrn));
+
+    private INameIndexGrain NameIndex(string key) => GrainFactory.GetGrain<INameIndexGrain>(key);
+
+    private static bool SameMrn(Patient a, Patient b) =>
+        string.Equals(a.Demographics.Mrn, b.Demographics.Mrn, StringComparison.OrdinalIgnoreCase);
+
+    private static PatientSummary Summarize(Patient p) =>
+        new(p.Id, p.Demographics.Mrn, p.Demographics.GivenName, p.Demographics.FamilyName, p.Demographics.BirthDate);
+}

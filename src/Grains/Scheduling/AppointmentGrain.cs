@@ -1,0 +1,289 @@
+using ClinicCluster.Clinics;
+using ClinicCluster.Common;
+using ClinicCluster.Patients;
+using Microsoft.Extensions.Logging;
+
+namespace ClinicCluster.Scheduling;
+
+/// <summary>
+/// Coordinates one appointment across two calendars. Booking holds the provider's slot, then the
+/// patient's, and only then stores the appointment; a refusal at either step releases what was held.
+/// Moving works the same way with the new range, and the old range is freed only once the move is stored.
+/// </summary>
+public sealed partial class AppointmentGrain(
+    [PersistentState("appointment", StorageNames.Scheduling)] IPersistentState<AppointmentState> state,
+    TimeProvider clock,
+    ILogger<AppointmentGrain> logger) : Grain, IAppointmentGrain
+{
+    private string _clinicId = "";
+    private string _appointmentId = "";
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_clinicId, _appointmentId) = ClinicScopedKey.Parse(this.GetPrimaryKeyString());
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task<Result<Appointment>> BookAsync(BookAppointment command, string? requestFingerprint)
+    {
+        if (state.State.Current is not null)
+        {
+            return requestFingerprint is not null && requestFingerprint == state.State.RequestFingerprint
+                ? state.State.Original!
+                : new Error(ErrorKind.IdempotencyMismatch, "idempotency-key-reused",
+                    "This idempotency key was already used for a different request.");
+        }
+
+        var patient = await GrainFactory
+            .GetGrain<IPatientGrain>(ClinicScopedKey.Format(_clinicId, command.PatientId))
+            .GetAsync();
+        if (patient is null)
+        {
+            return Error.NotFound("Patient");
+        }
+
+        var context = await GetContextAsync(command.ProviderId, command.AppointmentType);
+        if (!context.IsSuccess)
+        {
+            return context.Error!;
+        }
+
+        var now = clock.GetUtcNow();
+        if (CheckPolicy(context.Value!.Policy, command.Start, now) is { } policyError)
+        {
+            return policyError;
+        }
+
+        var type = context.Value.Type;
+        var appointment = new Appointment(
+            _appointmentId, _clinicId, command.PatientId, command.ProviderId, type.Name,
+            Start: ClinicTimeZones.ToZoned(context.Value.TimeZone, command.Start),
+            End: ClinicTimeZones.ToZoned(context.Value.TimeZone, command.Start.AddMinutes(type.DurationMinutes)),
+            command.Reason, AppointmentStatus.Booked, CancellationReason: null, CreatedAt: now, UpdatedAt: now);
+
+        if (await HoldBothAsync(appointment, type.BufferMinutes) is { } refusal)
+        {
+            return refusal;
+        }
+
+        state.State.Current = appointment;
+        state.State.Original = appointment;
+        state.State.BufferMinutes = type.BufferMinutes;
+        state.State.RequestFingerprint = requestFingerprint;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Current = state.State.Original = null;
+            await ReleaseBothAsync(appointment);
+            throw;
+        }
+
+        await RecordBothAsync(appointment);
+        LogBooked(logger, _clinicId, _appointmentId);
+        return appointment;
+    }
+
+    public Task<Appointment?> GetAsync() => Task.FromResult(state.State.Current);
+
+    public async Task<Result<Appointment>> RescheduleAsync(DateTimeOffset newStart)
+    {
+        if (state.State.Current is not { } current)
+        {
+            return Error.NotFound("Appointment");
+        }
+
+        if (!AppointmentTransitions.CanReschedule(current.Status))
+        {
+            return Error.Transition(AppointmentTransitions.Name(current.Status), "rescheduled");
+        }
+
+        if (newStart == current.Start)
+        {
+            return current;
+        }
+
+        var context = await GetContextAsync(current.ProviderId, current.AppointmentType);
+        if (!context.IsSuccess)
+        {
+            return context.Error!;
+        }
+
+        var now = clock.GetUtcNow();
+        if (CheckPolicy(context.Value!.Policy, newStart, now) is { } policyError)
+        {
+            return policyError;
+        }
+
+        var type = context.Value.Type;
+        var moved = current with
+        {
+            Start = ClinicTimeZones.ToZoned(context.Value.TimeZone, newStart),
+            End = ClinicTimeZones.ToZoned(context.Value.TimeZone, newStart.AddMinutes(type.DurationMinutes)),
+            UpdatedAt = now,
+        };
+
+        if (await HoldBothAsync(moved, type.BufferMinutes) is { } refusal)
+        {
+            return refusal;
+        }
+
+        state.State.Current = moved;
+        state.State.BufferMinutes = type.BufferMinutes;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Current = current;
+            await ReleaseBothAsync(moved);
+            throw;
+        }
+
+        // Recording the new range is what frees the old one, so the patient never holds neither.
+        await RecordBothAsync(moved);
+        return moved;
+    }
+
+    public async Task<Result<Appointment>> CancelAsync(string? reason)
+    {
+        if (state.State.Current is not { } current)
+        {
+            return Error.NotFound("Appointment");
+        }
+
+        if (!AppointmentTransitions.CanMove(current.Status, AppointmentStatus.Cancelled))
+        {
+            return Error.Transition(AppointmentTransitions.Name(current.Status), "cancelled");
+        }
+
+        var context = await GetContextAsync(current.ProviderId, current.AppointmentType);
+        var now = clock.GetUtcNow();
+        if (current.Status == AppointmentStatus.Booked && context.IsSuccess
+            && current.Start - now < TimeSpan.FromMinutes(context.Value!.Policy.CancellationCutoffMinutes))
+        {
+            return Error.Conflict("cancellation-cutoff",
+                $"Appointments can be cancelled up to {context.Value.Policy.CancellationCutoffMinutes} minutes before they start.");
+        }
+
+        return await StoreAsync(current with { Status = AppointmentStatus.Cancelled, CancellationReason = reason, UpdatedAt = now });
+    }
+
+    public async Task<Result<Appointment>> ChangeStatusAsync(AppointmentStatus target)
+    {
+        if (state.State.Current is not { } current)
+        {
+            return Error.NotFound("Appointment");
+        }
+
+        var action = target switch
+        {
+            AppointmentStatus.CheckedIn => "checked in",
+            AppointmentStatus.Fulfilled => "completed",
+            AppointmentStatus.NoShow => "marked no-show",
+            _ => null,
+        };
+        if (action is null)
+        {
+            return Error.Validation("status", "Use cancel or reschedule for this change.");
+        }
+
+        if (!AppointmentTransitions.CanMove(current.Status, target))
+        {
+            return Error.Transition(AppointmentTransitions.Name(current.Status), action);
+        }
+
+        var now = clock.GetUtcNow();
+        if (target == AppointmentStatus.NoShow && now < current.Start)
+        {
+            return Error.Conflict("not-started", "An appointment can be marked no-show only after it starts.");
+        }
+
+        return await StoreAsync(current with { Status = target, UpdatedAt = now });
+    }
+
+    private async Task<Appointment> StoreAsync(Appointment next)
+    {
+        state.State.Current = next;
+        await state.WriteStateAsync();
+        await RecordBothAsync(next);
+        return next;
+    }
+
+    private static Error? CheckPolicy(BookingPolicy policy, DateTimeOffset start, DateTimeOffset now)
+    {
+        if (start < now.AddMinutes(policy.MinimumNoticeMinutes))
+        {
+            return Error.Validation("start", $"Appointments must be booked at least {policy.MinimumNoticeMinutes} minutes ahead.");
+        }
+
+        return start > now.AddDays(policy.MaximumHorizonDays)
+            ? Error.Validation("start", $"Appointments can be booked at most {policy.MaximumHorizonDays} days ahead.")
+            : null;
+    }
+
+    private Task<Result<SchedulingContext>> GetContextAsync(string providerId, string appointmentType) =>
+        GrainFactory.GetGrain<IClinicGrain>(_clinicId).GetSchedulingContextAsync(providerId, appointmentType);
+
+    private async Task<Error?> HoldBothAsync(Appointment appointment, int bufferMinutes)
+    {
+        var summary = Summarize(appointment);
+        var provider = ProviderSchedule(appointment);
+        var held = await provider.HoldAsync(new SlotHold(summary, summary.End.AddMinutes(bufferMinutes)));
+        if (!held.IsSuccess)
+        {
+            return held.Error;
+        }
+
+        var patientHeld = await PatientSchedule(appointment).HoldAsync(new SlotHold(summary, summary.End));
+        if (!patientHeld.IsSuccess)
+        {
+            await provider.ReleaseAsync(appointment.Id, appointment.Start);
+            return patientHeld.Error;
+        }
+
+        return null;
+    }
+
+    private async Task ReleaseBothAsync(Appointment appointment)
+    {
+        await ProviderSchedule(appointment).ReleaseAsync(appointment.Id, appointment.Start);
+        await PatientSchedule(appointment).ReleaseAsync(appointment.Id, appointment.Start);
+    }
+
+    /// <summary>
+    /// Tells both calendars what was stored. If this fails the appointment is still stored, and the
+    /// calendars keep its pending hold until they confirm it with this grain.
+    /// </summary>
+    private async Task RecordBothAsync(Appointment appointment)
+    {
+        var summary = Summarize(appointment);
+        try
+        {
+            await ProviderSchedule(appointment).RecordAsync(new SlotHold(summary, summary.End.AddMinutes(state.State.BufferMinutes)));
+            await PatientSchedule(appointment).RecordAsync(new SlotHold(summary, summary.End));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRecordFailed(logger, exception, _clinicId, _appointmentId);
+        }
+    }
+
+    private IProviderScheduleGrain ProviderSchedule(Appointment appointment) =>
+        GrainFactory.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(_clinicId, appointment.ProviderId));
+
+    private IPatientScheduleGrain PatientSchedule(Appointment appointment) =>
+        GrainFactory.GetGrain<IPatientScheduleGrain>(ClinicScopedKey.Format(_clinicId, appointment.PatientId));
+
+    private static AppointmentSummary Summarize(Appointment a) =>
+        new(a.Id, a.PatientId, a.ProviderId, a.AppointmentType, a.Start, a.End, a.Status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Booked appointment {AppointmentId} in clinic {ClinicId}")]
+    private static partial void LogBooked(ILogger logger, string clinicId, string appointmentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record appointment {AppointmentId} of clinic {ClinicId} in its calendars; they will confirm it later")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string clinicId, string appointmentId);
+}

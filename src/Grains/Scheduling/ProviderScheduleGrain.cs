@@ -1,0 +1,69 @@
+using ClinicCluster.Clinics;
+using ClinicCluster.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClinicCluster.Scheduling;
+
+/// <summary>
+/// A provider's calendar. Working hours, time off and visit types are read from the clinic on each
+/// request, so a change of configuration applies to the next booking without a cache to invalidate.
+/// </summary>
+public sealed class ProviderScheduleGrain(
+    [PersistentState("schedule", StorageNames.Scheduling)] IPersistentState<ScheduleState> state,
+    TimeProvider clock,
+    IOptions<SchedulingOptions> options,
+    ILogger<ProviderScheduleGrain> logger) : ScheduleGrain(state, clock, options, logger), IProviderScheduleGrain
+{
+    public async Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, string appointmentType)
+    {
+        if (to < from)
+        {
+            return Error.Validation("to", "'to' must not be before 'from'.");
+        }
+
+        if (to.DayNumber - from.DayNumber + 1 > Options.MaxAvailabilityDays)
+        {
+            return Error.Validation("to", $"A request may cover at most {Options.MaxAvailabilityDays} days.");
+        }
+
+        var context = await GetContextAsync(appointmentType);
+        if (!context.IsSuccess)
+        {
+            return context.Error!;
+        }
+
+        var (timeZone, policy, type, provider) = context.Value!;
+        var calculator = new SlotCalculator(timeZone, provider);
+        var now = Clock.GetUtcNow();
+        var busy = ActiveEntries.Select(e => e.Blocked).ToList();
+        IReadOnlyList<Slot> slots = calculator
+            .OpenSlots(from, to, type, policy.SlotIntervalMinutes, busy,
+                earliest: now.AddMinutes(policy.MinimumNoticeMinutes),
+                latest: now.AddDays(policy.MaximumHorizonDays))
+            .Select(range => new Slot(calculator.ToZoned(range.Start), calculator.ToZoned(range.End)))
+            .ToList();
+        return slots.ToList();
+    }
+
+    protected override async Task<Error?> RefuseAsync(SlotHold hold, IReadOnlyList<TimeRange> busy)
+    {
+        var context = await GetContextAsync(hold.Appointment.AppointmentType);
+        if (!context.IsSuccess)
+        {
+            return context.Error;
+        }
+
+        var calculator = new SlotCalculator(context.Value!.TimeZone, context.Value.Provider);
+        return calculator.Check(hold.Appointment.Start, context.Value.Type, busy) switch
+        {
+            null => null,
+            SlotRefusal.OutsideWorkingHours => Error.Conflict("outside-working-hours", "The provider does not work at this time."),
+            SlotRefusal.TimeOff => Error.Conflict("provider-time-off", "The provider is off at this time."),
+            _ => Error.Conflict("provider-busy", "The provider already has an appointment that overlaps this time."),
+        };
+    }
+
+    private Task<Result<SchedulingContext>> GetContextAsync(string appointmentType) =>
+        GrainFactory.GetGrain<IClinicGrain>(ClinicId).GetSchedulingContextAsync(OwnerId, appointmentType);
+}

@@ -1,0 +1,16 @@
+namespace ClinicCluster.Scheduling;
+
+/// <summary>Scheduling settings of the silo (section "Scheduling").</summary>
+public sealed class SchedulingOptions
+{
+    public const string SectionName = "Scheduling";
+
+    /// <summary>
+    /// How long a hold may stay unrecorded before a schedule asks the appointment whether it was
+    /// stored. A hold left by a booking that died half-way is released after this time.
+    /// </summary>
+    public TimeSpan PendingHoldTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The widest date range one availability request may cover.</summary>
+    public int MaxAvailabilityDays { get; set; } = 31;
+}

@@ -1,0 +1,106 @@
+using ClinicCluster.Clinics;
+using NodaTime;
+
+namespace ClinicCluster.Scheduling;
+
+/// <summary>
+/// Places visits in a provider's week. Working hours are wall-clock times in the clinic's zone;
+/// they are turned into instants per calendar day, so a day with a daylight-saving change has
+/// as many real hours of work as the clock shows (one fewer in spring, one more in autumn).
+/// All arithmetic after that step is on instants.
+/// </summary>
+public sealed class SlotCalculator
+{
+    private readonly DateTimeZone _zone;
+    private readonly ProviderProfile _provider;
+
+    public SlotCalculator(string timeZone, ProviderProfile provider)
+    {
+        _zone = ClinicTimeZones.Get(timeZone);
+        _provider = provider;
+    }
+
+    /// <summary>The working windows of one local date, as instants.</summary>
+    public IEnumerable<TimeRange> WorkingWindows(DateOnly date)
+    {
+        var local = new LocalDate(date.Year, date.Month, date.Day);
+        foreach (var hours in _provider.WorkingHours.Where(h => h.Day == date.DayOfWeek).OrderBy(h => h.Start))
+        {
+            // Lenient resolution: a start inside a spring-forward gap moves to the first instant
+            // after the gap; an ambiguous autumn time takes its earlier occurrence.
+            var start = local.At(ToLocalTime(hours.Start)).InZoneLeniently(_zone).ToDateTimeOffset();
+            var end = local.At(ToLocalTime(hours.End)).InZoneLeniently(_zone).ToDateTimeOffset();
+            if (start < end)
+            {
+                yield return new TimeRange(start.ToUniversalTime(), end.ToUniversalTime());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Why the provider cannot take a visit of <paramref name="type"/> at <paramref name="start"/>,
+    /// or null when the provider can. <paramref name="busy"/> are other visits' blocked ranges.
+    /// </summary>
+    public SlotRefusal? Check(DateTimeOffset start, AppointmentType type, IEnumerable<TimeRange> busy)
+    {
+        var visit = new TimeRange(start, start.AddMinutes(type.DurationMinutes));
+        var blocked = visit with { End = visit.End.AddMinutes(type.BufferMinutes) };
+
+        var localDate = DateOnly.FromDateTime(ToZoned(start).DateTime);
+        if (!WorkingWindows(localDate).Any(window => window.Contains(visit)))
+        {
+            return SlotRefusal.OutsideWorkingHours;
+        }
+
+        if (_provider.TimeOff.Any(off => new TimeRange(off.Start, off.End).Overlaps(visit)))
+        {
+            return SlotRefusal.TimeOff;
+        }
+
+        return busy.Any(other => other.Overlaps(blocked)) ? SlotRefusal.ProviderBusy : null;
+    }
+
+    /// <summary>
+    /// Open slots between two local dates (inclusive) on the policy's grid, counted from the start
+    /// of each working window, that start no earlier than <paramref name="earliest"/> and no later
+    /// than <paramref name="latest"/>.
+    /// </summary>
+    public IReadOnlyList<TimeRange> OpenSlots(
+        DateOnly from,
+        DateOnly to,
+        AppointmentType type,
+        int slotIntervalMinutes,
+        IReadOnlyCollection<TimeRange> busy,
+        DateTimeOffset earliest,
+        DateTimeOffset latest)
+    {
+        var slots = new List<TimeRange>();
+        var step = TimeSpan.FromMinutes(Math.Max(1, slotIntervalMinutes));
+        for (var date = from; date <= to; date = date.AddDays(1))
+        {
+            foreach (var window in WorkingWindows(date))
+            {
+                for (var start = window.Start; start.AddMinutes(type.DurationMinutes) <= window.End; start += step)
+                {
+                    if (start < earliest || start > latest)
+                    {
+                        continue;
+                    }
+
+                    if (Check(start, type, busy) is null)
+                    {
+                        slots.Add(new TimeRange(start, start.AddMinutes(type.DurationMinutes)));
+                    }
+                }
+            }
+        }
+
+        return slots;
+    }
+
+    /// <summary>The instant with the clinic's UTC offset at that instant.</summary>
+    public DateTimeOffset ToZoned(DateTimeOffset instant) =>
+        Instant.FromDateTimeOffset(instant).InZone(_zone).ToDateTimeOffset();
+
+    private static LocalTime ToLocalTime(TimeOnly time) => new(time.Hour, time.Minute, time.Second);
+}
