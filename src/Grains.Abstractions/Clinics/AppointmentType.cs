@@ -5,4 +5,4 @@ namespace ClinicCluster.Clinics;
 public sealed record AppointmentType(
     [property: Id(0)] string Name,
     [property: Id(1)] int DurationMinutes,
-    [property: Id(2)] int BufferMinutes);
+    [property: Id(2)] int BufferMinutes = 0);

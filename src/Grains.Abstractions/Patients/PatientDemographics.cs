@@ -11,6 +11,6 @@ public sealed record PatientDemographics(
     [property: Id(2)] string FamilyName,
     [property: Id(3)] DateOnly BirthDate,
     [property: Id(4)] AdministrativeSex Sex,
-    [property: Id(5)] string? Phone,
-    [property: Id(6)] string? Email,
-    [property: Id(7)] PostalAddress? Address);
+    [property: Id(5)] string? Phone = null,
+    [property: Id(6)] string? Email = null,
+    [property: Id(7)] PostalAddress? Address = null);

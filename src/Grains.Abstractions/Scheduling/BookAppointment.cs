@@ -7,4 +7,4 @@ public sealed record BookAppointment(
     [property: Id(1)] string ProviderId,
     [property: Id(2)] string AppointmentType,
     [property: Id(3)] DateTimeOffset Start,
-    [property: Id(4)] string? Reason);
+    [property: Id(4)] string? Reason = null);

@@ -1,5 +1,6 @@
 using ClinicCluster.Clinics;
 using NodaTime;
+using NodaTime.TimeZones;
 
 namespace ClinicCluster.Scheduling;
 
@@ -11,6 +12,9 @@ namespace ClinicCluster.Scheduling;
 /// </summary>
 public sealed class SlotCalculator
 {
+    private static readonly ZoneLocalMappingResolver GapToEnd =
+        Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnStartOfIntervalAfter);
+
     private readonly DateTimeZone _zone;
     private readonly ProviderProfile _provider;
 
@@ -26,10 +30,10 @@ public sealed class SlotCalculator
         var local = new LocalDate(date.Year, date.Month, date.Day);
         foreach (var hours in _provider.WorkingHours.Where(h => h.Day == date.DayOfWeek).OrderBy(h => h.Start))
         {
-            // Lenient resolution: a start inside a spring-forward gap moves to the first instant
-            // after the gap; an ambiguous autumn time takes its earlier occurrence.
-            var start = local.At(ToLocalTime(hours.Start)).InZoneLeniently(_zone).ToDateTimeOffset();
-            var end = local.At(ToLocalTime(hours.End)).InZoneLeniently(_zone).ToDateTimeOffset();
+            // A time inside a spring-forward gap resolves to the first instant after the gap (03:00,
+            // not "02:30 shifted by an hour"); an ambiguous autumn time takes its earlier occurrence.
+            var start = local.At(ToLocalTime(hours.Start)).InZone(_zone, GapToEnd).ToDateTimeOffset();
+            var end = local.At(ToLocalTime(hours.End)).InZone(_zone, GapToEnd).ToDateTimeOffset();
             if (start < end)
             {
                 yield return new TimeRange(start.ToUniversalTime(), end.ToUniversalTime());

@@ -1,0 +1,21 @@
+using ClinicCluster.Scheduling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ClinicCluster;
+
+/// <summary>The services the grains depend on, registered by every silo (and the test cluster).</summary>
+public static class GrainServiceCollectionExtensions
+{
+    public static IServiceCollection AddClinicGrainServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SchedulingOptions>()
+            .Bind(configuration.GetSection(SchedulingOptions.SectionName))
+            .Validate(o => o.PendingHoldTimeout > TimeSpan.Zero, "Scheduling:PendingHoldTimeout must be positive.")
+            .Validate(o => o.MaxAvailabilityDays is >= 1 and <= 366, "Scheduling:MaxAvailabilityDays must be between 1 and 366.")
+            .ValidateOnStart();
+        return services;
+    }
+}

@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClinicCluster.Silo.Hosting;
+
+/// <summary>How the silo joins a cluster and where it keeps state (section "Silo").</summary>
+public sealed class SiloOptions
+{
+    public const string SectionName = "Silo";
+
+    /// <summary>Localhost (one machine, development) or AdoNet (membership in PostgreSQL).</summary>
+    public ClusteringMode Clustering { get; set; } = ClusteringMode.Localhost;
+
+    /// <summary>Memory (lost on restart, development) or Postgres.</summary>
+    public StorageMode Storage { get; set; } = StorageMode.Memory;
+
+    /// <summary>Silos with the same cluster id form one cluster; a new id per deployment is allowed.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
+    public string ClusterId { get; set; } = "clinic-cluster-dev";
+
+    /// <summary>Stable across deployments: grain state and reminders are keyed by it.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
+    public string ServiceId { get; set; } = "clinic-cluster";
+
+    /// <summary>Silo-to-silo port.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port that clients (the API) connect to.</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>How long a stopping silo may take to hand off its grains before it is killed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public enum ClusteringMode
+{
+    Localhost,
+    AdoNet,
+}
+
+public enum StorageMode
+{
+    Memory,
+    Postgres,
+}
