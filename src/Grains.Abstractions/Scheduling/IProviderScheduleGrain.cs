@@ -11,4 +11,8 @@ public interface IProviderScheduleGrain : IScheduleGrain
     /// <summary>Open slots for a visit type between two local dates, inclusive.</summary>
     [ReadOnly]
     Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, string appointmentType);
+
+    /// <summary>The provider's appointments on one local date of the clinic.</summary>
+    [ReadOnly]
+    Task<Result<IReadOnlyList<AppointmentSummary>>> ListDayAsync(DateOnly date);
 }

@@ -34,6 +34,17 @@ public sealed partial class AppointmentGrain(
                     "This idempotency key was already used for a different request.");
         }
 
+        var invalid = new ValidationErrors()
+            .When(!Identifiers.IsValid(command.PatientId), "patientId", "Must be a patient id.")
+            .When(!Identifiers.IsValid(command.ProviderId), "providerId", "Must be a provider id.")
+            .Text(command.AppointmentType, "appointmentType", 64)
+            .OptionalText(command.Reason, "reason", 500)
+            .ToError();
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
         var patient = await GrainFactory
             .GetGrain<IPatientGrain>(ClinicScopedKey.Format(_clinicId, command.PatientId))
             .GetAsync();

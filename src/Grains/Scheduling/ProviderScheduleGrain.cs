@@ -46,6 +46,19 @@ public sealed class ProviderScheduleGrain(
         return slots.ToList();
     }
 
+    public async Task<Result<IReadOnlyList<AppointmentSummary>>> ListDayAsync(DateOnly date)
+    {
+        var clinic = await GrainFactory.GetGrain<IClinicGrain>(ClinicId).GetAsync();
+        if (clinic is null || !clinic.Providers.Any(p => p.Id == OwnerId))
+        {
+            return Error.NotFound("Provider");
+        }
+
+        var zone = clinic.Settings.TimeZone;
+        var list = await ListAsync(ClinicTimeZones.StartOfDay(zone, date), ClinicTimeZones.StartOfDay(zone, date.AddDays(1)));
+        return list.ToList();
+    }
+
     protected override async Task<Error?> RefuseAsync(SlotHold hold, IReadOnlyList<TimeRange> busy)
     {
         var context = await GetContextAsync(hold.Appointment.AppointmentType);

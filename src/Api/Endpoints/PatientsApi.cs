@@ -1,0 +1,96 @@
+using ClinicCluster.Api.Auth;
+using ClinicCluster.Api.Problems;
+using ClinicCluster.Common;
+using ClinicCluster.Patients;
+using ClinicCluster.Scheduling;
+
+namespace ClinicCluster.Api.Endpoints;
+
+/// <summary>Patient registration, lookup and search. Every route here touches PHI.</summary>
+public static class PatientsApi
+{
+    public const int DefaultSearchLimit = 20;
+    public const int MaxSearchLimit = 100;
+
+    public static IEndpointRouteBuilder MapPatientsApi(this IEndpointRouteBuilder routes)
+    {
+        var patients = routes.MapClinicGroup("Patients").MapGroup("/patients");
+        patients.MapPost("/", RegisterPatient)
+            .Describe("RegisterPatient", "Register a patient", Permission.PatientWrite)
+            .Produces<Patient>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        patients.MapGet("/", SearchPatients)
+            .Describe("SearchPatients", "Find patients by MRN (mrn=) or by name prefix (name=)", Permission.PatientRead)
+            .Produces<PatientSearchResponse>().ProducesValidationProblem();
+        patients.MapGet("/{patientId:id}", GetPatient)
+            .Describe("GetPatient", "Get a patient", Permission.PatientRead)
+            .Produces<Patient>();
+        patients.MapPut("/{patientId:id}", UpdatePatient)
+            .Describe("UpdatePatient", "Replace a patient's demographics", Permission.PatientWrite)
+            .Produces<Patient>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        patients.MapGet("/{patientId:id}/appointments", ListPatientAppointments)
+            .WithTags("Appointments")
+            .Describe("ListPatientAppointments", "List a patient's appointments", Permission.AppointmentRead)
+            .Produces<AppointmentListResponse>();
+        return routes;
+    }
+
+    private static async Task<IResult> RegisterPatient(string clinicId, PatientDemographics demographics, IGrainFactory grains)
+    {
+        var patientId = Identifiers.New("pat");
+        var result = await Patient(grains, clinicId, patientId).CreateAsync(demographics);
+        return ApiResults.From(result, patient =>
+            TypedResults.Created($"/api/clinics/{clinicId}/patients/{patient.Id}", patient));
+    }
+
+    private static async Task<IResult> GetPatient(string clinicId, string patientId, IGrainFactory grains) =>
+        await Patient(grains, clinicId, patientId).GetAsync() is { } patient
+            ? TypedResults.Ok(patient)
+            : ApiResults.NotFound("Patient");
+
+    private static async Task<IResult> UpdatePatient(string clinicId, string patientId, PatientDemographics demographics, IGrainFactory grains) =>
+        ApiResults.From(await Patient(grains, clinicId, patientId).UpdateAsync(demographics), TypedResults.Ok);
+
+    private static async Task<IResult> SearchPatients(string clinicId, string? mrn, string? name, int? limit, IGrainFactory grains)
+    {
+        if ((mrn is null) == (name is null))
+        {
+            return ApiResults.Invalid("query", "Give exactly one of 'mrn' or 'name'.");
+        }
+
+        if (limit is < 1 or > MaxSearchLimit)
+        {
+            return ApiResults.Invalid("limit", $"Must be between 1 and {MaxSearchLimit}.");
+        }
+
+        var directory = grains.GetGrain<IPatientDirectoryGrain>(clinicId);
+        if (mrn is not null)
+        {
+            var hit = await directory.FindByMrnAsync(mrn);
+            return TypedResults.Ok(new PatientSearchResponse(hit is null ? [] : [hit]));
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        {
+            return ApiResults.Invalid("name", "A name prefix of 1 to 100 characters.");
+        }
+
+        var hits = await directory.SearchByNameAsync(name, limit ?? DefaultSearchLimit);
+        return TypedResults.Ok(new PatientSearchResponse(hits));
+    }
+
+    private static async Task<IResult> ListPatientAppointments(string clinicId, string patientId, IGrainFactory grains)
+    {
+        if (await Patient(grains, clinicId, patientId).GetAsync() is null)
+        {
+            return ApiResults.NotFound("Patient");
+        }
+
+        var items = await grains.GetGrain<IPatientScheduleGrain>(ClinicScopedKey.Format(clinicId, patientId))
+            .ListAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+        return TypedResults.Ok(new AppointmentListResponse(items));
+    }
+
+    private static IPatientGrain Patient(IGrainFactory grains, string clinicId, string patientId) =>
+        grains.GetGrain<IPatientGrain>(ClinicScopedKey.Format(clinicId, patientId));
+}

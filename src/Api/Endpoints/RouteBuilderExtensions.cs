@@ -1,0 +1,20 @@
+using ClinicCluster.Api.Auth;
+
+namespace ClinicCluster.Api.Endpoints;
+
+/// <summary>Route conventions shared by the endpoint files.</summary>
+public static class RouteBuilderExtensions
+{
+    /// <summary>The group under one clinic: /api/clinics/{clinicId}, which must exist.</summary>
+    public static RouteGroupBuilder MapClinicGroup(this IEndpointRouteBuilder routes, string tag) =>
+        routes.MapGroup("/api/clinics/{clinicId:id}")
+            .WithTags(tag)
+            .AddEndpointFilter<ClinicScopeFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>Names the operation, documents it and requires the permission.</summary>
+    public static RouteHandlerBuilder Describe(this RouteHandlerBuilder route, string name, string summary, Permission permission) =>
+        route.WithName(name).WithSummary(summary).RequireAuthorization(permission.Policy());
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using ClinicCluster.ServiceDefaults;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace ClinicCluster.Api.Hosting;
+
+/// <summary>Makes the API an Orleans client of the silo cluster.</summary>
+public static class ClusterClientExtensions
+{
+    public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
+    {
+        var options = new ClusterClientOptions();
+        builder.Configuration.GetSection(ClusterClientOptions.SectionName).Bind(options);
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(ClusterClientOptions.SectionName, typeof(ClusterClientOptions),
+                results.Select(r => $"Cluster:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        }
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+
+            switch (options.Clustering)
+            {
+                case ClientClusteringMode.Localhost:
+                    client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+                    break;
+                default:
+                    throw new OptionsValidationException(ClusterClientOptions.SectionName, typeof(ClusterClientOptions),
+                        [$"Cluster:Clustering '{options.Clustering}' is not supported by this build."]);
+            }
+        });
+
+        builder.Services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        return builder;
+    }
+}

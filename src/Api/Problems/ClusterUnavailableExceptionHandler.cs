@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Orleans.Runtime;
+
+namespace ClinicCluster.Api.Problems;
+
+/// <summary>
+/// While silos join or leave, a grain call can fail or time out. That is the cluster's state, not a
+/// bug in the request: answer 503 with Retry-After so clients and load balancers retry.
+/// </summary>
+public sealed partial class ClusterUnavailableExceptionHandler(IProblemDetailsService problems, ILogger<ClusterUnavailableExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not (SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException))
+        {
+            return false;
+        }
+
+        LogUnavailable(logger, exception.GetType().Name);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = "1";
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service unavailable",
+            Type = ApiResults.ProblemTypeBase + "cluster-unavailable",
+            Detail = "The scheduling cluster is not reachable right now; retry shortly.",
+        };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+    }
+
+    // Only the exception type: messages from the runtime can carry grain keys.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable ({ExceptionType}); answered 503")]
+    private static partial void LogUnavailable(ILogger logger, string exceptionType);
+}

@@ -1,0 +1,42 @@
+using ClinicCluster.Api.Auth;
+using ClinicCluster.Api.Commands;
+using ClinicCluster.Api.Endpoints;
+using ClinicCluster.Api.Hosting;
+using ClinicCluster.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    if (args is [DevTokenCommand.Name, .. var rest])
+    {
+        return DevTokenCommand.Run(rest, builder.Configuration, builder.Environment, Console.Out, Console.Error);
+    }
+
+    builder.AddServiceDefaults();
+    builder.AddClusterClient();
+    builder.AddClinicAuthentication();
+    builder.AddApiDefaults();
+    if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue<bool>("Demo:Seed"))
+    {
+        builder.Services.AddHostedService<DemoSeeder>();
+    }
+
+    var app = builder.Build();
+    app.UseApiDefaults();
+    app.MapDefaultEndpoints();
+    app.MapClinicsApi();
+    app.MapPatientsApi();
+    app.MapAppointmentsApi();
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException exception)
+{
+    // A configuration mistake is an operator's problem: one line naming the setting, no stack trace.
+    await Console.Error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
+    return 2;
+}
+
+/// <summary>The API host's entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

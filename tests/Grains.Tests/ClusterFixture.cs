@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace ClinicCluster.Grains.Tests;
+
+/// <summary>
+/// One two-silo Orleans test cluster shared by every grain test. The silos use in-memory grain
+/// storage and a fake clock frozen at <see cref="StartInstant"/>, so booking-policy checks are
+/// deterministic. Every test works in its own randomly named clinic, so tests never see each
+/// other's data.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    /// <summary>Monday 2026-06-01 08:00 in New York (EDT, UTC-4).</summary>
+    public static readonly DateTimeOffset StartInstant = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The clock of both silos. It never goes back: a test that advances it must keep the advance
+    /// small (other tests book days ahead or relative to the current fake time).
+    /// </summary>
+    public static FakeTimeProvider Clock { get; } = new(StartInstant);
+
+    private TestCluster? _cluster;
+
+    public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
+
+    public IGrainFactory GrainFactory => Cluster.GrainFactory;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder
+                .AddMemoryGrainStorage(StorageNames.Clinics)
+                .AddMemoryGrainStorage(StorageNames.Patients)
+                .AddMemoryGrainStorage(StorageNames.Scheduling);
+            siloBuilder.Services.AddClinicGrainServices(siloBuilder.Configuration);
+
+            // Registered after AddClinicGrainServices' TryAddSingleton(TimeProvider.System): the last one wins.
+            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+        }
+    }
+}
+
+/// <summary>All grain tests share one cluster and run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "Orleans cluster";
+}
