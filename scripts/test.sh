@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: build with warnings as errors, formatting check, the xUnit suites (domain,
+# grains on a test cluster, API over HTTP), then the newcomer smoke test with the OpenAPI lint.
+# Ends with one line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/prerequisites.sh
+
+echo "== build"
+dotnet build Orleans.sln --nologo -v quiet -warnaserror
+
+echo "== format"
+dotnet format Orleans.sln --verify-no-changes --no-restore
+
+echo "== tests"
+mkdir -p .tmp
+status=0
+dotnet test Orleans.sln --no-build --nologo 2>&1 | tee .tmp/test-output.txt || status=$?
+
+echo "== smoke"
+smoke=0
+scripts/smoke.sh || smoke=1
+
+passed=$(sed -n 's/.*Passed: *\([0-9]*\),.*/\1/p' .tmp/test-output.txt | awk '{s+=$1} END {print s+0}')
+failed=$(sed -n 's/.*Failed: *\([0-9]*\),.*/\1/p' .tmp/test-output.txt | awk '{s+=$1} END {print s+0}')
+passed=$((passed + (smoke == 0 ? 1 : 0)))
+failed=$((failed + smoke))
+echo "$passed passed, $failed failed"
+[ "$status" = 0 ] && [ "$smoke" = 0 ]
