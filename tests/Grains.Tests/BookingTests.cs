@@ -312,6 +312,30 @@ public sealed class BookingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Start_and_end_carry_the_offset_in_force_at_each_instant()
+    {
+        var clinic = await TestClinic.CreateAsync(_grains, BookingPolicy.Default with { MaximumHorizonDays = 365 });
+        var providerId = await clinic.AddProviderAsync(new TimeOnly(0, 0), new TimeOnly(4, 0));
+        var patientId = await clinic.AddPatientAsync();
+        var edt = TimeSpan.FromHours(-4);
+        var est = TimeSpan.FromHours(-5);
+
+        // Sunday 2026-11-01: clocks go back from 02:00 EDT to 01:00 EST. 01:45 EDT is 05:45 UTC;
+        // the visit ends 30 minutes later at 01:15 EST.
+        var start = new DateTimeOffset(2026, 11, 1, 1, 45, 0, edt);
+        var appointment = ResultAssert.Success(await clinic.BookAsync(patientId, providerId, start));
+
+        Assert.Equal(edt, appointment.Start.Offset);
+        Assert.Equal(est, appointment.End.Offset);
+        Assert.Equal(new DateTime(2026, 11, 1, 1, 15, 0), appointment.End.DateTime);
+        Assert.Equal(TimeSpan.FromMinutes(30), appointment.End - appointment.Start);
+
+        var winter = ResultAssert.Success(await clinic.BookAsync(patientId, providerId, new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 3, 0, 0, est), winter.Start);
+        Assert.Equal(est, winter.Start.Offset);
+    }
+
+    [Fact]
     public async Task Clinic_policy_change_applies_to_the_next_booking()
     {
         var clinic = await TestClinic.CreateAsync(_grains);

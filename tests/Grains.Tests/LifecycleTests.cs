@@ -143,8 +143,8 @@ public sealed class LifecycleTests(ClusterFixture fixture)
 
         var listed = await clinic.ProviderSchedule(providerId).ListAsync(slot, slot.AddMinutes(1));
         Assert.Equal(
-            new[] { AppointmentStatus.Booked, AppointmentStatus.Cancelled },
-            listed.OrderBy(a => a.Id, StringComparer.Ordinal).Select(a => a.Status).Reverse());
+            new[] { ("appt-1", AppointmentStatus.Cancelled), ("appt-2", AppointmentStatus.Booked) },
+            listed.Select(a => (a.Id, a.Status)).OrderBy(a => a.Id, StringComparer.Ordinal));
     }
 
     [Fact]

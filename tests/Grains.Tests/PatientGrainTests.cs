@@ -150,6 +150,31 @@ public sealed class PatientGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_registrations_with_one_mrn_admit_exactly_one()
+    {
+        var clinic = await TestClinic.CreateAsync(_grains);
+        var mrns = new[] { "MRN-RACE", "mrn-race", "Mrn-Race", "MRN-race" };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(i => clinic.Patient($"pat-{i}").CreateAsync(TestClinic.Demographics(mrns[i % mrns.Length]))));
+
+        var winner = Assert.Single(results, r => r.IsSuccess).Value!;
+        Assert.All(results.Where(r => !r.IsSuccess), r => ResultAssert.Failure(r, ErrorKind.Conflict, "mrn-taken"));
+        Assert.Equal(winner.Id, (await clinic.Directory.FindByMrnAsync("mrn-RACE"))!.Id);
+    }
+
+    [Fact]
+    public async Task Directory_shows_the_current_name_of_a_patient_found_by_mrn()
+    {
+        var clinic = await TestClinic.CreateAsync(_grains);
+        var patientId = await clinic.AddPatientAsync("MRN-R", "Anna", "Smith");
+
+        ResultAssert.Success(await clinic.Patient(patientId).UpdateAsync(TestClinic.Demographics("MRN-R", "Anna", "Jones")));
+
+        Assert.Equal("Jones", (await clinic.Directory.FindByMrnAsync("MRN-R"))!.FamilyName);
+    }
+
+    [Fact]
     public async Task Directory_finds_a_patient_by_mrn_in_any_case()
     {
         var clinic = await TestClinic.CreateAsync(_grains);
@@ -207,6 +232,20 @@ public sealed class PatientGrainTests(ClusterFixture fixture)
 
         var firstTwo = await clinic.Directory.SearchByNameAsync("an", 2);
         Assert.Equal(new[] { anders, brown }, Ids(firstTwo));
+    }
+
+    [Fact]
+    public async Task Name_search_orders_accented_family_names_with_their_base_letter()
+    {
+        var clinic = await TestClinic.CreateAsync(_grains);
+        var zimmer = await clinic.AddPatientAsync(givenName: "Albert", familyName: "Zimmer");
+        var avila = await clinic.AddPatientAsync(givenName: "Alice", familyName: "Ávila");
+        var brown = await clinic.AddPatientAsync(givenName: "Alan", familyName: "Brown");
+
+        var hits = await clinic.Directory.SearchByNameAsync("al", 10);
+
+        // Search treats "Ávila" and "avila" as the same name, so the list should sort it under A.
+        Assert.Equal(new[] { avila, brown, zimmer }, Ids(hits));
     }
 
     [Fact]

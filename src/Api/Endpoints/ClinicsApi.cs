@@ -62,7 +62,7 @@ public static class ClinicsApi
         return ApiResults.From(result, clinic => TypedResults.Created($"/api/clinics/{clinic.Id}", clinic));
     }
 
-    private static IResult GetClinic(HttpContext http) => TypedResults.Ok(ClinicScopeFilter.ClinicOf(http));
+    private static IResult GetClinic([AsParameters] ClinicRoute route) => TypedResults.Ok(route.Clinic);
 
     private static async Task<IResult> UpdateClinic(string clinicId, UpdateClinicRequest request, IGrainFactory grains)
     {
@@ -77,10 +77,10 @@ public static class ClinicsApi
             TypedResults.Created($"/api/clinics/{clinicId}/providers/{provider.Id}", provider));
     }
 
-    private static IResult ListProviders(HttpContext http) => TypedResults.Ok(ClinicScopeFilter.ClinicOf(http).Providers);
+    private static IResult ListProviders([AsParameters] ClinicRoute route) => TypedResults.Ok(route.Clinic.Providers);
 
-    private static IResult GetProvider(string providerId, HttpContext http) =>
-        ClinicScopeFilter.ClinicOf(http).Providers.FirstOrDefault(p => p.Id == providerId) is { } provider
+    private static IResult GetProvider([AsParameters] ClinicRoute route, string providerId) =>
+        route.Clinic.Providers.FirstOrDefault(p => p.Id == providerId) is { } provider
             ? TypedResults.Ok(provider)
             : ApiResults.NotFound("Provider");
 
@@ -88,12 +88,12 @@ public static class ClinicsApi
         ApiResults.From(await grains.GetGrain<IClinicGrain>(clinicId).UpdateProviderAsync(providerId, profile), TypedResults.Ok);
 
     private static async Task<IResult> GetAvailability(
-        string clinicId, string providerId, DateOnly from, DateOnly to, string type, HttpContext http, IGrainFactory grains)
+        [AsParameters] ClinicRoute route, string providerId, DateOnly from, DateOnly to, string type, IGrainFactory grains)
     {
         var result = await grains
-            .GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(clinicId, providerId))
+            .GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(route.ClinicId, providerId))
             .GetAvailabilityAsync(from, to, type);
-        var timeZone = ClinicScopeFilter.ClinicOf(http).Settings.TimeZone;
+        var timeZone = route.Clinic.Settings.TimeZone;
         return ApiResults.From(result, slots => TypedResults.Ok(new AvailabilityResponse(providerId, type, timeZone, slots)));
     }
 }

@@ -3,8 +3,8 @@ using Microsoft.OpenApi;
 
 namespace ClinicCluster.Api.Hosting;
 
-/// <summary>Declares the JWT bearer scheme and requires it on every operation of the document.</summary>
-internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
+/// <summary>Describes the API in the OpenAPI document: info, tags, and the JWT bearer scheme required on every operation.</summary>
+internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 {
     private const string SchemeName = "bearer";
 
@@ -18,7 +18,13 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
                 + "whose claims name the caller's role and clinics. Errors are RFC 7807 problem details.",
             License = new OpenApiLicense { Name = "Proprietary", Url = new Uri("https://clinic-cluster.dev/license") },
         };
-        document.Servers = [new OpenApiServer { Url = "http://localhost:5080", Description = "Local development" }];
+        document.Servers = [new OpenApiServer { Url = "/", Description = "The host serving this document" }];
+        document.Tags = new HashSet<OpenApiTag>
+        {
+            new() { Name = "Clinics", Description = "Clinic settings, providers and their open slots (no PHI)." },
+            new() { Name = "Patients", Description = "Patient registration, lookup and search (PHI)." },
+            new() { Name = "Appointments", Description = "Booking and the appointment lifecycle (PHI)." },
+        };
 
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
