@@ -26,7 +26,7 @@ public static class ClinicRules
             }
 
             errors.Text(type.Name, $"{path}.name", 64)
-                .Range(type.DurationMinutes, $"{path}.durationMinutes", 5, 480)
+                .Range(type.DurationMinutes, $"{path}.durationMinutes", 1, 480)
                 .Range(type.BufferMinutes, $"{path}.bufferMinutes", 0, 120)
                 .When(types.Take(i).Any(t => string.Equals(t?.Name, type.Name, StringComparison.OrdinalIgnoreCase)),
                     $"{path}.name", "Appointment type names must be unique.");

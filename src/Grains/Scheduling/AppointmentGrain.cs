@@ -2,6 +2,7 @@ using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ClinicCluster.Scheduling;
 
@@ -12,9 +13,17 @@ namespace ClinicCluster.Scheduling;
 /// </summary>
 public sealed partial class AppointmentGrain(
     [PersistentState("appointment", StorageNames.Scheduling)] IPersistentState<AppointmentState> state,
+    IAppointmentLedger ledger,
+    IOptions<SchedulingOptions> options,
     TimeProvider clock,
-    ILogger<AppointmentGrain> logger) : Grain, IAppointmentGrain
+    ILogger<AppointmentGrain> logger) : Grain, IAppointmentGrain, IRemindable
 {
+    private const string NoShowReminder = "no-show";
+    private const string DueSoonReminder = "due-soon";
+
+    // Reminders repeat until unregistered; the period is only a retry if handling one fails.
+    private static readonly TimeSpan ReminderRetryPeriod = TimeSpan.FromMinutes(1);
+
     private string _clinicId = "";
     private string _appointmentId = "";
 
@@ -72,7 +81,7 @@ public sealed partial class AppointmentGrain(
             End: ClinicTimeZones.ToZoned(context.Value.TimeZone, command.Start.AddMinutes(type.DurationMinutes)),
             command.Reason, AppointmentStatus.Booked, CancellationReason: null, CreatedAt: now, UpdatedAt: now);
 
-        if (await HoldBothAsync(appointment, type.BufferMinutes) is { } refusal)
+        if (await HoldBothAsync(context.Value.TimeZone, appointment, type.BufferMinutes) is { } refusal)
         {
             return refusal;
         }
@@ -80,6 +89,7 @@ public sealed partial class AppointmentGrain(
         state.State.Current = appointment;
         state.State.Original = appointment;
         state.State.BufferMinutes = type.BufferMinutes;
+        state.State.TimeZone = context.Value.TimeZone;
         state.State.RequestFingerprint = requestFingerprint;
         try
         {
@@ -88,11 +98,13 @@ public sealed partial class AppointmentGrain(
         catch
         {
             state.State.Current = state.State.Original = null;
+            await ledger.RemoveAsync(_clinicId, _appointmentId);
             await ReleaseBothAsync(appointment);
             throw;
         }
 
         await RecordBothAsync(appointment);
+        await ScheduleRemindersAsync(appointment);
         LogBooked(logger, _clinicId, _appointmentId);
         return appointment;
     }
@@ -136,11 +148,12 @@ public sealed partial class AppointmentGrain(
             UpdatedAt = now,
         };
 
-        if (await HoldBothAsync(moved, type.BufferMinutes) is { } refusal)
+        if (await HoldBothAsync(state.State.TimeZone, moved, type.BufferMinutes) is { } refusal)
         {
             return refusal;
         }
 
+        var previousBuffer = state.State.BufferMinutes;
         state.State.Current = moved;
         state.State.BufferMinutes = type.BufferMinutes;
         try
@@ -150,12 +163,15 @@ public sealed partial class AppointmentGrain(
         catch
         {
             state.State.Current = current;
+            state.State.BufferMinutes = previousBuffer;
+            await ledger.WriteAsync(state.State.TimeZone, Summarize(current), current.End.AddMinutes(previousBuffer));
             await ReleaseBothAsync(moved);
             throw;
         }
 
         // Recording the new range is what frees the old one, so the patient never holds neither.
         await RecordBothAsync(moved);
+        await ScheduleRemindersAsync(moved);
         return moved;
     }
 
@@ -216,12 +232,68 @@ public sealed partial class AppointmentGrain(
         return await StoreAsync(current with { Status = target, UpdatedAt = now });
     }
 
-    private async Task<Appointment> StoreAsync(Appointment next)
+    private async Task<Result<Appointment>> StoreAsync(Appointment next)
     {
+        if (await ledger.WriteAsync(state.State.TimeZone, Summarize(next), next.End.AddMinutes(state.State.BufferMinutes)) is { } refused)
+        {
+            return refused;
+        }
+
         state.State.Current = next;
         await state.WriteStateAsync();
         await RecordBothAsync(next);
+        await ScheduleRemindersAsync(next);
         return next;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        var now = clock.GetUtcNow();
+        var current = state.State.Current;
+        switch (reminderName)
+        {
+            case NoShowReminder when current is { Status: AppointmentStatus.Booked } && now < current.End + options.Value.NoShowAfter:
+                return; // Early tick (clock skew between silos): the next period handles it.
+            case NoShowReminder when current is { Status: AppointmentStatus.Booked }:
+                await StoreAsync(current with { Status = AppointmentStatus.NoShow, UpdatedAt = now });
+                LogMarkedNoShow(logger, _clinicId, _appointmentId);
+                break;
+            case DueSoonReminder when current is { Status: AppointmentStatus.Booked } && now < current.Start:
+                // The notification service will subscribe to this; until then it is a log line
+                // with ids and time only, never patient details.
+                LogDueSoon(logger, _clinicId, _appointmentId, current.Start);
+                break;
+        }
+
+        await UnregisterAsync(reminderName);
+    }
+
+    /// <summary>
+    /// A booked visit has a due-soon and a no-show reminder at times derived from its start and end;
+    /// any other status needs neither. Called after every stored change, so a move re-times them.
+    /// </summary>
+    private async Task ScheduleRemindersAsync(Appointment appointment)
+    {
+        if (appointment.Status != AppointmentStatus.Booked)
+        {
+            await UnregisterAsync(NoShowReminder);
+            await UnregisterAsync(DueSoonReminder);
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        await this.RegisterOrUpdateReminder(NoShowReminder, DueIn(appointment.End + options.Value.NoShowAfter - now), ReminderRetryPeriod);
+        await this.RegisterOrUpdateReminder(DueSoonReminder, DueIn(appointment.Start - options.Value.DueSoonBefore - now), ReminderRetryPeriod);
+
+        static TimeSpan DueIn(TimeSpan delay) => delay > TimeSpan.FromSeconds(1) ? delay : TimeSpan.FromSeconds(1);
+    }
+
+    private async Task UnregisterAsync(string reminderName)
+    {
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     private static Error? CheckPolicy(BookingPolicy policy, DateTimeOffset start, DateTimeOffset now)
@@ -239,11 +311,16 @@ public sealed partial class AppointmentGrain(
     private Task<Result<SchedulingContext>> GetContextAsync(string providerId, string appointmentType) =>
         GrainFactory.GetGrain<IClinicGrain>(_clinicId).GetSchedulingContextAsync(providerId, appointmentType);
 
-    private async Task<Error?> HoldBothAsync(Appointment appointment, int bufferMinutes)
+    /// <summary>
+    /// Holds the range in the provider's calendar, then the patient's, then writes it to the ledger
+    /// (the database's own overlap check, where there is one). A refusal releases what was held.
+    /// </summary>
+    private async Task<Error?> HoldBothAsync(string timeZone, Appointment appointment, int bufferMinutes)
     {
         var summary = Summarize(appointment);
+        var blockedUntil = summary.End.AddMinutes(bufferMinutes);
         var provider = ProviderSchedule(appointment);
-        var held = await provider.HoldAsync(new SlotHold(summary, summary.End.AddMinutes(bufferMinutes)));
+        var held = await provider.HoldAsync(new SlotHold(summary, blockedUntil));
         if (!held.IsSuccess)
         {
             return held.Error;
@@ -254,6 +331,12 @@ public sealed partial class AppointmentGrain(
         {
             await provider.ReleaseAsync(appointment.Id, appointment.Start);
             return patientHeld.Error;
+        }
+
+        if (await ledger.WriteAsync(timeZone, summary, blockedUntil) is { } taken)
+        {
+            await ReleaseBothAsync(appointment);
+            return taken;
         }
 
         return null;
@@ -291,6 +374,12 @@ public sealed partial class AppointmentGrain(
 
     private static AppointmentSummary Summarize(Appointment a) =>
         new(a.Id, a.PatientId, a.ProviderId, a.AppointmentType, a.Start, a.End, a.Status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {AppointmentId} in clinic {ClinicId} was not checked in and is now a no-show")]
+    private static partial void LogMarkedNoShow(ILogger logger, string clinicId, string appointmentId);
+
+    [LoggerMessage(EventId = 4100, EventName = "AppointmentDueSoon", Level = LogLevel.Information, Message = "Appointment {AppointmentId} in clinic {ClinicId} is due at {Start}")]
+    private static partial void LogDueSoon(ILogger logger, string clinicId, string appointmentId, DateTimeOffset start);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Booked appointment {AppointmentId} in clinic {ClinicId}")]
     private static partial void LogBooked(ILogger logger, string clinicId, string appointmentId);

@@ -18,4 +18,8 @@ public sealed class AppointmentState
     /// <summary>The appointment as first booked: what a replay of the same request returns.</summary>
     [Id(3)]
     public Appointment? Original { get; set; }
+
+    /// <summary>The clinic's IANA zone at booking time, for showing instants with the clinic's offset.</summary>
+    [Id(4)]
+    public string TimeZone { get; set; } = "UTC";
 }

@@ -9,8 +9,12 @@ public sealed class PatientScheduleGrain(
     [PersistentState("schedule", StorageNames.Scheduling)] IPersistentState<ScheduleState> state,
     TimeProvider clock,
     IOptions<SchedulingOptions> options,
-    ILogger<PatientScheduleGrain> logger) : ScheduleGrain(state, clock, options, logger), IPatientScheduleGrain
+    IAppointmentLedger ledger,
+    ILogger<PatientScheduleGrain> logger) : ScheduleGrain(state, clock, options, ledger, logger), IPatientScheduleGrain
 {
+    protected override async Task<IReadOnlyList<AppointmentSummary>> ListFromLedgerAsync(DateTimeOffset from, DateTimeOffset to) =>
+        (await Ledger.ListByPatientAsync(ClinicId, OwnerId)).Where(a => a.Start >= from && a.Start < to).ToList();
+
     protected override Task<Error?> RefuseAsync(SlotHold hold, IReadOnlyList<TimeRange> busy)
     {
         var visit = new TimeRange(hold.Appointment.Start, hold.BlockedUntil);

@@ -13,7 +13,8 @@ public sealed class ProviderScheduleGrain(
     [PersistentState("schedule", StorageNames.Scheduling)] IPersistentState<ScheduleState> state,
     TimeProvider clock,
     IOptions<SchedulingOptions> options,
-    ILogger<ProviderScheduleGrain> logger) : ScheduleGrain(state, clock, options, logger), IProviderScheduleGrain
+    IAppointmentLedger ledger,
+    ILogger<ProviderScheduleGrain> logger) : ScheduleGrain(state, clock, options, ledger, logger), IProviderScheduleGrain
 {
     public async Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, string appointmentType)
     {
@@ -58,6 +59,9 @@ public sealed class ProviderScheduleGrain(
         var list = await ListAsync(ClinicTimeZones.StartOfDay(zone, date), ClinicTimeZones.StartOfDay(zone, date.AddDays(1)));
         return list.ToList();
     }
+
+    protected override Task<IReadOnlyList<AppointmentSummary>> ListFromLedgerAsync(DateTimeOffset from, DateTimeOffset to) =>
+        Ledger.ListByProviderAsync(ClinicId, OwnerId, from, to);
 
     protected override async Task<Error?> RefuseAsync(SlotHold hold, IReadOnlyList<TimeRange> busy)
     {

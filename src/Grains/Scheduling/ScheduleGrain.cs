@@ -13,6 +13,7 @@ public abstract partial class ScheduleGrain(
     IPersistentState<ScheduleState> state,
     TimeProvider clock,
     IOptions<SchedulingOptions> options,
+    IAppointmentLedger ledger,
     ILogger logger) : Grain, IScheduleGrain
 {
     protected string ClinicId { get; private set; } = "";
@@ -22,6 +23,8 @@ public abstract partial class ScheduleGrain(
     protected TimeProvider Clock => clock;
 
     protected SchedulingOptions Options => options.Value;
+
+    protected IAppointmentLedger Ledger => ledger;
 
     protected IEnumerable<CalendarEntry> ActiveEntries => state.State.Entries.Where(e => e.IsActive);
 
@@ -64,12 +67,24 @@ public abstract partial class ScheduleGrain(
     public async Task RecordAsync(SlotHold hold)
     {
         state.State.Entries.RemoveAll(e => e.AppointmentId == hold.Appointment.Id);
-        state.State.Entries.Add(new CalendarEntry(hold, Recorded: true, HeldAt: clock.GetUtcNow()));
+
+        // With a ledger the history lives in the database; the calendar keeps only what blocks time.
+        var entry = new CalendarEntry(hold, Recorded: true, HeldAt: clock.GetUtcNow());
+        if (entry.IsActive || !ledger.ServesQueries)
+        {
+            state.State.Entries.Add(entry);
+        }
+
         await state.WriteStateAsync();
     }
 
     public Task<IReadOnlyList<AppointmentSummary>> ListAsync(DateTimeOffset from, DateTimeOffset to)
     {
+        if (ledger.ServesQueries)
+        {
+            return ListFromLedgerAsync(from, to);
+        }
+
         IReadOnlyList<AppointmentSummary> list = state.State.Entries
             .Where(e => e.Recorded && e.Hold.Appointment.Start >= from && e.Hold.Appointment.Start < to)
             .Select(e => e.Hold.Appointment)
@@ -77,6 +92,9 @@ public abstract partial class ScheduleGrain(
             .ToList();
         return Task.FromResult(list);
     }
+
+    /// <summary>The calendar's appointments starting in [from, to), from the ledger's indexes.</summary>
+    protected abstract Task<IReadOnlyList<AppointmentSummary>> ListFromLedgerAsync(DateTimeOffset from, DateTimeOffset to);
 
     /// <summary>
     /// Why <paramref name="hold"/> cannot be taken, or null. <paramref name="busy"/> holds the
