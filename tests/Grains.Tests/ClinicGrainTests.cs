@@ -55,7 +55,7 @@ public sealed class ClinicGrainTests(ClusterFixture fixture)
         var settings = new ClinicSettings(
             Name: " ",
             TimeZone: "Mars/Olympus_Mons",
-            AppointmentTypes: new[] { new AppointmentType("checkup", 2, 10), new AppointmentType("CHECKUP", 30) },
+            AppointmentTypes: new[] { new AppointmentType("checkup", 0, 10), new AppointmentType("CHECKUP", 30) },
             Policy: BookingPolicy.Default with { SlotIntervalMinutes = 1, MaximumHorizonDays = 0 });
 
         var result = await grain.CreateAsync(settings);

@@ -51,7 +51,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder
                 .AddMemoryGrainStorage(StorageNames.Clinics)
                 .AddMemoryGrainStorage(StorageNames.Patients)
-                .AddMemoryGrainStorage(StorageNames.Scheduling);
+                .AddMemoryGrainStorage(StorageNames.Scheduling)
+                .UseInMemoryReminderService();
             siloBuilder.Services.AddClinicGrainServices(siloBuilder.Configuration);
 
             // Registered after AddClinicGrainServices' TryAddSingleton(TimeProvider.System): the last one wins.

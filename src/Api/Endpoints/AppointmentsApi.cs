@@ -23,6 +23,7 @@ public static class AppointmentsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         appointments.MapPost("/", BookAppointment)
             .Describe("BookAppointment", "Book an appointment; send an Idempotency-Key header to make retries safe", Permission.AppointmentBook)
+            .WithMetadata(new NotIdempotent(HonoursIdempotencyKey: true))
             .Produces<Appointment>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         appointments.MapGet("/{appointmentId:id}", GetAppointment)

@@ -27,6 +27,7 @@ public static class ClinicsApi
             .Produces<Clinic>().ProducesValidationProblem();
         clinic.MapPost("/providers", AddProvider)
             .Describe("AddProvider", "Add a provider with working hours and time off", Permission.ClinicManage)
+            .WithMetadata(new NotIdempotent())
             .Produces<Provider>(StatusCodes.Status201Created).ProducesValidationProblem();
         clinic.MapGet("/providers", ListProviders)
             .Describe("ListProviders", "List a clinic's providers", Permission.ClinicRead)

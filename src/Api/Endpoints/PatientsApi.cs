@@ -17,6 +17,7 @@ public static class PatientsApi
         var patients = routes.MapClinicGroup("Patients").MapGroup("/patients");
         patients.MapPost("/", RegisterPatient)
             .Describe("RegisterPatient", "Register a patient", Permission.PatientWrite)
+            .WithMetadata(new NotIdempotent())
             .Produces<Patient>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
         patients.MapGet("/", SearchPatients)

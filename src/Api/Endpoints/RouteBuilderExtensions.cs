@@ -10,6 +10,7 @@ public static class RouteBuilderExtensions
         routes.MapGroup("/api/clinics/{clinicId:id}")
             .WithTags(tag)
             .AddEndpointFilter<ClinicScopeFilter>()
+            .AddEndpointFilter<TransientRetryFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Orleans.Runtime;
 
 namespace ClinicCluster.Api.Problems;
 
@@ -12,7 +11,7 @@ public sealed partial class ClusterUnavailableExceptionHandler(IProblemDetailsSe
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException))
+        if (!Endpoints.TransientRetryFilter.IsTransient(exception))
         {
             return false;
         }

@@ -46,8 +46,8 @@ public sealed class NameIndexGrain(
             .Select(t => t.PatientId)
             .Distinct()
             .Select(id => state.State.Patients[id])
-            .OrderBy(p => p.FamilyName, StringComparer.OrdinalIgnoreCase)
-            .ThenBy(p => p.GivenName, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(p => NameTokens.SortKey(p.FamilyName), StringComparer.Ordinal)
+            .ThenBy(p => NameTokens.SortKey(p.GivenName), StringComparer.Ordinal)
             .ThenBy(p => p.Id, StringComparer.Ordinal)
             .Take(limit)
             .ToList();

@@ -15,6 +15,9 @@ public static class NameTokens
     /// <summary>The normalized first word of a search text, or null when it has no letter or digit.</summary>
     public static string? Prefix(string text) => Split(text).FirstOrDefault();
 
+    /// <summary>A name folded the way search matches it, so "Ávila" sorts with the A's.</summary>
+    public static string SortKey(string name) => string.Join(' ', Split(name));
+
     /// <summary>The partition a token belongs to: its first letter or digit.</summary>
     public static string Partition(string token) => token[..1];
 

@@ -27,9 +27,14 @@ public sealed partial class AppointmentGrain(
     private string _clinicId = "";
     private string _appointmentId = "";
 
+    // What GetAsync answers: the appointment as last stored. GetAsync interleaves with writes, and
+    // a calendar checking a hold must never see a booking that is still being written.
+    private Appointment? _stored;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_clinicId, _appointmentId) = ClinicScopedKey.Parse(this.GetPrimaryKeyString());
+        _stored = state.State.Current;
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -94,6 +99,7 @@ public sealed partial class AppointmentGrain(
         try
         {
             await state.WriteStateAsync();
+            _stored = appointment;
         }
         catch
         {
@@ -109,7 +115,7 @@ public sealed partial class AppointmentGrain(
         return appointment;
     }
 
-    public Task<Appointment?> GetAsync() => Task.FromResult(state.State.Current);
+    public Task<Appointment?> GetAsync() => Task.FromResult(_stored);
 
     public async Task<Result<Appointment>> RescheduleAsync(DateTimeOffset newStart)
     {
@@ -159,6 +165,7 @@ public sealed partial class AppointmentGrain(
         try
         {
             await state.WriteStateAsync();
+            _stored = moved;
         }
         catch
         {
@@ -180,6 +187,11 @@ public sealed partial class AppointmentGrain(
         if (state.State.Current is not { } current)
         {
             return Error.NotFound("Appointment");
+        }
+
+        if (current.Status == AppointmentStatus.Cancelled)
+        {
+            return current; // A repeated cancel (a client retry) is not an error.
         }
 
         if (!AppointmentTransitions.CanMove(current.Status, AppointmentStatus.Cancelled))
@@ -218,6 +230,11 @@ public sealed partial class AppointmentGrain(
             return Error.Validation("status", "Use cancel or reschedule for this change.");
         }
 
+        if (current.Status == target)
+        {
+            return current; // A repeated transition (a client retry) is not an error.
+        }
+
         if (!AppointmentTransitions.CanMove(current.Status, target))
         {
             return Error.Transition(AppointmentTransitions.Name(current.Status), action);
@@ -241,6 +258,7 @@ public sealed partial class AppointmentGrain(
 
         state.State.Current = next;
         await state.WriteStateAsync();
+        _stored = next;
         await RecordBothAsync(next);
         await ScheduleRemindersAsync(next);
         return next;

@@ -37,7 +37,7 @@ public sealed class ProviderScheduleGrain(
         var (timeZone, policy, type, provider) = context.Value!;
         var calculator = new SlotCalculator(timeZone, provider);
         var now = Clock.GetUtcNow();
-        var busy = ActiveEntries.Select(e => e.Blocked).ToList();
+        var busy = BusyForOffers.Select(e => e.Blocked).ToList();
         IReadOnlyList<Slot> slots = calculator
             .OpenSlots(from, to, type, policy.SlotIntervalMinutes, busy,
                 earliest: now.AddMinutes(policy.MinimumNoticeMinutes),

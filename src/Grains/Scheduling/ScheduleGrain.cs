@@ -28,6 +28,19 @@ public abstract partial class ScheduleGrain(
 
     protected IEnumerable<CalendarEntry> ActiveEntries => state.State.Entries.Where(e => e.IsActive);
 
+    /// <summary>
+    /// Active entries minus holds left unrecorded past the timeout: what to offer as busy. A stale
+    /// hold is re-checked with its appointment when a booking actually lands on it.
+    /// </summary>
+    protected IEnumerable<CalendarEntry> BusyForOffers
+    {
+        get
+        {
+            var cutoff = clock.GetUtcNow() - options.Value.PendingHoldTimeout;
+            return ActiveEntries.Where(e => e.Recorded || e.HeldAt >= cutoff);
+        }
+    }
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (ClinicId, OwnerId) = ClinicScopedKey.Parse(this.GetPrimaryKeyString());
