@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
+using Npgsql;
 using ClinicCluster.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -8,10 +10,16 @@ namespace ClinicCluster.Api.Hosting;
 /// <summary>Makes the API an Orleans client of the silo cluster.</summary>
 public static class ClusterClientExtensions
 {
+    private const string PostgresInvariant = "Npgsql";
+
     public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
     {
         var options = new ClusterClientOptions();
         builder.Configuration.GetSection(ClusterClientOptions.SectionName).Bind(options);
+
+        // The silos read the same keys, so one secret serves both hosts.
+        options.ConnectionString ??= builder.Configuration["Postgres:ConnectionString"];
+        options.ConnectionStringFile ??= builder.Configuration["Postgres:ConnectionStringFile"];
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
         {
@@ -31,6 +39,15 @@ public static class ClusterClientExtensions
             {
                 case ClientClusteringMode.Localhost:
                     client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+                    break;
+                case ClientClusteringMode.AdoNet:
+                    DbProviderFactories.RegisterFactory(PostgresInvariant, NpgsqlFactory.Instance);
+                    var connectionString = options.ResolveConnectionString();
+                    client.UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = PostgresInvariant;
+                        o.ConnectionString = connectionString;
+                    });
                     break;
                 default:
                     throw new OptionsValidationException(ClusterClientOptions.SectionName, typeof(ClusterClientOptions),
