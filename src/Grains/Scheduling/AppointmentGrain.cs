@@ -171,7 +171,7 @@ public sealed partial class AppointmentGrain(
         {
             state.State.Current = current;
             state.State.BufferMinutes = previousBuffer;
-            await ledger.WriteAsync(state.State.TimeZone, Summarize(current), current.End.AddMinutes(previousBuffer));
+            await ledger.WriteAsync(_clinicId, state.State.TimeZone, Summarize(current), current.End.AddMinutes(previousBuffer));
             await ReleaseBothAsync(moved);
             throw;
         }
@@ -251,7 +251,7 @@ public sealed partial class AppointmentGrain(
 
     private async Task<Result<Appointment>> StoreAsync(Appointment next)
     {
-        if (await ledger.WriteAsync(state.State.TimeZone, Summarize(next), next.End.AddMinutes(state.State.BufferMinutes)) is { } refused)
+        if (await ledger.WriteAsync(_clinicId, state.State.TimeZone, Summarize(next), next.End.AddMinutes(state.State.BufferMinutes)) is { } refused)
         {
             return refused;
         }
@@ -351,7 +351,7 @@ public sealed partial class AppointmentGrain(
             return patientHeld.Error;
         }
 
-        if (await ledger.WriteAsync(timeZone, summary, blockedUntil) is { } taken)
+        if (await ledger.WriteAsync(_clinicId, timeZone, summary, blockedUntil) is { } taken)
         {
             await ReleaseBothAsync(appointment);
             return taken;

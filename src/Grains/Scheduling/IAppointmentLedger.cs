@@ -18,7 +18,7 @@ public interface IAppointmentLedger
     /// Writes the appointment's current range and status; the conflict when the ledger already has
     /// an overlapping active appointment for the same provider or patient.
     /// </summary>
-    Task<Error?> WriteAsync(string timeZone, AppointmentSummary appointment, DateTimeOffset blockedUntil);
+    Task<Error?> WriteAsync(string clinicId, string timeZone, AppointmentSummary appointment, DateTimeOffset blockedUntil);
 
     /// <summary>Forgets an appointment whose booking failed after it was written.</summary>
     Task RemoveAsync(string clinicId, string appointmentId);

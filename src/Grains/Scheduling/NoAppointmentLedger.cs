@@ -7,7 +7,7 @@ public sealed class NoAppointmentLedger : IAppointmentLedger
 {
     public bool ServesQueries => false;
 
-    public Task<Error?> WriteAsync(string timeZone, AppointmentSummary appointment, DateTimeOffset blockedUntil) =>
+    public Task<Error?> WriteAsync(string clinicId, string timeZone, AppointmentSummary appointment, DateTimeOffset blockedUntil) =>
         Task.FromResult<Error?>(null);
 
     public Task RemoveAsync(string clinicId, string appointmentId) => Task.CompletedTask;
