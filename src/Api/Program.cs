@@ -1,3 +1,4 @@
+using ClinicCluster.Api.Audit;
 using ClinicCluster.Api.Auth;
 using ClinicCluster.Api.Commands;
 using ClinicCluster.Api.Endpoints;
@@ -17,6 +18,7 @@ try
     builder.AddClusterClient();
     builder.AddClinicAuthentication();
     builder.AddApiDefaults();
+    builder.AddAuditTrail();
     if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue<bool>("Demo:Seed"))
     {
         builder.Services.AddHostedService<DemoSeeder>();
@@ -28,6 +30,7 @@ try
     app.MapClinicsApi();
     app.MapPatientsApi();
     app.MapAppointmentsApi();
+    AuditCoverage.EnsureDeclared(app);
     await app.RunAsync();
     return 0;
 }

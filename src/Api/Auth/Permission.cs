@@ -26,4 +26,7 @@ public enum Permission
 
     /// <summary>Mark a visit fulfilled.</summary>
     AppointmentComplete,
+
+    /// <summary>Read the PHI access audit trail and export a patient's accounting of disclosures.</summary>
+    AuditRead,
 }

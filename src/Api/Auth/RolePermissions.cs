@@ -2,8 +2,8 @@ namespace ClinicCluster.Api.Auth;
 
 /// <summary>
 /// Least privilege per role: front desk runs the calendar and registration, clinicians read the
-/// chart and close visits but do not configure the clinic, auditors see configuration but no PHI,
-/// administrators do everything within their clinics.
+/// chart and close visits but do not configure the clinic, auditors see configuration and the audit
+/// trail (ids, never demographics) but no PHI, administrators do everything within their clinics.
 /// </summary>
 public static class RolePermissions
 {
@@ -20,7 +20,7 @@ public static class RolePermissions
             Permission.ClinicRead, Permission.PatientRead, Permission.AppointmentRead,
             Permission.AppointmentAttend, Permission.AppointmentComplete,
         ],
-        [Roles.Auditor] = [Permission.ClinicRead],
+        [Roles.Auditor] = [Permission.ClinicRead, Permission.AuditRead],
     };
 
     public static bool Grants(string role, Permission permission) =>

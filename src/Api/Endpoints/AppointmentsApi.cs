@@ -2,7 +2,9 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ClinicCluster.Api.Audit;
 using ClinicCluster.Api.Auth;
+using ClinicCluster.Audit;
 using ClinicCluster.Api.Problems;
 using ClinicCluster.Common;
 using ClinicCluster.Scheduling;
@@ -23,30 +25,38 @@ public static class AppointmentsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         appointments.MapPost("/", BookAppointment)
             .Describe("BookAppointment", "Book an appointment; send an Idempotency-Key header to make retries safe", Permission.AppointmentBook)
+            .Audited(AuditAction.Create, "Appointment")
             .WithMetadata(new NotIdempotent(HonoursIdempotencyKey: true))
             .Produces<Appointment>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         appointments.MapGet("/{appointmentId:id}", GetAppointment)
             .Describe("GetAppointment", "Get an appointment", Permission.AppointmentRead)
+            .Audited(AuditAction.Read, "Appointment")
             .Produces<Appointment>();
         appointments.MapPost("/{appointmentId:id}/reschedule", Reschedule)
             .Describe("RescheduleAppointment", "Move a booked appointment to another start", Permission.AppointmentBook)
+            .Audited(AuditAction.Update, "Appointment")
             .Produces<Appointment>().ProducesValidationProblem();
         appointments.MapPost("/{appointmentId:id}/cancel", Cancel)
             .Describe("CancelAppointment", "Cancel a booked or checked-in appointment", Permission.AppointmentBook)
+            .Audited(AuditAction.Update, "Appointment")
             .Produces<Appointment>().ProducesValidationProblem();
         appointments.MapPost("/{appointmentId:id}/check-in", CheckIn)
             .Describe("CheckInAppointment", "Record that the patient arrived", Permission.AppointmentAttend)
+            .Audited(AuditAction.Update, "Appointment")
             .Produces<Appointment>();
         appointments.MapPost("/{appointmentId:id}/complete", Complete)
             .Describe("CompleteAppointment", "Mark a checked-in visit fulfilled", Permission.AppointmentComplete)
+            .Audited(AuditAction.Update, "Appointment")
             .Produces<Appointment>();
         appointments.MapPost("/{appointmentId:id}/no-show", NoShow)
             .Describe("MarkNoShow", "Mark a booked appointment as a no-show after its start", Permission.AppointmentAttend)
+            .Audited(AuditAction.Update, "Appointment")
             .Produces<Appointment>();
 
         clinic.MapGet("/providers/{providerId:id}/appointments", ListProviderDay)
             .Describe("ListProviderAppointments", "List a provider's appointments on one local date", Permission.AppointmentRead)
+            .Audited(AuditAction.Search, "Appointment")
             .Produces<AppointmentListResponse>().ProducesValidationProblem();
         return routes;
     }
@@ -56,9 +66,11 @@ public static class AppointmentsApi
         BookAppointment request,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         ClaimsPrincipal caller,
+        HttpContext http,
         IGrainFactory grains,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
+        AuditDetails.Of(http).PatientId = request.PatientId;
         string appointmentId;
         string? fingerprint = null;
         if (idempotencyKey is null)
@@ -113,9 +125,10 @@ public static class AppointmentsApi
     private static Task<IResult> NoShow(string clinicId, string appointmentId, IGrainFactory grains) =>
         ChangeStatus(grains, clinicId, appointmentId, AppointmentStatus.NoShow);
 
-    private static async Task<IResult> ListProviderDay(string clinicId, string providerId, DateOnly date, IGrainFactory grains)
+    private static async Task<IResult> ListProviderDay(string clinicId, string providerId, DateOnly date, HttpContext http, IGrainFactory grains)
     {
         var result = await grains.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(clinicId, providerId)).ListDayAsync(date);
+        AuditDetails.Of(http).ResultCount = result.Value?.Count;
         return ApiResults.From(result, items => TypedResults.Ok(new AppointmentListResponse(items)));
     }
 

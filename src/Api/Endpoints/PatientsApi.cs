@@ -1,4 +1,6 @@
+using ClinicCluster.Api.Audit;
 using ClinicCluster.Api.Auth;
+using ClinicCluster.Audit;
 using ClinicCluster.Api.Problems;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
@@ -17,21 +19,26 @@ public static class PatientsApi
         var patients = routes.MapClinicGroup("Patients").MapGroup("/patients");
         patients.MapPost("/", RegisterPatient)
             .Describe("RegisterPatient", "Register a patient", Permission.PatientWrite)
+            .Audited(AuditAction.Create, "Patient")
             .WithMetadata(new NotIdempotent())
             .Produces<Patient>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
         patients.MapGet("/", SearchPatients)
             .Describe("SearchPatients", "Find patients by MRN (mrn=) or by name prefix (name=)", Permission.PatientRead)
+            .Audited(AuditAction.Search, "Patient")
             .Produces<PatientSearchResponse>().ProducesValidationProblem();
         patients.MapGet("/{patientId:id}", GetPatient)
             .Describe("GetPatient", "Get a patient", Permission.PatientRead)
+            .Audited(AuditAction.Read, "Patient")
             .Produces<Patient>();
         patients.MapPut("/{patientId:id}", UpdatePatient)
             .Describe("UpdatePatient", "Replace a patient's demographics", Permission.PatientWrite)
+            .Audited(AuditAction.Update, "Patient")
             .Produces<Patient>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         patients.MapGet("/{patientId:id}/appointments", ListPatientAppointments)
             .WithTags("Appointments")
             .Describe("ListPatientAppointments", "List a patient's appointments", Permission.AppointmentRead)
+            .Audited(AuditAction.Search, "Appointment")
             .Produces<AppointmentListResponse>();
         return routes;
     }
@@ -52,8 +59,10 @@ public static class PatientsApi
     private static async Task<IResult> UpdatePatient(string clinicId, string patientId, PatientDemographics demographics, IGrainFactory grains) =>
         ApiResults.From(await Patient(grains, clinicId, patientId).UpdateAsync(demographics), TypedResults.Ok);
 
-    private static async Task<IResult> SearchPatients(string clinicId, string? mrn, string? name, int? limit, IGrainFactory grains)
+    private static async Task<IResult> SearchPatients(string clinicId, string? mrn, string? name, int? limit, HttpContext http, IGrainFactory grains)
     {
+        var audit = AuditDetails.Of(http);
+        audit.QueryKind = mrn is not null ? "mrn" : name is not null ? "name" : null;
         if ((mrn is null) == (name is null))
         {
             return ApiResults.Invalid("query", "Give exactly one of 'mrn' or 'name'.");
@@ -68,6 +77,7 @@ public static class PatientsApi
         if (mrn is not null)
         {
             var hit = await directory.FindByMrnAsync(mrn);
+            (audit.ResultCount, audit.PatientId) = (hit is null ? 0 : 1, hit?.Id);
             return TypedResults.Ok(new PatientSearchResponse(hit is null ? [] : [hit]));
         }
 
@@ -77,10 +87,11 @@ public static class PatientsApi
         }
 
         var hits = await directory.SearchByNameAsync(name, limit ?? DefaultSearchLimit);
+        audit.ResultCount = hits.Count;
         return TypedResults.Ok(new PatientSearchResponse(hits));
     }
 
-    private static async Task<IResult> ListPatientAppointments(string clinicId, string patientId, IGrainFactory grains)
+    private static async Task<IResult> ListPatientAppointments(string clinicId, string patientId, HttpContext http, IGrainFactory grains)
     {
         if (await Patient(grains, clinicId, patientId).GetAsync() is null)
         {
@@ -89,6 +100,7 @@ public static class PatientsApi
 
         var items = await grains.GetGrain<IPatientScheduleGrain>(ClinicScopedKey.Format(clinicId, patientId))
             .ListAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+        AuditDetails.Of(http).ResultCount = items.Count;
         return TypedResults.Ok(new AppointmentListResponse(items));
     }
 

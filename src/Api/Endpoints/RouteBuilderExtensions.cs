@@ -1,4 +1,6 @@
+using ClinicCluster.Api.Audit;
 using ClinicCluster.Api.Auth;
+using ClinicCluster.Audit;
 
 namespace ClinicCluster.Api.Endpoints;
 
@@ -9,11 +11,16 @@ public static class RouteBuilderExtensions
     public static RouteGroupBuilder MapClinicGroup(this IEndpointRouteBuilder routes, string tag) =>
         routes.MapGroup("/api/clinics/{clinicId:id}")
             .WithTags(tag)
+            .AddEndpointFilter<AuditFilter>()
             .AddEndpointFilter<ClinicScopeFilter>()
             .AddEndpointFilter<TransientRetryFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>Declares the audit event this PHI endpoint emits (exactly one per request).</summary>
+    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder route, AuditAction action, string resourceType) =>
+        route.WithMetadata(new AuditDeclaration(action, resourceType));
 
     /// <summary>Names the operation, documents it and requires the permission.</summary>
     public static RouteHandlerBuilder Describe(this RouteHandlerBuilder route, string name, string summary, Permission permission) =>

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using Npgsql;
+using ClinicCluster.Audit;
 using ClinicCluster.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -39,6 +40,7 @@ public static class ClusterClientExtensions
             {
                 case ClientClusteringMode.Localhost:
                     client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+                    client.AddMemoryStreams(AuditStreams.ProviderName);
                     break;
                 case ClientClusteringMode.AdoNet:
                     DbProviderFactories.RegisterFactory(PostgresInvariant, NpgsqlFactory.Instance);

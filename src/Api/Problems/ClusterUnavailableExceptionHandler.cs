@@ -4,14 +4,15 @@ using Microsoft.AspNetCore.Mvc;
 namespace ClinicCluster.Api.Problems;
 
 /// <summary>
-/// While silos join or leave, a grain call can fail or time out. That is the cluster's state, not a
-/// bug in the request: answer 503 with Retry-After so clients and load balancers retry.
+/// While silos join or leave, a grain call can fail or time out, and an audit event may not be
+/// enqueued. That is the cluster's state, not a bug in the request: answer 503 with Retry-After
+/// so clients and load balancers retry.
 /// </summary>
 public sealed partial class ClusterUnavailableExceptionHandler(IProblemDetailsService problems, ILogger<ClusterUnavailableExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!Endpoints.TransientRetryFilter.IsTransient(exception))
+        if (!Endpoints.TransientRetryFilter.IsTransient(exception) && exception is not Audit.AuditUnavailableException)
         {
             return false;
         }

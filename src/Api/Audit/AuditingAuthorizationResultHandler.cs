@@ -1,0 +1,26 @@
+using ClinicCluster.Audit;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace ClinicCluster.Api.Audit;
+
+/// <summary>
+/// Denied attempts never reach the endpoint, so the authorization middleware records them: a
+/// missing or bad token on a PHI endpoint as a login failure, a refused role or clinic as denied.
+/// </summary>
+public sealed class AuditingAuthorizationResultHandler(IAuditTrail trail, AuditEventFactory events) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if ((authorizeResult.Challenged || authorizeResult.Forbidden)
+            && context.GetEndpoint()?.Metadata.GetMetadata<AuditDeclaration>() is { } declaration)
+        {
+            var status = authorizeResult.Challenged ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+            await trail.RecordAsync(events.Create(context, declaration, AuditOutcome.Denied, status, resultValue: null), context.RequestAborted);
+        }
+
+        await _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}
