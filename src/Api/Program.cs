@@ -30,6 +30,7 @@ try
     app.MapClinicsApi();
     app.MapPatientsApi();
     app.MapAppointmentsApi();
+    app.MapAuditApi();
     AuditCoverage.EnsureDeclared(app);
     await app.RunAsync();
     return 0;

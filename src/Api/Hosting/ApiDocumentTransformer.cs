@@ -24,6 +24,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             new() { Name = "Clinics", Description = "Clinic settings, providers and their open slots (no PHI)." },
             new() { Name = "Patients", Description = "Patient registration, lookup and search (PHI)." },
             new() { Name = "Appointments", Description = "Booking and the appointment lifecycle (PHI)." },
+            new() { Name = "Audit", Description = "The PHI access audit trail and accounting of disclosures (auditors)." },
         };
 
         document.Components ??= new OpenApiComponents();
