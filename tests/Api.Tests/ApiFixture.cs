@@ -1,11 +1,13 @@
+extern alias silo;
+
 using System.Net;
 using System.Net.Sockets;
 using ClinicCluster.Api.Auth;
-using ClinicCluster.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using silo::ClinicCluster.Silo.Hosting;
 
 namespace ClinicCluster.Api.Tests;
 

@@ -13,19 +13,19 @@ public sealed record TestClinic(string Id, string ProviderId)
 /// <summary>Request bodies, instants and set-up through the API (as an administrator of every clinic).</summary>
 public static class TestData
 {
-    public const string TimeZone = "America/New_York";
+    public const string NewYorkZoneId = "America/New_York";
     public const string Checkup = "checkup";
 
     public static readonly string[] Days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
-    private static readonly TimeZoneInfo NewYorkZone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+    private static readonly TimeZoneInfo NewYorkZone = TimeZoneInfo.FindSystemTimeZoneById(NewYorkZoneId);
 
     /// <summary>"c-" and 8 lower-case hex digits.</summary>
     public static string NewClinicId() => "c-" + Guid.NewGuid().ToString("N")[..8];
 
     public static string NewMrn() => "MRN-" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant();
 
-    public static object ClinicBody(string id, object? policy = null, string timeZone = TimeZone, string name = "Test clinic") => new
+    public static object ClinicBody(string id, object? policy = null, string timeZone = NewYorkZoneId, string name = "Test clinic") => new
     {
         id,
         name,
@@ -111,7 +111,7 @@ public static class TestData
     public static async Task<TestClinic> CreateClinicAsync(
         this ApiFixture fixture,
         object? policy = null,
-        string timeZone = TimeZone,
+        string timeZone = NewYorkZoneId,
         string providerStart = "08:00:00",
         string providerEnd = "20:00:00")
     {
@@ -153,9 +153,9 @@ public static class TestData
         return (await fixture.BookAsync(clinic, patientId, start)).Str("id");
     }
 
-    public static async Task<JsonElement> PostActionAsync(this ApiFixture fixture, TestClinic clinic, string appointmentId, string action, HttpStatusCode expected)
+    public static async Task<JsonElement> PostActionAsync(this ApiFixture fixture, TestClinic clinic, string appointmentId, string action, HttpStatusCode expected, string? code = null)
     {
         using var response = await fixture.Api.SendAsync(HttpMethod.Post, $"{clinic.Path}/appointments/{appointmentId}/{action}", ApiFixture.AdminToken);
-        return await response.ExpectAsync(expected);
+        return (int)expected >= 400 ? await response.ExpectProblemAsync(expected, code) : await response.ExpectAsync(expected);
     }
 }

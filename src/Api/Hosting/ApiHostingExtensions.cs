@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using ClinicCluster.Api.Endpoints;
 using ClinicCluster.Api.Problems;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -19,6 +20,19 @@ public static class ApiHostingExtensions
             // reaching a grain as nulls.
             o.SerializerOptions.RespectNullableAnnotations = true;
             o.SerializerOptions.RespectRequiredConstructorParameters = true;
+
+            // ...but a nullable parameter (an optional address line) may be left out of the JSON.
+            o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(static type =>
+                {
+                    foreach (var property in type.Properties)
+                    {
+                        if (property.AssociatedParameter is { IsNullable: true })
+                        {
+                            property.IsRequired = false;
+                        }
+                    }
+                });
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             o.SerializerOptions.Converters.Add(new StrictDateTimeOffsetConverter());
         });

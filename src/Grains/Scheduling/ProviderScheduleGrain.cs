@@ -37,11 +37,22 @@ public sealed class ProviderScheduleGrain(
         var (timeZone, policy, type, provider) = context.Value!;
         var calculator = new SlotCalculator(timeZone, provider);
         var now = Clock.GetUtcNow();
+
+        // Only the booking window can have slots; clamping to it also keeps the date arithmetic
+        // far from DateOnly.MaxValue whatever dates a caller sends.
+        var earliest = now.AddMinutes(policy.MinimumNoticeMinutes);
+        var latest = now.AddDays(policy.MaximumHorizonDays);
+        var first = ClinicTimeZones.LocalDate(timeZone, earliest);
+        var last = ClinicTimeZones.LocalDate(timeZone, latest);
+        (from, to) = (from < first ? first : from, to > last ? last : to);
+        if (from > to)
+        {
+            return new List<Slot>();
+        }
+
         var busy = BusyForOffers.Select(e => e.Blocked).ToList();
         IReadOnlyList<Slot> slots = calculator
-            .OpenSlots(from, to, type, policy.SlotIntervalMinutes, busy,
-                earliest: now.AddMinutes(policy.MinimumNoticeMinutes),
-                latest: now.AddDays(policy.MaximumHorizonDays))
+            .OpenSlots(from, to, type, policy.SlotIntervalMinutes, busy, earliest, latest)
             .Select(range => new Slot(calculator.ToZoned(range.Start), calculator.ToZoned(range.End)))
             .ToList();
         return slots.ToList();
@@ -49,6 +60,11 @@ public sealed class ProviderScheduleGrain(
 
     public async Task<Result<IReadOnlyList<AppointmentSummary>>> ListDayAsync(DateOnly date)
     {
+        if (date >= DateOnly.MaxValue.AddDays(-1))
+        {
+            return Error.Validation("date", "Must be a date before 9999-12-30.");
+        }
+
         var clinic = await GrainFactory.GetGrain<IClinicGrain>(ClinicId).GetAsync();
         if (clinic is null || !clinic.Providers.Any(p => p.Id == OwnerId))
         {
