@@ -1,7 +1,20 @@
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.Silo.Audit;
+using ClinicCluster.Silo.Commands;
 using ClinicCluster.Silo.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
+
+// Commands run and exit before any host is built: `migrate` needs neither Orleans nor a web server.
+if (args is [MigrateCommand.Name, ..])
+{
+    return await MigrateCommand.RunAsync(args[1..]);
+}
+
+if (args is ["audit", "verify", ..])
+{
+    return await AuditVerifyCommand.RunAsync(args[2..], Console.Out, Console.Error);
+}
 
 try
 {

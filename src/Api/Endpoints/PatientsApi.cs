@@ -1,7 +1,7 @@
 using ClinicCluster.Api.Audit;
 using ClinicCluster.Api.Auth;
-using ClinicCluster.Audit;
 using ClinicCluster.Api.Problems;
+using ClinicCluster.Audit;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
 using ClinicCluster.Scheduling;

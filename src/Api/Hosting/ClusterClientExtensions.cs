@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
-using Npgsql;
 using ClinicCluster.Audit;
 using ClinicCluster.ServiceDefaults;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 
 namespace ClinicCluster.Api.Hosting;
@@ -44,12 +44,17 @@ public static class ClusterClientExtensions
                     break;
                 case ClientClusteringMode.AdoNet:
                     DbProviderFactories.RegisterFactory(PostgresInvariant, NpgsqlFactory.Instance);
-                    var connectionString = options.ResolveConnectionString();
+                    // The membership provider looks its queries up without a schema; they live in "orleans".
+                    var connectionString = new NpgsqlConnectionStringBuilder(options.ResolveConnectionString())
+                    {
+                        SearchPath = "orleans",
+                    }.ConnectionString;
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = PostgresInvariant;
                         o.ConnectionString = connectionString;
                     });
+                    client.AddMemoryStreams(AuditStreams.ProviderName);
                     break;
                 default:
                     throw new OptionsValidationException(ClusterClientOptions.SectionName, typeof(ClusterClientOptions),

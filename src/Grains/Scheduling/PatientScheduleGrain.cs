@@ -6,7 +6,7 @@ namespace ClinicCluster.Scheduling;
 
 /// <summary>A patient's calendar: a patient cannot attend two visits at once, whoever the providers are.</summary>
 public sealed class PatientScheduleGrain(
-    [PersistentState("schedule", StorageNames.Scheduling)] IPersistentState<ScheduleState> state,
+    [PersistentState("patient-schedule", StorageNames.Scheduling)] IPersistentState<ScheduleState> state,
     TimeProvider clock,
     IOptions<SchedulingOptions> options,
     IAppointmentLedger ledger,

@@ -10,7 +10,7 @@ namespace ClinicCluster.Scheduling;
 /// request, so a change of configuration applies to the next booking without a cache to invalidate.
 /// </summary>
 public sealed class ProviderScheduleGrain(
-    [PersistentState("schedule", StorageNames.Scheduling)] IPersistentState<ScheduleState> state,
+    [PersistentState("provider-schedule", StorageNames.Scheduling)] IPersistentState<ScheduleState> state,
     TimeProvider clock,
     IOptions<SchedulingOptions> options,
     IAppointmentLedger ledger,

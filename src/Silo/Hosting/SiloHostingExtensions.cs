@@ -1,20 +1,44 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
 namespace ClinicCluster.Silo.Hosting;
 
-/// <summary>Turns configuration into a silo: clustering, storage, dashboard, health and shutdown.</summary>
+/// <summary>Turns configuration into a silo: clustering, storage, reminders, dashboard, health and shutdown.</summary>
 public static class SiloHostingExtensions
 {
+    /// <summary>Set by the Kubernetes downward API; both present means we run in a pod.</summary>
+    private const string PodNameVariable = "POD_NAME";
+    private const string PodIPVariable = "POD_IP";
+
     public static WebApplicationBuilder AddClinicSilo(this WebApplicationBuilder builder)
     {
         var options = ReadOptions(builder.Configuration);
+        var pod = ReadPod(builder.Configuration, options);
+
+        // Read and validated now, so a bad connection string stops the host before Orleans starts.
+        string? postgres = null;
+        if (options.Clustering == ClusteringMode.AdoNet || options.Storage == StorageMode.Postgres)
+        {
+            postgres = PostgresOptions.Read(builder.Configuration).ResolveRuntime();
+            PostgresSchema.RegisterProviderFactory();
+        }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        if (options.Storage == StorageMode.Postgres)
+        {
+            // Registered before the grain services, whose in-memory defaults are TryAdd.
+            builder.Services.AddPostgresDataServices(postgres!);
+        }
+
         builder.Services.AddClinicGrainServices(builder.Configuration);
+
+        // Membership probing (how fast a dead silo is declared dead), e.g. Silo:Membership:ProbeTimeout.
+        builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:Membership"));
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         builder.UseOrleans(silo =>
@@ -30,6 +54,20 @@ public static class SiloHostingExtensions
                 case ClusteringMode.Localhost:
                     silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
                     break;
+                case ClusteringMode.AdoNet:
+                    silo.UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = PostgresSchema.Invariant;
+                        o.ConnectionString = postgres;
+                    });
+                    ConfigureEndpoints(silo, options, pod);
+                    if (pod is not null)
+                    {
+                        // Silo name from the pod, and the agent that evicts silos whose pods are gone.
+                        silo.UseKubernetesHosting();
+                    }
+
+                    break;
                 default:
                     throw new OptionsValidationException(SiloOptions.SectionName, typeof(SiloOptions),
                         [$"Silo:Clustering '{options.Clustering}' is not supported by this build."]);
@@ -41,6 +79,12 @@ public static class SiloHostingExtensions
                     silo.AddMemoryGrainStorage(StorageNames.Clinics);
                     silo.AddMemoryGrainStorage(StorageNames.Patients);
                     silo.AddMemoryGrainStorage(StorageNames.Scheduling);
+                    silo.UseInMemoryReminderService();
+                    silo.AddMemoryAuditStreams();
+                    break;
+                case StorageMode.Postgres:
+                    AddPostgresStorage(silo, postgres!);
+                    silo.AddMemoryAuditStreams();
                     break;
                 default:
                     throw new OptionsValidationException(SiloOptions.SectionName, typeof(SiloOptions),
@@ -58,6 +102,18 @@ public static class SiloHostingExtensions
     {
         var options = new SiloOptions();
         configuration.GetSection(SiloOptions.SectionName).Bind(options);
+
+        // The names the Kubernetes manifests (and Orleans' own Kubernetes hosting) use.
+        if (configuration["ORLEANS_CLUSTER_ID"] is { Length: > 0 } clusterId)
+        {
+            options.ClusterId = clusterId;
+        }
+
+        if (configuration["ORLEANS_SERVICE_ID"] is { Length: > 0 } serviceId)
+        {
+            options.ServiceId = serviceId;
+        }
+
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
         {
@@ -66,5 +122,60 @@ public static class SiloHostingExtensions
         }
 
         return options;
+    }
+
+    /// <summary>The pod's IP when running in Kubernetes with AdoNet clustering, else null.</summary>
+    private static IPAddress? ReadPod(IConfiguration configuration, SiloOptions options)
+    {
+        var name = configuration[PodNameVariable];
+        var ip = configuration[PodIPVariable];
+        if (options.Clustering != ClusteringMode.AdoNet || string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(ip))
+        {
+            return null;
+        }
+
+        return IPAddress.TryParse(ip, out var address)
+            ? address
+            : throw new OptionsValidationException(PodIPVariable, typeof(SiloOptions), [$"{PodIPVariable} '{ip}' is not an IP address."]);
+    }
+
+    /// <summary>
+    /// Listens on every address; advertises Silo:AdvertisedIPAddress if set, else the pod IP, else
+    /// loopback (all silos on this machine, as in development and the tests).
+    /// </summary>
+    private static void ConfigureEndpoints(ISiloBuilder silo, SiloOptions options, IPAddress? pod)
+    {
+        var advertised = !string.IsNullOrWhiteSpace(options.AdvertisedIPAddress)
+            ? IPAddress.Parse(options.AdvertisedIPAddress)
+            : pod ?? IPAddress.Loopback;
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.AdvertisedIPAddress = advertised;
+            o.SiloPort = options.SiloPort;
+            o.GatewayPort = options.GatewayPort;
+            o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, options.SiloPort);
+            o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, options.GatewayPort);
+        });
+    }
+
+    /// <summary>Grain state as JSON in PostgreSQL for every storage name the grains use, and durable reminders.</summary>
+    private static void AddPostgresStorage(ISiloBuilder silo, string connectionString)
+    {
+        var serializer = new SystemTextJsonGrainStorageSerializer();
+        foreach (var name in new[] { StorageNames.Clinics, StorageNames.Patients, StorageNames.Scheduling })
+        {
+            silo.AddAdoNetGrainStorage(name, o =>
+            {
+                o.Invariant = PostgresSchema.Invariant;
+                o.ConnectionString = connectionString;
+                o.GrainStorageSerializer = serializer;
+            });
+        }
+
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = PostgresSchema.Invariant;
+            o.ConnectionString = connectionString;
+        });
     }
 }

@@ -1,16 +1,17 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace ClinicCluster.Silo.Hosting;
 
 /// <summary>How the silo joins a cluster and where it keeps state (section "Silo").</summary>
-public sealed class SiloOptions
+public sealed class SiloOptions : IValidatableObject
 {
     public const string SectionName = "Silo";
 
-    /// <summary>Localhost (one machine, development) or AdoNet (membership in PostgreSQL).</summary>
+    /// <summary>Localhost (one machine, development) or AdoNet (membership in PostgreSQL, section "Postgres").</summary>
     public ClusteringMode Clustering { get; set; } = ClusteringMode.Localhost;
 
-    /// <summary>Memory (lost on restart, development) or Postgres.</summary>
+    /// <summary>Memory (lost on restart, development) or Postgres (grain state and reminders, section "Postgres").</summary>
     public StorageMode Storage { get; set; } = StorageMode.Memory;
 
     /// <summary>Silos with the same cluster id form one cluster; a new id per deployment is allowed.</summary>
@@ -29,9 +30,24 @@ public sealed class SiloOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// The address other silos and clients reach this silo at, with AdoNet clustering. Unset: the
+    /// pod's IP (POD_IP) in Kubernetes, else 127.0.0.1 (every silo on one machine). The silo always
+    /// listens on all addresses.
+    /// </summary>
+    public string? AdvertisedIPAddress { get; set; }
+
     /// <summary>How long a stopping silo may take to hand off its grains before it is killed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(AdvertisedIPAddress) && !IPAddress.TryParse(AdvertisedIPAddress, out _))
+        {
+            yield return new ValidationResult("is not an IP address.", [nameof(AdvertisedIPAddress)]);
+        }
+    }
 }
 
 public enum ClusteringMode

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# A private PostgreSQL server for development and the storage tests: its own data directory under
+# /tmp, listening on 127.0.0.1 only, never the machine's default cluster.
+#
+#   scripts/postgres.sh start    initdb if needed, start, create database "clinic" and the roles
+#   scripts/postgres.sh status   exit 0 when running, 3 when not
+#   scripts/postgres.sh env      print export lines: CLINIC_PG_OWNER, CLINIC_PG_APP (Npgsql strings)
+#   scripts/postgres.sh stop     stop the server and delete its data directory
+#
+# Port: PGPORT_CLINIC (55432). Passwords (local testing only): CLINIC_PG_OWNER_PASSWORD,
+# CLINIC_PG_APP_PASSWORD. Roles: clinic_owner owns the database and runs migrations (it may create
+# databases, for the tests' throwaway ones); clinic_app is the silo's runtime role and gets only
+# what migrations grant it. Run as root, the server runs as the "postgres" OS user.
+set -euo pipefail
+
+port=${PGPORT_CLINIC:-55432}
+owner_password=${CLINIC_PG_OWNER_PASSWORD:-clinic-owner-dev}
+app_password=${CLINIC_PG_APP_PASSWORD:-clinic-app-dev}
+database=clinic
+root=/tmp/clinic-pg-$port
+data=$root/data
+socket_dir=$root/socket
+log=$root/server.log
+
+die() {
+  echo "postgres.sh: $*" >&2
+  exit 1
+}
+
+[[ $port =~ ^[0-9]+$ ]] || die "PGPORT_CLINIC must be a port number, not '$port'."
+
+# The newest installed server; installs Debian's package when missing and allowed to.
+find_bin() {
+  local dir
+  dir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$dir" ] && [ "$(id -u)" = 0 ]; then
+    echo "Installing PostgreSQL..." >&2
+    # 9>&-: a server the package may start must not inherit this script's lock.
+    apt-get update -qq 9>&-
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 9>&-
+    dir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin | sort -V | tail -n 1)
+  fi
+  [ -n "$dir" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql; install the postgresql package."
+  echo "$dir"
+}
+
+# Runs a server program as the user that owns the data directory: postgres when we are root
+# (the server refuses to run as root), ourselves otherwise.
+as_server_user() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+server_user() {
+  if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi
+}
+
+is_running() {
+  [ -f "$data/PG_VERSION" ] && as_server_user "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
+}
+
+# psql over the private unix socket as the bootstrap superuser (trust on a socket only we can reach).
+superuser_psql() {
+  as_server_user "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$socket_dir" -p "$port" -U "$(server_user)" "$@"
+}
+
+init_cluster() {
+  mkdir -p "$root"
+  chmod 700 "$root"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres:postgres "$root"
+  fi
+  as_server_user mkdir -p "$socket_dir"
+  rm -rf "$data" # what a failed initdb left behind; we only get here without PG_VERSION
+  as_server_user "$bin/initdb" -D "$data" -U "$(server_user)" -E UTF8 --no-locale \
+    --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+  # Loopback TCP for clients, a private socket for this script. The durability settings are off
+  # because this server holds only throwaway development and test data; they make tests faster.
+  as_server_user tee -a "$data/postgresql.conf" >/dev/null <<CONF
+
+# scripts/postgres.sh
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$socket_dir'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+CONF
+}
+
+# Roles and database; safe to run on every start. Passwords go through psql variables, never
+# through string concatenation.
+provision() {
+  superuser_psql -d postgres -v owner_pw="$owner_password" -v app_pw="$app_password" <<'SQL'
+SELECT format('CREATE ROLE clinic_owner LOGIN CREATEDB PASSWORD %L', :'owner_pw')
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clinic_owner') \gexec
+SELECT format('CREATE ROLE clinic_app LOGIN PASSWORD %L', :'app_pw')
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clinic_app') \gexec
+SELECT format('ALTER ROLE clinic_owner LOGIN CREATEDB NOSUPERUSER NOCREATEROLE PASSWORD %L', :'owner_pw') \gexec
+SELECT format('ALTER ROLE clinic_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', :'app_pw') \gexec
+-- The providers' bootstrap query names the Orleans query table without a schema.
+ALTER ROLE clinic_app SET search_path = orleans;
+SELECT 'CREATE DATABASE clinic OWNER clinic_owner'
+WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'clinic') \gexec
+SQL
+}
+
+start() {
+  if [ ! -f "$data/PG_VERSION" ]; then
+    init_cluster
+  fi
+  if ! is_running; then
+    # 9>&-: the server must not inherit (and so hold forever) this script's lock.
+    if ! as_server_user "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null 9>&-; then
+      tail -n 20 "$log" >&2 || true
+      die "the server did not start (port $port in use?); log: $log"
+    fi
+  fi
+  provision
+  echo "PostgreSQL is running on 127.0.0.1:$port (data: $data)."
+}
+
+stop() {
+  if is_running; then
+    as_server_user "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+  fi
+  # Only ever this script's own folder.
+  case $root in
+    /tmp/clinic-pg-[0-9]*) rm -rf "$root" ;;
+    *) die "refusing to delete $root" ;;
+  esac
+  echo "PostgreSQL on port $port stopped and its data removed."
+}
+
+connection_string() {
+  printf 'Host=127.0.0.1;Port=%s;Database=%s;Username=%s;Password=%s' "$port" "$database" "$1" "$2"
+}
+
+# Single-quoted for the shell: readable, and eval-safe even if a password holds a quote.
+quote() {
+  local q="'\\''"
+  printf "'%s'" "${1//\'/$q}"
+}
+
+env_lines() {
+  echo "export CLINIC_PG_OWNER=$(quote "$(connection_string clinic_owner "$owner_password")")"
+  echo "export CLINIC_PG_APP=$(quote "$(connection_string clinic_app "$app_password")")"
+}
+
+# Test runs and developers may call start or stop at the same moment: one at a time per port.
+lock() {
+  if command -v flock >/dev/null; then
+    exec 9>"/tmp/clinic-pg-$port.lock"
+    flock -w 120 9 || die "another postgres.sh holds /tmp/clinic-pg-$port.lock"
+  fi
+}
+
+case ${1:-} in
+  start)
+    lock
+    bin=$(find_bin)
+    start
+    ;;
+  stop)
+    lock
+    bin=$(find_bin)
+    stop
+    ;;
+  status)
+    bin=$(find_bin)
+    if is_running; then
+      echo "running on 127.0.0.1:$port (data: $data)"
+    else
+      echo "not running (port $port)"
+      exit 3
+    fi
+    ;;
+  env)
+    env_lines
+    ;;
+  *)
+    echo "usage: $0 {start|stop|status|env}" >&2
+    exit 64
+    ;;
+esac

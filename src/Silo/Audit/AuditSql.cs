@@ -1,0 +1,49 @@
+namespace ClinicCluster.Silo.Audit;
+
+/// <summary>The audit store's statements; the tables come from migration 0200_audit_trail.sql.</summary>
+internal static class AuditSql
+{
+    /// <summary>Serialises one clinic's appends, even across two activations of its log grain.</summary>
+    public const string LockClinic = "SELECT pg_advisory_xact_lock(hashtextextended('audit:' || @clinic_id, 0))";
+
+    public const string ClaimEventId = """
+        INSERT INTO audit.event_ids (event_id, clinic_id) VALUES (@event_id, @clinic_id)
+        ON CONFLICT (event_id) DO NOTHING
+        """;
+
+    public const string Head = """
+        SELECT sequence, hash FROM audit.events WHERE clinic_id = @clinic_id ORDER BY sequence DESC LIMIT 1
+        """;
+
+    public const string Insert = """
+        INSERT INTO audit.events (
+            clinic_id, sequence, event_id, recorded_at, action, outcome, actor_subject, actor_role,
+            client_address, user_agent, patient_id, resource_type, resource_id, operation, http_status,
+            purpose_of_use, correlation_id, query_kind, result_count, previous_hash, hash)
+        VALUES (
+            @clinic_id, @sequence, @event_id, @recorded_at, @action, @outcome, @actor_subject, @actor_role,
+            @client_address, @user_agent, @patient_id, @resource_type, @resource_id, @operation, @http_status,
+            @purpose_of_use, @correlation_id, @query_kind, @result_count, @previous_hash, @hash)
+        """;
+
+    public const string Columns = """
+        sequence, event_id, recorded_at, action, outcome, actor_subject, actor_role, client_address, user_agent,
+        patient_id, resource_type, resource_id, operation, http_status, purpose_of_use, correlation_id,
+        query_kind, result_count, previous_hash, hash, clinic_id
+        """;
+
+    public const string Query = $"""
+        SELECT {Columns} FROM audit.events
+        WHERE clinic_id = @clinic_id AND sequence > @after
+          AND (@patient_id::text IS NULL OR patient_id = @patient_id)
+          AND (@actor::text IS NULL OR actor_subject = @actor)
+          AND (@from::timestamptz IS NULL OR recorded_at >= @from)
+          AND (@to::timestamptz IS NULL OR recorded_at < @to)
+        ORDER BY sequence
+        LIMIT @limit
+        """;
+
+    public const string Chain = $"""
+        SELECT {Columns} FROM audit.events WHERE clinic_id = @clinic_id ORDER BY sequence, recorded_at
+        """;
+}

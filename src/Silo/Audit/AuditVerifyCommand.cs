@@ -1,0 +1,62 @@
+using ClinicCluster.Silo.Persistence;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ClinicCluster.Silo.Audit;
+
+/// <summary>
+/// <c>audit verify --clinic c1 [--clinic c2]</c>: walks each clinic's hash chain and prints the
+/// first broken link. Exit codes: 0 every chain intact, 1 a chain is broken, 2 usage or connection.
+/// </summary>
+internal static class AuditVerifyCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var clinics = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--clinic" && a.i + 1 < args.Length)
+            .Select(a => args[a.i + 1]).ToList();
+        if (clinics.Count == 0)
+        {
+            await error.WriteLineAsync("usage: audit verify --clinic <id> [--clinic <id>]");
+            return 2;
+        }
+
+        string connectionString;
+        try
+        {
+            connectionString = PostgresOptions.Read(CommandConfiguration.Build(args)).ResolveRuntime();
+        }
+        catch (OptionsValidationException exception)
+        {
+            await error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
+            return 2;
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var verifier = new AuditChainVerifier(dataSource);
+        var broken = false;
+        try
+        {
+            foreach (var clinic in clinics)
+            {
+                var result = await verifier.VerifyAsync(clinic, CancellationToken.None);
+                if (result.IsIntact)
+                {
+                    await output.WriteLineAsync($"{clinic}: intact, {result.VerifiedRecords} record(s) verified.");
+                }
+                else
+                {
+                    broken = true;
+                    await output.WriteLineAsync(
+                        $"{clinic}: BROKEN at sequence {result.BrokenAt} after {result.VerifiedRecords} intact record(s): {result.Problem}.");
+                }
+            }
+        }
+        catch (NpgsqlException exception)
+        {
+            await error.WriteLineAsync($"Cannot read the audit trail: {exception.Message.ReplaceLineEndings(" ")}");
+            return 2;
+        }
+
+        return broken ? 1 : 0;
+    }
+}

@@ -1,0 +1,121 @@
+using ClinicCluster.Silo.Hosting;
+using ClinicCluster.Silo.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ClinicCluster.Storage.Tests;
+
+public sealed class ConfigurationTests
+{
+    private const string Valid = "Host=127.0.0.1;Port=5432;Database=clinic;Username=clinic_app;Password=secret-value";
+
+    [Fact]
+    public void The_runtime_connection_gets_the_orleans_search_path()
+    {
+        var resolved = new NpgsqlConnectionStringBuilder(Options(("ConnectionString", Valid)).ResolveRuntime());
+
+        Assert.Equal("orleans", resolved.SearchPath);
+        Assert.Equal("clinic_app", resolved.Username);
+    }
+
+    [Fact]
+    public void A_given_search_path_is_kept()
+    {
+        var resolved = new NpgsqlConnectionStringBuilder(Options(("ConnectionString", Valid + ";Search Path=orleans,public")).ResolveRuntime());
+
+        Assert.Equal("orleans,public", resolved.SearchPath);
+    }
+
+    [Fact]
+    public void The_connection_string_can_come_from_a_file()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, Valid + "\n");
+
+            var resolved = new NpgsqlConnectionStringBuilder(Options(("ConnectionStringFile", file)).ResolveRuntime());
+
+            Assert.Equal("secret-value", resolved.Password);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Inline_and_file_together_are_refused()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() =>
+            Options(("ConnectionString", Valid), ("ConnectionStringFile", "/run/secrets/pg")).ResolveRuntime());
+
+        Assert.Contains("set only one", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_file_is_refused_by_name()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Options(("ConnectionStringFile", "/nonexistent/pg")).ResolveRuntime());
+
+        Assert.Contains("Postgres:ConnectionStringFile '/nonexistent/pg'", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_connection_string_is_refused()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Options().ResolveRuntime());
+
+        Assert.Contains("Postgres:ConnectionString", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_invalid_connection_string_is_refused_without_echoing_it()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Options(("ConnectionString", "Hots=x;Password=hunter2")).ResolveRuntime());
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains("not a valid Npgsql connection string", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Migration_uses_its_own_connection_string_or_falls_back_to_the_runtime_one()
+    {
+        var owner = Valid.Replace("clinic_app", "clinic_owner", StringComparison.Ordinal);
+
+        var own = new NpgsqlConnectionStringBuilder(Options(("ConnectionString", Valid), ("MigrationConnectionString", owner)).ResolveMigration());
+        var fallback = new NpgsqlConnectionStringBuilder(Options(("ConnectionString", Valid)).ResolveMigration());
+
+        Assert.Equal("clinic_owner", own.Username);
+        Assert.Equal("clinic_app", fallback.Username);
+    }
+
+    [Fact]
+    public void Cluster_identity_comes_from_the_orleans_environment_variables()
+    {
+        var options = SiloHostingExtensions.ReadOptions(Configuration(
+            ("Silo:ClusterId", "from-settings"), ("ORLEANS_CLUSTER_ID", "from-env"), ("ORLEANS_SERVICE_ID", "service-env")));
+
+        Assert.Equal("from-env", options.ClusterId);
+        Assert.Equal("service-env", options.ServiceId);
+    }
+
+    [Fact]
+    public void An_advertised_address_must_be_an_ip_address()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() =>
+            SiloHostingExtensions.ReadOptions(Configuration(("Silo:AdvertisedIPAddress", "silo.local"))));
+
+        Assert.Contains("Silo:AdvertisedIPAddress", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    private static PostgresOptions Options(params (string Key, string Value)[] settings) =>
+        PostgresOptions.Read(Configuration(settings.Select(s => ($"Postgres:{s.Key}", s.Value)).ToArray()));
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+            .Build();
+}

@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.Json;
+using ClinicCluster.Clinics;
+using ClinicCluster.Patients;
+using ClinicCluster.Scheduling;
+using ClinicCluster.Silo.Persistence;
+
+namespace ClinicCluster.Storage.Tests;
+
+/// <summary>Every persisted state type survives the JSON round trip the storage provider makes.</summary>
+public sealed class SerializerTests
+{
+    private static readonly SystemTextJsonGrainStorageSerializer Serializer = new();
+
+    private static readonly DateTimeOffset Start = new(2026, 6, 1, 10, 0, 0, TimeSpan.FromHours(-4));
+
+    private static readonly AppointmentSummary Summary = new("apt-1", "pat-1", "prv-1", "checkup", Start, Start.AddMinutes(30), AppointmentStatus.CheckedIn);
+
+    [Fact]
+    public void Clinic_state_round_trips()
+    {
+        var profile = new ProviderProfile("Dr. Test", "Family medicine",
+            [new WorkingHours(DayOfWeek.Monday, new TimeOnly(9, 0), new TimeOnly(17, 30))],
+            [new TimeOff(Start, Start.AddDays(2))]);
+        var state = new ClinicState { Clinic = new Clinic("c-1", TestData.Clinic("Round Trip"), [new Provider("prv-1", profile)]) };
+
+        var json = RoundTrip(state, out var copy);
+
+        Assert.Equal(state.Clinic.Settings.Name, copy.Clinic?.Settings.Name);
+        Assert.Equal(profile.WorkingHours, copy.Clinic?.Providers[0].Profile.WorkingHours);
+        Assert.Equal(profile.TimeOff, copy.Clinic?.Providers[0].Profile.TimeOff);
+        Assert.Contains("\"day\":\"monday\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"end\":\"17:30:00\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"start\":\"2026-06-01T10:00:00-04:00\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Patient_state_round_trips()
+    {
+        var patient = new Patient("pat-1", "c-1", TestData.Patient("MRN-1"), Start, Start.AddHours(1));
+
+        var json = RoundTrip(new PatientState { Patient = patient }, out var copy);
+
+        Assert.Equal(patient, copy.Patient);
+        Assert.Contains("\"birthDate\":\"1980-05-17\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"sex\":\"female\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Index_states_keep_their_dictionary_keys_verbatim()
+    {
+        var summary = new PatientSummary("pat-1", "MRN-ABC", "Testy", "McTestface", new DateOnly(1980, 5, 17));
+        var registry = new MrnRegistryState();
+        registry.Patients["MRN-ABC"] = summary;
+        var names = new NameIndexState();
+        names.Patients["Pat-1"] = summary;
+
+        RoundTrip(registry, out var registryCopy);
+        RoundTrip(names, out var namesCopy);
+
+        Assert.Equal(summary, registryCopy.Patients["MRN-ABC"]);
+        Assert.Equal(summary, namesCopy.Patients["Pat-1"]);
+    }
+
+    [Fact]
+    public void Schedule_and_appointment_states_round_trip_without_computed_members()
+    {
+        var schedule = new ScheduleState { Entries = [new CalendarEntry(new SlotHold(Summary, Start.AddMinutes(40)), Recorded: true, HeldAt: Start.AddDays(-1))] };
+        var appointment = new Appointment("apt-1", "c-1", "pat-1", "prv-1", "checkup", Start, Start.AddMinutes(30), "annual",
+            AppointmentStatus.Cancelled, "called", Start.AddDays(-1), Start);
+        var appointmentState = new AppointmentState { Current = appointment, Original = appointment, BufferMinutes = 10, RequestFingerprint = "abc" };
+
+        var scheduleJson = RoundTrip(schedule, out var scheduleCopy);
+        RoundTrip(appointmentState, out var appointmentCopy);
+
+        Assert.Equal(schedule.Entries, scheduleCopy.Entries);
+        Assert.DoesNotContain("\"blocked\"", scheduleJson, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"isActive\"", scheduleJson, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"checked-in\"", scheduleJson, StringComparison.Ordinal);
+        Assert.Equal(appointment, appointmentCopy.Current);
+        Assert.Equal(appointment, appointmentCopy.Original);
+        Assert.Equal(10, appointmentCopy.BufferMinutes);
+        Assert.Equal("abc", appointmentCopy.RequestFingerprint);
+    }
+
+    [Fact]
+    public void Json_null_reads_as_no_state()
+    {
+        Assert.Null(Serializer.Deserialize<ClinicState>(new BinaryData("null"u8.ToArray())));
+    }
+
+    [Fact]
+    public void Reading_accepts_reordered_and_respaced_json_as_jsonb_returns_it()
+    {
+        var stored = "{\"clinic\": {\"providers\": [], \"settings\": {\"name\": \"X\", \"policy\": {\"slotIntervalMinutes\": 15, \"maximumHorizonDays\": 90, \"minimumNoticeMinutes\": 120, \"cancellationCutoffMinutes\": 1440}, \"timeZone\": \"UTC\", \"appointmentTypes\": []}, \"id\": \"c\"}}";
+
+        var state = Serializer.Deserialize<ClinicState>(new BinaryData(Encoding.UTF8.GetBytes(stored)));
+
+        Assert.Equal(BookingPolicy.Default, state.Clinic?.Settings.Policy);
+        Assert.Equal("c", state.Clinic?.Id);
+    }
+
+    /// <summary>Serializes, deserializes, and checks the copy serializes to the same JSON.</summary>
+    private static string RoundTrip<T>(T state, out T copy)
+    {
+        var json = Serializer.Serialize(state).ToString();
+        copy = Serializer.Deserialize<T>(BinaryData.FromString(json));
+        Assert.Equal(json, Serializer.Serialize(copy).ToString());
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
+        return json;
+    }
+}

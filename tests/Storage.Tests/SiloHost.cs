@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ClinicCluster.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ClinicCluster.Storage.Tests;
+
+/// <summary>
+/// A real silo in this process, configured as production would be: AdoNet clustering and
+/// PostgreSQL storage and reminders, connected as the application role, on free ports.
+/// </summary>
+internal sealed class SiloHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SiloHost(WebApplication app) => _app = app;
+
+    public IServiceProvider Services => _app.Services;
+
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The silo's HTTP address (health probes).</summary>
+    public Uri Http => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public static async Task<SiloHost> StartAsync(string appConnectionString)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Development",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Silo:Clustering"] = "AdoNet",
+            ["Silo:Storage"] = "Postgres",
+            ["Silo:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Silo:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Silo:ShutdownTimeout"] = "00:00:05",
+            // A non-UTC session time zone: membership and reminder times must not depend on it.
+            ["Postgres:ConnectionString"] = appConnectionString + ";Timezone=America/New_York",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Orleans"] = "Error",
+        });
+        builder.AddClinicSilo();
+        var app = builder.Build();
+        ClinicCluster.ServiceDefaults.ServiceDefaultsExtensions.MapDefaultEndpoints(app);
+        await app.StartAsync();
+        return new SiloHost(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await _app.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+}
