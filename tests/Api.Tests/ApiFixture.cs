@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using silo::ClinicCluster.Silo.Hosting;
 
 namespace ClinicCluster.Api.Tests;
@@ -37,6 +38,10 @@ public sealed class ApiFixture : IAsyncLifetime
     public ApiClient Api => _api ?? throw new InvalidOperationException("The API is not started.");
 
     public int GatewayPort { get; private set; }
+
+    /// <summary>Grain access to the silo, for reading what the API wrote (the audit trail).</summary>
+    public IGrainFactory Grains => _silo?.Services.GetRequiredService<IGrainFactory>()
+        ?? throw new InvalidOperationException("The silo is not started.");
 
     /// <summary>A valid token for one role and the given clinics ("*" for all).</summary>
     public static string Token(string role, params string[] clinics) =>
