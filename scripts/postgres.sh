@@ -149,6 +149,8 @@ quote() {
 env_lines() {
   echo "export CLINIC_PG_OWNER=$(quote "$(connection_string clinic_owner "$owner_password")")"
   echo "export CLINIC_PG_APP=$(quote "$(connection_string clinic_app "$app_password")")"
+  # The bootstrap superuser over the private socket (trust): for tests that play an intruder.
+  echo "export CLINIC_PG_SUPERUSER=$(quote "Host=$socket_dir;Port=$port;Database=clinic;Username=$(server_user)")"
 }
 
 # Test runs and developers may call start or stop at the same moment: one at a time per port.

@@ -12,10 +12,11 @@ internal sealed class PostgresServer
 {
     private static readonly Lazy<Task<PostgresServer>> Instance = new(StartAsync);
 
-    private PostgresServer(string owner, string app)
+    private PostgresServer(string owner, string app, string superuser)
     {
         Owner = owner;
         App = app;
+        Superuser = superuser;
     }
 
     /// <summary>clinic_owner on the "clinic" database: may create databases and owns what it creates.</summary>
@@ -23,6 +24,9 @@ internal sealed class PostgresServer
 
     /// <summary>clinic_app on the "clinic" database: the silos' least-privileged runtime role.</summary>
     public string App { get; }
+
+    /// <summary>The bootstrap superuser over the private socket: for tests that play an intruder.</summary>
+    public string Superuser { get; }
 
     public static Task<PostgresServer> GetAsync() => Instance.Value;
 
@@ -40,7 +44,7 @@ internal sealed class PostgresServer
             .Where(line => line.StartsWith("export ", StringComparison.Ordinal))
             .Select(line => line["export ".Length..].Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\''), StringComparer.Ordinal);
-        return new PostgresServer(exports["CLINIC_PG_OWNER"], exports["CLINIC_PG_APP"]);
+        return new PostgresServer(exports["CLINIC_PG_OWNER"], exports["CLINIC_PG_APP"], exports["CLINIC_PG_SUPERUSER"]);
     }
 
     private static async Task<string> RunAsync(string script, string verb)

@@ -1,0 +1,168 @@
+using ClinicCluster.Audit;
+using ClinicCluster.Silo.Audit;
+using Npgsql;
+
+namespace ClinicCluster.Storage.Tests;
+
+/// <summary>
+/// The audit table is append-only for every role, and the hash chain exposes what a superuser
+/// who bypasses the triggers does anyway: a modified, a deleted or an inserted row.
+/// </summary>
+[Collection(StorageCollection.Name)]
+public sealed class AuditTamperTests(StorageFixture fixture)
+{
+    private const string Bypass = "SET session_replication_role = replica; ";
+
+    [Fact]
+    public async Task An_untouched_chain_verifies()
+    {
+        var clinic = await SeedAsync(5);
+
+        var result = await VerifyAsync(clinic);
+
+        Assert.True(result.IsIntact, result.Problem);
+        Assert.Equal(5, result.VerifiedRecords);
+    }
+
+    [Fact]
+    public async Task A_modified_row_breaks_the_chain_at_that_row()
+    {
+        var clinic = await SeedAsync(5);
+        await AsSuperuserAsync(Bypass + $"UPDATE audit.events SET patient_id = 'pat-someone-else' WHERE clinic_id = '{clinic}' AND sequence = 3");
+
+        var result = await VerifyAsync(clinic);
+
+        Assert.False(result.IsIntact);
+        Assert.Equal(3, result.BrokenAt);
+        Assert.Contains("modified", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deleted_row_breaks_the_chain_after_the_gap()
+    {
+        var clinic = await SeedAsync(5);
+        await AsSuperuserAsync(Bypass + $"DELETE FROM audit.events WHERE clinic_id = '{clinic}' AND sequence = 2");
+
+        var result = await VerifyAsync(clinic);
+
+        Assert.False(result.IsIntact);
+        Assert.Equal(3, result.BrokenAt);
+        Assert.Contains("deleted", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_inserted_forged_row_breaks_the_chain()
+    {
+        var clinic = await SeedAsync(5);
+        var head = await TestDatabase.ScalarAsync<string>(fixture.Database.Owner,
+            $"SELECT hash FROM audit.events WHERE clinic_id = '{clinic}' AND sequence = 3");
+        await AsSuperuserAsync($"""
+            INSERT INTO audit.events (clinic_id, sequence, event_id, recorded_at, action, outcome, resource_type, operation,
+                                      http_status, previous_hash, hash)
+            VALUES ('{clinic}', 4, '{Guid.NewGuid()}', now() - interval '1 second', 'read', 'success', 'Patient', 'GetPatient',
+                    200, '{head}', '{new string('a', 64)}')
+            """);
+
+        var result = await VerifyAsync(clinic);
+
+        Assert.False(result.IsIntact);
+        Assert.Equal(4, result.BrokenAt);
+    }
+
+    [Theory]
+    [InlineData("UPDATE audit.events SET outcome = 'denied'")]
+    [InlineData("DELETE FROM audit.events")]
+    [InlineData("TRUNCATE audit.events")]
+    [InlineData("DELETE FROM audit.event_ids")]
+    public async Task The_app_role_cannot_change_or_remove_audit_records(string sql)
+    {
+        var clinic = await SeedAsync(1);
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(fixture.Database.App, sql + WhereClinic(sql, clinic)));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+    }
+
+    [Theory]
+    [InlineData("UPDATE audit.events SET outcome = 'denied'")]
+    [InlineData("DELETE FROM audit.events")]
+    public async Task Even_the_owner_is_refused_by_the_append_only_trigger(string sql)
+    {
+        var clinic = await SeedAsync(1);
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(fixture.Database.Owner, sql + WhereClinic(sql, clinic)));
+
+        Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_verify_command_exits_0_when_intact_and_1_on_a_broken_chain()
+    {
+        var intact = await SeedAsync(3);
+        var broken = await SeedAsync(3);
+        await AsSuperuserAsync(Bypass + $"UPDATE audit.events SET operation = 'Forged' WHERE clinic_id = '{broken}' AND sequence = 2");
+        var connection = new[] { "--Postgres:ConnectionString", fixture.Database.App };
+
+        using var okOut = new StringWriter();
+        var ok = await AuditVerifyCommand.RunAsync(["--clinic", intact, .. connection], okOut, TextWriter.Null);
+        using var badOut = new StringWriter();
+        var bad = await AuditVerifyCommand.RunAsync(["--clinic", intact, "--clinic", broken, .. connection], badOut, TextWriter.Null);
+
+        Assert.Equal(0, ok);
+        Assert.Contains("intact, 3 record(s)", okOut.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, bad);
+        Assert.Contains($"{broken}: BROKEN at sequence 2", badOut.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_redelivered_event_is_stored_once()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
+        var store = new PostgresAuditStore(dataSource);
+        var auditEvent = Event(TestData.NewId("aud"));
+
+        Assert.True(await store.AppendAsync(auditEvent));
+        Assert.False(await store.AppendAsync(auditEvent));
+
+        var count = await TestDatabase.ScalarAsync<long>(fixture.Database.Owner,
+            $"SELECT count(*) FROM audit.events WHERE event_id = '{auditEvent.EventId}'");
+        Assert.Equal(1, count);
+    }
+
+    private static string WhereClinic(string sql, string clinic) =>
+        sql.StartsWith("TRUNCATE", StringComparison.Ordinal) ? "" : $" WHERE clinic_id = '{clinic}'";
+
+    private async Task<string> SeedAsync(int count)
+    {
+        var clinic = TestData.NewId("aud");
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
+        var store = new PostgresAuditStore(dataSource);
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(await store.AppendAsync(Event(clinic)));
+        }
+
+        return clinic;
+    }
+
+    private async Task<AuditVerification> VerifyAsync(string clinic)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
+        return await new AuditChainVerifier(dataSource).VerifyAsync(clinic, CancellationToken.None);
+    }
+
+    private Task AsSuperuserAsync(string sql) => ExecuteAsync(fixture.Database.Superuser, sql);
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static AuditEvent Event(string clinic) => new(
+        Guid.CreateVersion7(), DateTimeOffset.UtcNow, clinic, AuditAction.Read, AuditOutcome.Success,
+        new AuditActor("tester", "admin", "127.0.0.1", "tests"), "pat-1", "Patient", "pat-1", "GetPatient", 200,
+        "TREAT", null, null, null);
+}
