@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test: build with warnings as errors, formatting check, the xUnit suites (domain,
-# grains on a test cluster, API over HTTP), then the newcomer smoke test with the OpenAPI lint.
+# grains on a test cluster, API over HTTP, PostgreSQL storage and audit, multi-silo cluster with
+# real processes), then the newcomer smoke test with the OpenAPI lint.
 # Ends with one line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/prerequisites.sh
+
+# The storage, cluster and audit suites share one private PostgreSQL server (each test fixture
+# creates its own database on it); it is stopped whatever happens.
+scripts/postgres.sh start
+trap 'scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 
 echo "== build"
 dotnet build Orleans.sln --nologo -v quiet -warnaserror
