@@ -33,3 +33,7 @@ CREATE TABLE IF NOT EXISTS scheduling.appointment_ledger (
 CREATE INDEX IF NOT EXISTS appointment_ledger_by_provider ON scheduling.appointment_ledger (clinic_id, provider_id, starts_at);
 CREATE INDEX IF NOT EXISTS appointment_ledger_by_patient ON scheduling.appointment_ledger (clinic_id, patient_id, starts_at);
 CREATE INDEX IF NOT EXISTS appointment_ledger_by_day ON scheduling.appointment_ledger (clinic_id, starts_at);
+
+-- The silos write and read ledger rows; they never change the table itself.
+GRANT USAGE ON SCHEMA scheduling TO clinic_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON scheduling.appointment_ledger TO clinic_app;
