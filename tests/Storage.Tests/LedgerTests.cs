@@ -1,0 +1,82 @@
+using ClinicCluster.Clinics;
+using ClinicCluster.Common;
+using ClinicCluster.Scheduling;
+using Npgsql;
+
+namespace ClinicCluster.Storage.Tests;
+
+/// <summary>
+/// The appointment ledger on PostgreSQL: bookings land in it, lists are served from it, and its
+/// exclusion constraints refuse an overlap even when the grains are bypassed.
+/// </summary>
+[Collection(StorageCollection.Name)]
+public sealed class LedgerTests(StorageFixture fixture)
+{
+    [Fact]
+    public async Task Bookings_are_written_to_the_ledger_and_lists_come_from_it()
+    {
+        var (clinicId, providerId, patientId) = await SetUpAsync();
+        var start = NextWeekAt(10);
+        var booked = await Appointment(clinicId, "apt-ledger-1").BookAsync(new BookAppointment(patientId, providerId, "checkup", start), null);
+        Assert.True(booked.IsSuccess, booked.Error?.Message);
+        Assert.True((await Appointment(clinicId, "apt-ledger-1").CancelAsync(null)).IsSuccess);
+
+        var status = await TestDatabase.ScalarAsync<string>(fixture.Database.Owner,
+            $"SELECT status FROM scheduling.appointment_ledger WHERE clinic_id = '{clinicId}' AND appointment_id = 'apt-ledger-1'");
+        var list = await fixture.Silo.Grains.GetGrain<IPatientScheduleGrain>(ClinicScopedKey.Format(clinicId, patientId))
+            .ListAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+
+        Assert.Equal("cancelled", status);
+        var listed = Assert.Single(list);
+        Assert.Equal(AppointmentStatus.Cancelled, listed.Status);
+        Assert.Equal(booked.Value!.Start, listed.Start);
+    }
+
+    [Fact]
+    public async Task The_database_refuses_an_overlapping_active_appointment_even_without_the_grains()
+    {
+        var (clinicId, providerId, patientId) = await SetUpAsync();
+        var start = NextWeekAt(11);
+        Assert.True((await Appointment(clinicId, "apt-ledger-2").BookAsync(new BookAppointment(patientId, providerId, "checkup", start), null)).IsSuccess);
+
+        // A second writer that skipped the calendars (a stale activation, a bug): same provider, overlapping time.
+        var refused = await Assert.ThrowsAsync<PostgresException>(async () =>
+        {
+            await using var connection = new NpgsqlConnection(fixture.Database.App);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"""
+                INSERT INTO scheduling.appointment_ledger (clinic_id, appointment_id, patient_id, provider_id, appointment_type,
+                    starts_at, ends_at, blocked_until, status, time_zone)
+                VALUES ('{clinicId}', 'apt-intruder', 'pat-other', '{providerId}', 'checkup',
+                    @start, @end, @end, 'booked', 'UTC')
+                """, connection);
+            command.Parameters.AddWithValue("start", start.AddMinutes(10).UtcDateTime);
+            command.Parameters.AddWithValue("end", start.AddMinutes(40).UtcDateTime);
+            await command.ExecuteNonQueryAsync();
+        });
+
+        Assert.Equal(PostgresErrorCodes.ExclusionViolation, refused.SqlState);
+        Assert.Equal("appointment_ledger_no_provider_overlap", refused.ConstraintName);
+    }
+
+    private async Task<(string ClinicId, string ProviderId, string PatientId)> SetUpAsync()
+    {
+        var clinicId = TestData.NewId("ledger");
+        var grains = fixture.Silo.Grains;
+        var clinic = grains.GetGrain<IClinicGrain>(clinicId);
+        Assert.True((await clinic.CreateAsync(new ClinicSettings("Ledger clinic", "UTC",
+            [new AppointmentType("checkup", 30, 10)], BookingPolicy.Default))).IsSuccess);
+        var hours = Enum.GetValues<DayOfWeek>().Select(d => new WorkingHours(d, new TimeOnly(8, 0), new TimeOnly(18, 0))).ToList();
+        Assert.True((await clinic.AddProviderAsync("prv-ledger", new ProviderProfile("Dr. Ledger", "General", hours, []))).IsSuccess);
+        var patientId = TestData.NewId("pat");
+        Assert.True((await grains.GetGrain<Patients.IPatientGrain>(ClinicScopedKey.Format(clinicId, patientId))
+            .CreateAsync(TestData.Patient(TestData.NewId("MRN")))).IsSuccess);
+        return (clinicId, "prv-ledger", patientId);
+    }
+
+    private IAppointmentGrain Appointment(string clinicId, string id) =>
+        fixture.Silo.Grains.GetGrain<IAppointmentGrain>(ClinicScopedKey.Format(clinicId, id));
+
+    private static DateTimeOffset NextWeekAt(int hour) =>
+        new DateTimeOffset(DateTime.UtcNow.Date.AddDays(7).AddHours(hour), TimeSpan.Zero);
+}
