@@ -54,7 +54,7 @@ public static class ClusterClientExtensions
                         o.Invariant = PostgresInvariant;
                         o.ConnectionString = connectionString;
                     });
-                    client.AddMemoryStreams(AuditStreams.ProviderName);
+                    AddPostgresAuditStreams(client, connectionString, builder.Configuration);
                     break;
                 default:
                     throw new OptionsValidationException(ClusterClientOptions.SectionName, typeof(ClusterClientOptions),
@@ -64,5 +64,27 @@ public static class ClusterClientExtensions
 
         builder.Services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
+    }
+
+    /// <summary>
+    /// Publishes audit events into the silos' durable queue (orleans.stream_messages): the publish
+    /// returns once the event is a row in PostgreSQL. Must mirror the silo's AddPostgresAuditStreams:
+    /// same provider name and one queue (a different count would strand events in a queue no silo
+    /// reads). Events expire after Audit:Stream:ExpiryTimeout (the key the silos read; 30 days by
+    /// default), far beyond any outage; even then they are kept as dead letters.
+    /// </summary>
+    private static void AddPostgresAuditStreams(IClientBuilder client, string connectionString, IConfiguration configuration)
+    {
+        var expiry = configuration.GetValue<TimeSpan?>("Audit:Stream:ExpiryTimeout") ?? TimeSpan.FromDays(30);
+        client.AddAdoNetStreams(AuditStreams.ProviderName, stream =>
+        {
+            stream.ConfigureAdoNet(adoNet => adoNet.Configure(o =>
+            {
+                o.Invariant = PostgresInvariant;
+                o.ConnectionString = connectionString;
+                o.ExpiryTimeout = expiry;
+            }));
+            stream.ConfigurePartitioning(1);
+        });
     }
 }

@@ -1,4 +1,6 @@
 using ClinicCluster.Audit;
+using ClinicCluster.Silo.Audit;
+using Orleans.Streams;
 
 namespace ClinicCluster.Silo.Hosting;
 
@@ -14,6 +16,28 @@ public static class AuditStreamingExtensions
     {
         silo.AddMemoryStreams(AuditStreams.ProviderName);
         silo.AddMemoryGrainStorage("PubSubStore");
+        return silo;
+    }
+
+    /// <summary>
+    /// The durable queue: Orleans' ADO.NET streaming provider over orleans.stream_messages (our SQL
+    /// in migration 0300). The API's publish returns once the event is a row, so a silo dying
+    /// afterwards cannot lose it: unconfirmed leases run out and another silo delivers the event.
+    /// Settings come from <see cref="AuditStreamOptions"/> (section "Audit:Stream").
+    /// </summary>
+    public static ISiloBuilder AddPostgresAuditStreams(this ISiloBuilder silo, string connectionString)
+    {
+        var options = AuditStreamOptions.Read(silo.Configuration);
+        silo.AddAdoNetStreams(AuditStreams.ProviderName, stream =>
+        {
+            stream.ConfigureAdoNet(adoNet => adoNet.Configure(o => options.ApplyTo(o, connectionString)));
+            stream.ConfigurePartitioning(AuditStreamOptions.QueueCount);
+
+            // AuditLogGrain's implicit subscription is the only consumer, so no pub-sub grain (and
+            // no "PubSubStore" state) is needed to find subscribers.
+            stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+        });
+        silo.Services.AddHostedService<AuditDeadLetterGauge>();
         return silo;
     }
 }

@@ -84,7 +84,7 @@ public static class SiloHostingExtensions
                     break;
                 case StorageMode.Postgres:
                     AddPostgresStorage(silo, postgres!);
-                    silo.AddMemoryAuditStreams();
+                    silo.AddPostgresAuditStreams(postgres!);
                     break;
                 default:
                     throw new OptionsValidationException(SiloOptions.SectionName, typeof(SiloOptions),
