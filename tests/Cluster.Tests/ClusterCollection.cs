@@ -15,14 +15,15 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterSuiteFixture>
 }
 
 /// <summary>
-/// Once per run: builds the silo and the API, makes sure the private PostgreSQL server runs,
-/// creates a fresh database and migrates it with the silo's own <c>migrate</c> command, then starts
-/// the <see cref="NoShowScenario"/> (which has to let a minute of real time pass). At the end it
-/// kills any process a test left running, drops the database (unless CLUSTER_TESTS_KEEP_DB=1) and
-/// stops the server if this run started it.
+/// Once per run, and one run at a time (see <see cref="RunLock"/>): builds the silo and the API,
+/// makes sure the private PostgreSQL server runs, creates a fresh database and migrates it with the
+/// silo's own <c>migrate</c> command, then starts the <see cref="NoShowScenario"/> (which has to
+/// let a minute of real time pass). At the end it kills any process a test left running, drops the
+/// database (unless CLUSTER_TESTS_KEEP_DB=1) and stops the server if this run started it.
 /// </summary>
 public sealed class ClusterSuiteFixture : IAsyncLifetime
 {
+    private RunLock? _runLock;
     private PostgresServer? _server;
     private TestDatabase? _database;
     private NoShowScenario? _noShow;
@@ -36,6 +37,7 @@ public sealed class ClusterSuiteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _runLock = await RunLock.AcquireAsync(TimeSpan.FromMinutes(20));
         ChildProcess.ReapLeftovers();
         var build = Binaries.EnsureBuiltAsync();
         var server = PostgresServer.StartAsync();
@@ -63,5 +65,7 @@ public sealed class ClusterSuiteFixture : IAsyncLifetime
         {
             await _server.StopIfStartedAsync();
         }
+
+        _runLock?.Dispose();
     }
 }

@@ -18,7 +18,10 @@ public sealed partial class ClusterTests
         var clinic = await TestClinic.CreateAsync(api, "spread", providers: 10, patients: 50);
         cluster.Log($"clinic {clinic.Id}: {clinic.Providers.Count} providers, {clinic.Patients.Count} patients");
 
-        var load = new LoadRun(api, clinic.Id, clinic.Planner("spread"), new LoadOptions(Concurrency: 16, TimeSpan.FromSeconds(120), SpreadBookings));
+        var load = new LoadRun(api, clinic.Id, clinic.Planner("spread"), new LoadOptions(Concurrency: 16, TimeSpan.FromSeconds(120), SpreadBookings)
+        {
+            StallLimit = TimeSpan.FromSeconds(30),
+        });
         var timer = Stopwatch.StartNew();
         await load.RunAsync();
         cluster.Log($"{SpreadBookings} bookings in {timer.Elapsed.TotalSeconds:0.0} s");

@@ -12,8 +12,8 @@ public static class RouteBuilderExtensions
         routes.MapGroup("/api/clinics/{clinicId:id}")
             .WithTags(tag)
             .AddEndpointFilter<AuditFilter>()
-            .AddEndpointFilter<ClinicScopeFilter>()
             .AddEndpointFilter<TransientRetryFilter>()
+            .AddEndpointFilter<ClinicScopeFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);

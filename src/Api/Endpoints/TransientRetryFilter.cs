@@ -33,7 +33,11 @@ public sealed partial class TransientRetryFilter(ILogger<TransientRetryFilter> l
 
     public static bool IsTransient(Exception exception) =>
         exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
-            or Orleans.Runtime.Messaging.ConnectionFailedException;
+            or Orleans.Runtime.Messaging.ConnectionFailedException
+
+            // Two activations of one grain during a membership change: the stale one's write lost
+            // on its ETag. The request did nothing and is safe to repeat on the surviving activation.
+            or Orleans.Storage.InconsistentStateException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster call failed ({ExceptionType}); retry {Attempt}")]
     private static partial void LogRetry(ILogger logger, string exceptionType, int attempt);

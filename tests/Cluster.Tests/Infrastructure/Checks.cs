@@ -11,18 +11,25 @@ public static class ReadBack
     /// <summary>
     /// GETs every acknowledged appointment; each must answer 200 with status "booked". A 503 or a
     /// client exception is retried a few times (the cluster may still be settling after a kill) and
-    /// counted; anything still wrong after that is returned as a failure line.
+    /// counted; anything still wrong after that is returned as a failure line. Retrying stops after
+    /// two minutes in all, so a broken cluster fails the check quickly instead of slowly.
     /// </summary>
     public static async Task<(IReadOnlyList<string> Failures, int Retries)> VerifyAsync(
         ClinicApi api, string clinicId, IReadOnlyList<Acknowledged> acknowledged, int concurrency = 16)
     {
         var failures = new ConcurrentQueue<string>();
         var retries = 0;
+        var retryUntil = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2);
         await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (ack, _) =>
         {
             string? problem = null;
             for (var attempt = 1; attempt <= 5; attempt++)
             {
+                if (attempt > 1 && DateTimeOffset.UtcNow > retryUntil)
+                {
+                    break;
+                }
+
                 try
                 {
                     var response = await api.GetAppointmentAsync(clinicId, ack.AppointmentId);

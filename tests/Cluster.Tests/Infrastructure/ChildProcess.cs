@@ -32,7 +32,7 @@ public sealed class ChildProcess : IDisposable
         StartedAt = DateTimeOffset.UtcNow;
         Directory.CreateDirectory(RepoPaths.Pids);
         _pidFile = Path.Combine(RepoPaths.Pids, Id.ToString(CultureInfo.InvariantCulture));
-        File.WriteAllText(_pidFile, name);
+        File.WriteAllText(_pidFile, $"{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)} {name}");
         Running[Id] = this;
     }
 
@@ -229,7 +229,8 @@ public sealed class ChildProcess : IDisposable
 
     /// <summary>
     /// Kills hosts a previous, crashed run of this suite left behind: only ids it recorded itself,
-    /// and only if that process still runs one of the suite's own binaries.
+    /// only if the test process that started them is gone, and only if the process still runs one
+    /// of the suite's own binaries.
     /// </summary>
     public static void ReapLeftovers()
     {
@@ -240,10 +241,27 @@ public sealed class ChildProcess : IDisposable
 
         foreach (var file in Directory.GetFiles(RepoPaths.Pids))
         {
-            if (int.TryParse(Path.GetFileName(file), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && !Running.ContainsKey(pid)
-                && ReadCommandLine(pid) is { } commandLine
-                && commandLine.Contains(RepoPaths.Bin, StringComparison.Ordinal))
+            if (!int.TryParse(Path.GetFileName(file), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || Running.ContainsKey(pid))
+            {
+                continue;
+            }
+
+            string owner;
+            try
+            {
+                owner = File.ReadAllText(file).Split(' ')[0];
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out var ownerPid) && ownerPid != Environment.ProcessId && IsAlive(ownerPid))
+            {
+                continue; // Another run of the suite is still using it.
+            }
+
+            if (ReadCommandLine(pid) is { } commandLine && commandLine.Contains(RepoPaths.Bin, StringComparison.Ordinal))
             {
                 try
                 {
@@ -257,12 +275,11 @@ public sealed class ChildProcess : IDisposable
                 }
             }
 
-            if (!Running.ContainsKey(pid))
-            {
-                File.Delete(file);
-            }
+            File.Delete(file);
         }
     }
+
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
     public static string ReadShared(string path)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace ClinicCluster.Cluster.Tests.Infrastructure;
@@ -20,6 +21,24 @@ public sealed class SiloHost(string name, ChildProcess process, int httpPort, in
     /// <summary>How many lines of this silo's log contain <paramref name="text"/>.</summary>
     public int CountLogLines(string text) =>
         Process.ReadLog().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>
+    /// When this silo first logged <paramref name="other"/> as dead in a membership snapshot (the
+    /// development log format has whole seconds, local time), or null if it never did.
+    /// </summary>
+    public DateTimeOffset? SawDeadAt(SiloHost other)
+    {
+        var dead = new Regex($@"S127\.0\.0\.1:{other.SiloPort}:\d+ SiloName=\S+ Status=Dead", RegexOptions.CultureInvariant);
+        var line = Process.ReadLog().Split('\n').FirstOrDefault(l => dead.IsMatch(l));
+        if (line is null || line.Length < 8
+            || !TimeOnly.TryParseExact(line[..8], "HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return null;
+        }
+
+        var local = DateOnly.FromDateTime(Process.StartedAt.LocalDateTime).ToDateTime(time);
+        return new DateTimeOffset(local, TimeZoneInfo.Local.GetUtcOffset(local));
+    }
 }
 
 /// <summary>

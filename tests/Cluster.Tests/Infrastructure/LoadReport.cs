@@ -24,15 +24,22 @@ public sealed record LoadReport(
     double? FirstFailureAfterEvent,
     double? LastFailureAfterEvent,
     int BookingsFailedAfterEvent,
-    double? RecoveryAfterEventSeconds)
+    double? RecoveryAfterEventSeconds,
+    double SlowestRequestSeconds,
+    string SlowestRequest)
 {
     public static LoadReport From(LoadRun load, double? eventAt = null)
     {
         var attempts = load.Attempts;
-        var decisions = attempts.Where(a => a.IsBookingDecision).Select(a => a.Finished).Order().ToList();
-        var end = attempts.Count == 0 ? 0 : attempts.Max(a => a.Finished);
+        var lastFinished = attempts.Count == 0 ? 0 : attempts.Max(a => a.Finished);
 
-        // The longest stretch without a decided booking, counting the start and the end of the run.
+        // Up to the moment the load was stopped: after it no new requests start, and the silence
+        // while the last ones finish is not an outage (their latency shows as the slowest request).
+        var end = Math.Min(lastFinished, load.StoppedAt ?? lastFinished);
+        var decisions = attempts.Where(a => a.IsBookingDecision && a.Finished <= end).Select(a => a.Finished).Order().ToList();
+        var slowest = attempts.OrderByDescending(a => a.Finished - a.Started).FirstOrDefault();
+
+        // The longest stretch without a decided booking, counting the end of the run.
         var points = new List<double> { decisions.FirstOrDefault(0) };
         points.AddRange(decisions);
         points.Add(end);
@@ -80,7 +87,7 @@ public sealed record LoadReport(
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Count()),
             ClientExceptions: attempts.Count(a => a.Status == 0),
-            DurationSeconds: Round(end),
+            DurationSeconds: Round(lastFinished),
             LongestGapSeconds: Round(gap),
             LongestGapFrom: Round(gapFrom),
             LongestGapTo: Round(gapTo),
@@ -90,13 +97,16 @@ public sealed record LoadReport(
             FirstFailureAfterEvent: Round(firstFailure),
             LastFailureAfterEvent: Round(lastFailure),
             BookingsFailedAfterEvent: failedKeys,
-            RecoveryAfterEventSeconds: Round(recovery));
+            RecoveryAfterEventSeconds: Round(recovery),
+            SlowestRequestSeconds: slowest is null ? 0 : Round(slowest.Finished - slowest.Started),
+            SlowestRequest: slowest is null ? "" : $"{slowest.Kind} {slowest.Key} at t={Round(slowest.Started)}: {slowest.Status}");
     }
 
     public override string ToString() =>
         $"{Attempts} attempts ({Bookings} bookings, {Acknowledged} acknowledged, {Reads} reads) in {DurationSeconds} s; " +
         $"outcomes: {string.Join(", ", ByStatus.Select(p => $"{p.Key}: {p.Value}"))}; " +
-        $"longest gap without a decided booking {LongestGapSeconds} s (t={LongestGapFrom}..{LongestGapTo})" +
+        $"longest gap without a decided booking {LongestGapSeconds} s (t={LongestGapFrom}..{LongestGapTo}); " +
+        $"slowest request {SlowestRequestSeconds} s ({SlowestRequest})" +
         (EventAt is null ? "" :
             $"; event at t={EventAt}: longest stall after it {GapAfterEventSeconds} s, decisions resumed +{ResumedAfterEventSeconds} s after it; failures from +{FirstFailureAfterEvent?.ToString(CultureInfo.InvariantCulture) ?? "-"} " +
             $"to +{LastFailureAfterEvent?.ToString(CultureInfo.InvariantCulture) ?? "-"} s, {BookingsFailedAfterEvent} bookings failed at least once, " +

@@ -23,8 +23,9 @@ public sealed record Acknowledged(string AppointmentId, BookingRequest Request, 
 public sealed record LoadOptions(int Concurrency, TimeSpan MaxDuration, int MaxBookings, double ReadShare = 0)
 {
     /// <summary>Attempts per booking: a 503 or a client error is retried with the same key and body.</summary>
-    public int MaxAttemptsPerBooking { get; init; } = 30;
+    public int MaxAttemptsPerBooking { get; init; } = 120;
 
+    /// <summary>The first retry's delay; it doubles up to one second.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Each worker sends at most one request per this interval (zero: as fast as answers come).</summary>
@@ -32,6 +33,12 @@ public sealed record LoadOptions(int Concurrency, TimeSpan MaxDuration, int MaxB
 
     /// <summary>How long a booking started before the stop may keep retrying after it.</summary>
     public TimeSpan RetryGraceAfterStop { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The load gives up when nothing succeeded for this long: the cluster is broken, and waiting
+    /// longer would only make a failing run slow.
+    /// </summary>
+    public TimeSpan StallLimit { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -53,6 +60,8 @@ public sealed class LoadRun(ClinicApi api, string clinicId, SlotPlanner planner,
     private int _next = -1;
     private long _sequence;
     private double? _stoppedAt;
+    private double _lastSuccessAt;
+    private bool _stalled;
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -68,6 +77,30 @@ public sealed class LoadRun(ClinicApi api, string clinicId, SlotPlanner planner,
             lock (_sync)
             {
                 return [.. _acknowledged];
+            }
+        }
+    }
+
+    /// <summary>When (seconds since the start) the load was told to stop, or stopped by itself; null while running.</summary>
+    public double? StoppedAt
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _stoppedAt;
+            }
+        }
+    }
+
+    /// <summary>True when the load stopped because nothing succeeded for <see cref="LoadOptions.StallLimit"/>.</summary>
+    public bool Stalled
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _stalled;
             }
         }
     }
@@ -106,7 +139,13 @@ public sealed class LoadRun(ClinicApi api, string clinicId, SlotPlanner planner,
         {
             lock (_sync)
             {
-                return _stoppedAt is not null || Now >= options.MaxDuration.TotalSeconds;
+                var now = Now;
+                if (_stoppedAt is null && now - _lastSuccessAt > options.StallLimit.TotalSeconds)
+                {
+                    (_stalled, _stoppedAt) = (true, now);
+                }
+
+                return _stoppedAt is not null || now >= options.MaxDuration.TotalSeconds;
             }
         }
     }
@@ -145,6 +184,11 @@ public sealed class LoadRun(ClinicApi api, string clinicId, SlotPlanner planner,
             var started = Now;
             var (status, body, error) = await SendAsync(() => api.BookAsync(clinicId, booking));
             _attempts.Enqueue(new Attempt(BookKind, booking.IdempotencyKey, booking.ProviderId, started, Now, status, error ?? Problem(status, body)));
+            if (status is 201 or 409)
+            {
+                Succeeded();
+            }
+
             if (status == 201)
             {
                 var id = body?.Field("id") ?? throw new InvalidOperationException("A 201 without an appointment id: " + body?.Short);
@@ -162,12 +206,12 @@ public sealed class LoadRun(ClinicApi api, string clinicId, SlotPlanner planner,
                 return;
             }
 
-            if (RetryWindowClosed())
+            if (Stopping && RetryWindowClosed())
             {
                 return;
             }
 
-            await Task.Delay(options.RetryDelay);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, options.RetryDelay.TotalMilliseconds * (1 << Math.Min(attempt - 1, 4)))));
         }
     }
 
@@ -181,6 +225,18 @@ public sealed class LoadRun(ClinicApi api, string clinicId, SlotPlanner planner,
         }
 
         _attempts.Enqueue(new Attempt(ReadKind, acknowledged.AppointmentId, acknowledged.Request.ProviderId, started, Now, status, error ?? Problem(status, body)));
+        if (status == 200)
+        {
+            Succeeded();
+        }
+    }
+
+    private void Succeeded()
+    {
+        lock (_sync)
+        {
+            _lastSuccessAt = Math.Max(_lastSuccessAt, Now);
+        }
     }
 
     private bool RetryWindowClosed()
@@ -188,7 +244,7 @@ public sealed class LoadRun(ClinicApi api, string clinicId, SlotPlanner planner,
         lock (_sync)
         {
             var stop = _stoppedAt ?? options.MaxDuration.TotalSeconds;
-            return Now >= stop + options.RetryGraceAfterStop.TotalSeconds;
+            return _stalled || Now >= stop + options.RetryGraceAfterStop.TotalSeconds;
         }
     }
 
@@ -209,7 +265,7 @@ public sealed class LoadRun(ClinicApi api, string clinicId, SlotPlanner planner,
             var response = await send();
             return (response.Status, response, null);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or IOException or ObjectDisposedException)
         {
             return (0, null, exception.GetType().Name + ": " + exception.Message);
         }

@@ -75,7 +75,7 @@ public sealed class NoShowScenario : IAsyncDisposable
             start = NextStart();
         }
 
-        var booked = await api.BookAsync(clinicId, new BookingRequest("noshow-1", patient, provider, "quick", start));
+        var booked = await api.BookAsync(clinicId, new BookingRequest("noshow-" + Guid.NewGuid().ToString("N"), patient, provider, "quick", start));
         if (booked.Status != 201)
         {
             throw new InvalidOperationException($"Booking the no-show visit answered {booked.Status}: {booked.Short}");
