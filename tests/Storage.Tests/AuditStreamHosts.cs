@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using ClinicCluster.Audit;
 using ClinicCluster.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,77 +10,6 @@ using Orleans.Runtime;
 using Orleans.Streams;
 
 namespace ClinicCluster.Storage.Tests;
-
-/// <summary>
-/// A production-configured silo (AdoNet clustering, PostgreSQL storage, the durable audit stream)
-/// that also takes extra settings, e.g. a short Audit:Stream:VisibilityTimeout.
-/// </summary>
-internal sealed class AuditStreamSilo : IAsyncDisposable
-{
-    private readonly WebApplication _app;
-
-    private AuditStreamSilo(WebApplication app) => _app = app;
-
-    public IServiceProvider Services => _app.Services;
-
-    public static async Task<AuditStreamSilo> StartAsync(string appConnectionString, IDictionary<string, string?>? settings = null)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Development",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        var configuration = new Dictionary<string, string?>
-        {
-            ["Silo:Clustering"] = "AdoNet",
-            ["Silo:Storage"] = "Postgres",
-            ["Silo:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Silo:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Silo:ShutdownTimeout"] = "00:00:05",
-            ["Postgres:ConnectionString"] = appConnectionString,
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Orleans"] = "Error",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[key] = value;
-        }
-
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.AddClinicSilo();
-        var app = builder.Build();
-        await app.StartAsync();
-        return new AuditStreamSilo(app);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            await _app.StopAsync(timeout.Token);
-        }
-        finally
-        {
-            await _app.DisposeAsync();
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
-}
 
 /// <summary>
 /// An Orleans client configured as the API is with Cluster:Clustering=AdoNet (ClusterClientExtensions):

@@ -31,7 +31,7 @@ public sealed class AuditStreamTests : IAsyncLifetime
         var clinics = Enumerable.Range(0, 3).Select(_ => TestData.NewId("clinic")).ToArray();
         var events = Enumerable.Range(0, 200).Select(i => Event(clinics[i % clinics.Length])).ToList();
 
-        await using var silo = await AuditStreamSilo.StartAsync(_database.App);
+        await using var silo = await SiloHost.StartAsync(_database.App);
         await using var client = await AuditStreamClient.StartAsync(_database.App);
         // Concurrent publishers, as concurrent API requests would be.
         await Parallel.ForEachAsync(events, new ParallelOptions { MaxDegreeOfParallelism = 8 },
@@ -69,7 +69,7 @@ public sealed class AuditStreamTests : IAsyncLifetime
         Assert.Equal(100L, await _database.ScalarAsync<long>("SELECT count(*) FROM orleans.stream_messages"));
 
         await ExecuteAsOwnerAsync("GRANT INSERT ON audit.event_ids TO clinic_app");
-        await using var second = await AuditStreamSilo.StartAsync(_database.App, settings);
+        await using var second = await SiloHost.StartAsync(_database.App, settings);
 
         var all = beforeStop.Concat(whileDown).ToList();
         await WaitForEventsAsync(all.Count);
@@ -86,7 +86,7 @@ public sealed class AuditStreamTests : IAsyncLifetime
         var twice = Event(clinic);
         var other = Event(clinic);
 
-        await using var silo = await AuditStreamSilo.StartAsync(_database.App);
+        await using var silo = await SiloHost.StartAsync(_database.App);
         await using var client = await AuditStreamClient.StartAsync(_database.App);
         await client.PublishAsync(twice);
         await client.PublishAsync(twice);
@@ -104,7 +104,7 @@ public sealed class AuditStreamTests : IAsyncLifetime
     {
         await ExecuteAsOwnerAsync(
             "INSERT INTO orleans.stream_dead_letters VALUES ('clinic-cluster', 'audit', 'audit-0', 1, 20, now(), now(), now(), now(), now(), 'attempts', '\\x00')");
-        await using var silo = await AuditStreamSilo.StartAsync(_database.App);
+        await using var silo = await SiloHost.StartAsync(_database.App);
 
         // Only this silo's gauge: other tests' silos report their own databases.
         var factory = silo.Services.GetRequiredService<IMeterFactory>();
@@ -134,7 +134,7 @@ public sealed class AuditStreamTests : IAsyncLifetime
     private async Task<AuditStreamClient> ClientOnFirstSiloAsync(
         Dictionary<string, string?> settings, Func<Task> prepare, IReadOnlyList<AuditEvent> events)
     {
-        await using var first = await AuditStreamSilo.StartAsync(_database.App, settings);
+        await using var first = await SiloHost.StartAsync(_database.App, settings);
         var client = await AuditStreamClient.StartAsync(_database.App);
         await prepare();
         foreach (var e in events)

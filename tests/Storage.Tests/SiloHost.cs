@@ -28,7 +28,8 @@ internal sealed class SiloHost : IAsyncDisposable
     /// <summary>The silo's HTTP address (health probes).</summary>
     public Uri Http => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<SiloHost> StartAsync(string appConnectionString)
+    /// <summary>Starts a silo on the database; <paramref name="settings"/> add or override configuration.</summary>
+    public static async Task<SiloHost> StartAsync(string appConnectionString, IDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -48,6 +49,11 @@ internal sealed class SiloHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.AddClinicSilo();
         var app = builder.Build();
         ClinicCluster.ServiceDefaults.ServiceDefaultsExtensions.MapDefaultEndpoints(app);
