@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK, only when it is missing: curl (smoke test),
-# Node.js and npm (Redocly CLI), PostgreSQL server binaries (storage and cluster tests).
+# Node.js and npm (Redocly CLI), PostgreSQL server binaries (storage and cluster tests),
+# pgBackRest, age and jq (the backup drills in scripts/backup/).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 
@@ -8,6 +9,9 @@ missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v npm >/dev/null || missing+=(nodejs npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v pgbackrest >/dev/null || missing+=(pgbackrest)
+command -v age >/dev/null || missing+=(age)
+command -v jq >/dev/null || missing+=(jq)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

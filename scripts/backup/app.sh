@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Helpers of the backup drills for the application side: built binaries, free ports, one silo and
+# the API on a given database, and curl calls with a development token. Source it after lib.sh.
+# Kept apart from the drills so that a change of the hosts' settings is one edit here.
+# The hosts run from their bin folders (their content root: appsettings.Development.json).
+
+silo_dll=src/Silo/bin/Debug/net10.0/ClinicCluster.Silo.dll
+api_dll=src/Api/bin/Debug/net10.0/ClinicCluster.Api.dll
+
+build_app() {
+  if [ "${DRILL_NO_BUILD:-0}" = 1 ] && [ -f "$silo_dll" ] && [ -f "$api_dll" ]; then
+    return
+  fi
+  dotnet build src/Silo/Silo.csproj --nologo -v quiet >/dev/null
+  dotnet build src/Api/Api.csproj --nologo -v quiet >/dev/null
+}
+
+# A loopback port nothing listens on.
+free_port() {
+  local p
+  for p in $(shuf -i 20000-45000 -n 50); do
+    if ! { exec 3<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+    exec 3<&- 3>&-
+  done
+  backup_die "no free port found"
+}
+
+app_pids=()
+
+# start_silo NAME CONNECTION SILO_PORT GATEWAY_PORT LOG: one silo, ADO.NET clustering, PostgreSQL storage.
+start_silo() {
+  local name=$1 connection=$2 silo_port=$3 gateway_port=$4 log=$5 http mgmt
+  http=$(free_port)
+  mgmt=$(free_port)
+  # shellcheck disable=SC2016 # the inner shell expands $1
+  env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
+    Urls="http://127.0.0.1:$http" Management__Port="$mgmt" \
+    Silo__Clustering=AdoNet Silo__Storage=Postgres Postgres__ConnectionString="$connection" \
+    Silo__SiloPort="$silo_port" Silo__GatewayPort="$gateway_port" Silo__AdvertisedIPAddress=127.0.0.1 \
+    ${DRILL_APP_ENV:+$DRILL_APP_ENV} \
+    bash -c 'cd "$(dirname "$1")" && exec dotnet "$(basename "$1")"' silo "$silo_dll" >>"$log" 2>&1 &
+  app_pids+=($!)
+  wait_ready_either "$name" "$http" "$mgmt" /health/ready 180 "$log" $!
+}
+
+# start_api CONNECTION PORT LOG: the API as a client of the cluster found in the membership table.
+start_api() {
+  local connection=$1 port=$2 log=$3 mgmt
+  mgmt=$(free_port)
+  # shellcheck disable=SC2016 # the inner shell expands $1
+  env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
+    Urls="http://127.0.0.1:$port" Management__Port="$mgmt" \
+    Cluster__Clustering=AdoNet Postgres__ConnectionString="$connection" \
+    ${DRILL_APP_ENV:+$DRILL_APP_ENV} \
+    bash -c 'cd "$(dirname "$1")" && exec dotnet "$(basename "$1")"' api "$api_dll" >>"$log" 2>&1 &
+  app_pids+=($!)
+  wait_ready_either api "$port" "$mgmt" /health/ready 180 "$log" $!
+}
+
+# Health lives on the hosts' own Urls today and on Management:Port once that listener exists.
+wait_ready_either() {
+  local name=$1 a=$2 b=$3 path=$4 seconds=$5 log=$6 pid=$7 i
+  for ((i = 0; i < seconds * 2; i++)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 30 "$log" >&2 || true
+      backup_die "$name exited before it was ready; log: $log"
+    fi
+    if [ "$(http_status 127.0.0.1 "$a" "$path")" = 200 ] || [ "$(http_status 127.0.0.1 "$b" "$path")" = 200 ]; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  tail -n 30 "$log" >&2 || true
+  backup_die "$name did not become ready within ${seconds}s; log: $log"
+}
+
+# SIGTERM to every host started here, then wait for them to leave.
+stop_app() {
+  local pid
+  for pid in "${app_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${app_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  app_pids=()
+}
+
+dev_token() {
+  (cd src/Api/bin/Debug/net10.0 && DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
+    dotnet ClinicCluster.Api.dll dev-token --clinic '*' --role admin --subject backup-drill)
+}
+
+# api METHOD PATH EXPECTED [BODY] [IDEMPOTENCY_KEY]: prints the body; fails on another status.
+# Needs api_base, token and a work folder (drill_out).
+# shellcheck disable=SC2154 # api_base, token and drill_out belong to the calling drill
+api() {
+  local method=$1 path=$2 expected=$3 body=${4:-} key=${5:-} status
+  for _ in 1 2 3 4 5 6; do
+    status=$(curl -sS -o "$drill_out/body.json" -w '%{http_code}' -X "$method" \
+      -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      ${key:+-H "Idempotency-Key: $key"} ${body:+-d "$body"} "$api_base$path")
+    # 503: the cluster is still settling (a silo joining); anything else is the answer.
+    if [ "$status" != 503 ] || [ "$expected" = 503 ]; then break; fi
+    sleep 2
+  done
+  if [ "$status" != "$expected" ]; then
+    echo "$method $path answered $status, expected $expected: $(head -c 400 "$drill_out/body.json")" >&2
+    return 1
+  fi
+  cat "$drill_out/body.json"
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Encrypted repository test (about 30 s): proves that the pgBackRest repositories hold ciphertext
+# only, and that a restore needs the passphrase.
+#
+#  1. an archiving server (pitr-server.sh, compression OFF so that only the cipher can hide data)
+#     with a table of random marker strings; a control backup into a cleartext repository must
+#     contain the markers (so the search below can find them when they are there);
+#  2. full backups to repo1 and repo2, then a marker written only to WAL (archived afterwards);
+#  3. no file of either repository contains any marker, and every backup file starts with the
+#     OpenSSL "Salted__" header of pgBackRest's aes-256-cbc;
+#  4. a restore without the passphrase and one with a wrong passphrase fail; with the right one
+#     the restored server holds every marker, including the WAL-only one.
+# Uses PGPORT_CLINIC for the server and PGPORT_CLINIC + 10 for the restored one.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=scripts/backup/lib.sh
+source scripts/backup/lib.sh
+
+export PGPORT_CLINIC=${PGPORT_CLINIC:-55432}
+restored_port=${PITR_RESTORED_PORT:-$((PGPORT_CLINIC + 10))}
+export PITR_ROOT=/tmp/clinic-pitr-$PGPORT_CLINIC-cipher
+export PITR_COMPRESS_TYPE=none
+server=scripts/backup/pitr-server.sh
+out=$PWD/.tmp/encrypted-repo
+mkdir -p "$out"
+started_at=$(now_seconds)
+
+fail() {
+  echo "encrypted-repo-test: FAILED: $*" >&2
+  exit 1
+}
+cleanup() {
+  local status=$?
+  "$server" destroy >/dev/null 2>&1 || true
+  [ $status = 0 ] && echo "encrypted-repo-test: PASSED in $(elapsed_since "$started_at") s"
+}
+trap cleanup EXIT
+
+"$server" destroy >/dev/null
+"$server" start >/dev/null
+eval "$("$server" env)"
+conf=$PGBACKREST_CONFIG_PATH
+
+run_id=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
+marker="PHI-MARKER-$run_id"
+wal_marker="WAL-ONLY-MARKER-$run_id"
+"$server" psql -d clinic -c "CREATE TABLE public.cipher_markers (id int PRIMARY KEY, note text NOT NULL)" \
+  -c "INSERT INTO public.cipher_markers SELECT i, '$marker-' || i || ' Jane Doe 1980-01-01' FROM generate_series(1, 500) i" \
+  -c "CHECKPOINT"
+
+contains_marker() { # contains_marker FOLDER: lists files holding any marker
+  grep -rlaF -e "$marker" -e "$wal_marker" "$1" 2>/dev/null || true
+}
+
+# Control: the same backup into a cleartext repository must expose the markers.
+control=$PITR_ROOT/control
+mkdir -p "$control/conf.d" "$control/repo"
+sed -e "s|^repo1-path=.*|repo1-path=$control/repo|" -e '/^repo1-cipher-type/d' -e '/^repo2-/d' \
+  -e 's/^archive-check=y/archive-check=n/' "$conf/pgbackrest.conf" >"$control/pgbackrest.conf"
+[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$control"
+pgbackrest_cmd --config-path="$control" stanza-create >/dev/null
+pgbackrest_cmd --config-path="$control" --type=full backup >/dev/null
+[ -n "$(contains_marker "$control/repo")" ] || fail "the cleartext control backup does not contain the markers: the search proves nothing"
+rm -rf "$control"
+
+scripts/backup/db-backup.sh physical full >"$out/backup-repo1.log"
+scripts/backup/db-backup.sh physical full --repo 2 >"$out/backup-repo2.log"
+"$server" psql -d clinic -c "INSERT INTO public.cipher_markers VALUES (0, '$wal_marker')"
+segment=$("$server" psql -d clinic -At -c "SELECT pg_walfile_name(pg_switch_wal())")
+for _ in $(seq 1 300); do
+  [ "$("$server" psql -d clinic -At -c "SELECT coalesce(last_archived_wal >= '$segment', false) FROM pg_stat_archiver")" = t ] && break
+  sleep 0.1
+done
+# The live server's WAL holds the WAL-only marker in clear text (again: the search can see it).
+[ -n "$(grep -rlaF "$wal_marker" "$PITR_ROOT/pg-$PGPORT_CLINIC/data/pg_wal" || true)" ] || fail "the WAL-only marker is not in pg_wal"
+
+files=$(find "$PITR_ROOT/repo1" "$PITR_ROOT/repo2" -type f | wc -l)
+leaks=$( (contains_marker "$PITR_ROOT/repo1"; contains_marker "$PITR_ROOT/repo2") | head -n 5)
+[ -z "$leaks" ] || fail "marker strings found in the repository: $leaks"
+archived=$(find "$PITR_ROOT/repo1/archive" -type f -name '0000*' | wc -l)
+[ "$archived" -gt 0 ] || fail "no archived WAL in repo1"
+plain=0
+while IFS= read -r f; do
+  [ "$(head -c 8 "$f")" = Salted__ ] || plain=$((plain + 1))
+done < <(find "$PITR_ROOT/repo1" "$PITR_ROOT/repo2" -type f -size +0)
+[ "$plain" = 0 ] || fail "$plain repository files lack the aes-256-cbc header"
+echo "encrypted-repo-test: $files repository files ($archived archived WAL in repo1), none holds a marker, all encrypted"
+
+"$server" stop >/dev/null
+target=$PITR_ROOT/pg-$restored_port/data
+empty=$PITR_ROOT/no-key.d
+wrong=$PITR_ROOT/wrong-key.d
+mkdir -p "$empty" "$wrong" "$target"
+printf '[global]\nrepo1-cipher-pass=%s\nrepo2-cipher-pass=%s\n' not-the-key not-the-key >"$wrong/cipher.conf"
+[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$empty" "$wrong" "$PITR_ROOT/pg-$restored_port"
+for repo in 1 2; do
+  for keys in "$empty" "$wrong"; do
+    if pgbackrest_cmd --config-path="$conf" --config-include-path="$keys" --repo="$repo" --pg1-path="$target" restore >"$out/restore-no-key.log" 2>&1; then
+      fail "repo$repo restored with the passphrases of $keys"
+    fi
+    [ ! -f "$target/PG_VERSION" ] || fail "a failed restore from repo$repo left a data directory"
+  done
+done
+echo "encrypted-repo-test: restores from repo1 and repo2 without the passphrase and with a wrong one fail"
+
+rmdir "$target"
+scripts/backup/db-restore.sh physical --pg-data "$target" --repo 2 >/dev/null
+"$server" start --port "$restored_port" >/dev/null
+count=$("$server" psql --port "$restored_port" -d clinic -At -c "SELECT count(*) FILTER (WHERE note LIKE '$marker-%'), count(*) FILTER (WHERE note = '$wal_marker') FROM public.cipher_markers")
+[ "$count" = "500|1" ] || fail "the restore with the passphrase holds $count marker rows, expected 500|1"
+echo "encrypted-repo-test: with the passphrase, the offsite repo2 restores every marker row (500 from the backup, 1 from archived WAL)"
