@@ -88,20 +88,34 @@ echo "encrypted-repo-test: $files repository files ($archived archived WAL in re
 
 "$server" stop >/dev/null
 target=$PITR_ROOT/pg-$restored_port/data
-empty=$PITR_ROOT/no-key.d
-wrong=$PITR_ROOT/wrong-key.d
-mkdir -p "$empty" "$wrong" "$target"
-printf '[global]\nrepo1-cipher-pass=%s\nrepo2-cipher-pass=%s\n' not-the-key not-the-key >"$wrong/cipher.conf"
-[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$empty" "$wrong" "$PITR_ROOT/pg-$restored_port"
-for repo in 1 2; do
-  for keys in "$empty" "$wrong"; do
-    if pgbackrest_cmd --config-path="$conf" --config-include-path="$keys" --repo="$repo" --pg1-path="$target" restore >"$out/restore-no-key.log" 2>&1; then
-      fail "repo$repo restored with the passphrases of $keys"
-    fi
-    [ ! -f "$target/PG_VERSION" ] || fail "a failed restore from repo$repo left a data directory"
-  done
+# Passphrase sets that must not open repository N: none at all, wrong ones, and only the other
+# repository's correct one (each repository needs its own).
+keyset() { # keyset NAME CONTENT
+  mkdir -p "$PITR_ROOT/keys-$1.d"
+  printf '%s' "$2" >"$PITR_ROOT/keys-$1.d/cipher.conf"
+}
+pass1=$(sed -n 's/^repo1-cipher-pass=//p' "$conf/conf.d/cipher.conf")
+pass2=$(sed -n 's/^repo2-cipher-pass=//p' "$conf/conf.d/cipher.conf")
+keyset none ''
+keyset wrong $'[global]\nrepo1-cipher-pass=not-the-key\nrepo2-cipher-pass=not-the-key\n'
+keyset only1 "$(printf '[global]\nrepo1-cipher-pass=%s\nrepo2-cipher-pass=not-the-key\n' "$pass1")"
+keyset only2 "$(printf '[global]\nrepo1-cipher-pass=not-the-key\nrepo2-cipher-pass=%s\n' "$pass2")"
+mkdir -p "$target"
+[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$PITR_ROOT"/keys-*.d "$PITR_ROOT/pg-$restored_port"
+refused=0
+for attempt in "1 none" "1 wrong" "1 only2" "2 none" "2 wrong" "2 only1"; do
+  read -r repo keys <<<"$attempt"
+  log=$out/restore-repo$repo-$keys.log
+  if pgbackrest_cmd --config-path="$conf" --config-include-path="$PITR_ROOT/keys-$keys.d" --repo="$repo" \
+    --pg1-path="$target" restore >"$log" 2>&1; then
+    fail "repo$repo restored with passphrase set '$keys'"
+  fi
+  grep -Eq 'requires option: repo[12]-cipher-pass|unable to load info file' "$log" ||
+    fail "the restore of repo$repo with '$keys' failed for another reason: $(head -n 2 "$log")"
+  [ ! -f "$target/PG_VERSION" ] || fail "a failed restore from repo$repo left a data directory"
+  refused=$((refused + 1))
 done
-echo "encrypted-repo-test: restores from repo1 and repo2 without the passphrase and with a wrong one fail"
+echo "encrypted-repo-test: $refused restores refused (each repository without a passphrase, with a wrong one, with the other repository's)"
 
 rmdir "$target"
 scripts/backup/db-restore.sh physical --pg-data "$target" --repo 2 >/dev/null
