@@ -30,6 +30,27 @@ free_port() {
 
 app_pids=()
 
+# write_key_rings FOLDER: the PHI key ring (Encryption:KeyRingFile) and the audit chain keys
+# (Audit:ChainKeyFile) the hosts mount from Secrets in production. A restored database is only
+# readable with the key ring it was written with, so the drill gives the restored cluster the same
+# files. Sets app_key_env for start_silo, start_api and the silo's commands.
+write_key_rings() {
+  local folder=$1 key
+  key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
+  (
+    umask 077
+    printf '{"activeKeyId":"drill-1","keys":{"drill-1":"%s"},"indexKey":"%s"}\n' "$(key)" "$(key)" >"$folder/phi-key-ring.json"
+    printf '{"activeKeyId":"chain-1","keys":{"chain-1":"%s"}}\n' "$(key)" >"$folder/audit-chain-keys.json"
+  )
+  app_key_env=("Encryption__KeyRingFile=$folder/phi-key-ring.json" "Audit__ChainKeyFile=$folder/audit-chain-keys.json")
+}
+app_key_env=()
+
+# silo_command ARGS...: a one-shot silo command (migrate, audit verify) with the key rings.
+silo_command() {
+  env "${app_key_env[@]}" dotnet "$silo_dll" "$@"
+}
+
 # start_silo NAME CONNECTION SILO_PORT GATEWAY_PORT LOG: one silo, ADO.NET clustering, PostgreSQL storage.
 start_silo() {
   local name=$1 connection=$2 silo_port=$3 gateway_port=$4 log=$5 http mgmt
@@ -40,7 +61,7 @@ start_silo() {
     Urls="http://127.0.0.1:$http" Management__Port="$mgmt" \
     Silo__Clustering=AdoNet Silo__Storage=Postgres Postgres__ConnectionString="$connection" \
     Silo__SiloPort="$silo_port" Silo__GatewayPort="$gateway_port" Silo__AdvertisedIPAddress=127.0.0.1 \
-    ${DRILL_APP_ENV:+$DRILL_APP_ENV} \
+    "${app_key_env[@]}" ${DRILL_APP_ENV:+$DRILL_APP_ENV} \
     bash -c 'cd "$(dirname "$1")" && exec dotnet "$(basename "$1")"' silo "$silo_dll" >>"$log" 2>&1 &
   app_pids+=($!)
   wait_ready_either "$name" "$http" "$mgmt" /health/ready 180 "$log" $!
@@ -54,7 +75,7 @@ start_api() {
   env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
     Urls="http://127.0.0.1:$port" Management__Port="$mgmt" \
     Cluster__Clustering=AdoNet Postgres__ConnectionString="$connection" \
-    ${DRILL_APP_ENV:+$DRILL_APP_ENV} \
+    "${app_key_env[@]}" ${DRILL_APP_ENV:+$DRILL_APP_ENV} \
     bash -c 'cd "$(dirname "$1")" && exec dotnet "$(basename "$1")"' api "$api_dll" >>"$log" 2>&1 &
   app_pids+=($!)
   wait_ready_either api "$port" "$mgmt" /health/ready 180 "$log" $!

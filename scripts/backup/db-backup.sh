@@ -9,6 +9,10 @@
 #   db-backup.sh logical --output FILE [--dbname CONNINFO]
 #       pg_dump, custom format, piped through age: the dump is never on disk in clear text.
 #       For small installations and migrations. FILE conventionally ends in .dump.age.
+#   db-backup.sh scheduled          (also: no arguments with BACKUP_TARGET set; the chart's CronJob)
+#       logical dump to BACKUP_DIR/clinic-<UTC time>.dump.age, keeping the BACKUP_KEEP newest
+#       (default 14); with BACKUP_TARGET=s3 the file then goes to BACKUP_S3_URL (aws CLI) and the
+#       bucket's lifecycle rule expires old ones. Connection from the PG* variables.
 #   db-backup.sh check
 #       pgbackrest check (archiving works end to end: a WAL segment is pushed and found) and info.
 #
@@ -17,7 +21,8 @@
 #   PGBACKREST_STANZA        stanza name (default clinic)
 #   CLINIC_BACKUP_DATABASE_URL   logical: libpq connection string of the schema owner
 #                            (else --dbname, else the PG* variables libpq reads)
-#   CLINIC_BACKUP_AGE_RECIPIENTS_FILE   logical: age recipients file (public keys), or
+#   CLINIC_BACKUP_AGE_RECIPIENTS_FILE   logical: age recipients file (public keys; alias
+#                            AGE_RECIPIENTS_FILE), or
 #   CLINIC_BACKUP_AGE_RECIPIENT         one age public key (age1...)
 # Exit codes: 0 done, 1 a step failed, 64 usage.
 set -euo pipefail
@@ -26,7 +31,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 
 usage() {
-  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
   exit 64
 }
 
@@ -49,6 +54,7 @@ physical() {
 }
 
 recipients() {
+  : "${CLINIC_BACKUP_AGE_RECIPIENTS_FILE:=${AGE_RECIPIENTS_FILE:-}}"
   if [ -n "${CLINIC_BACKUP_AGE_RECIPIENTS_FILE:-}" ]; then
     [ -r "$CLINIC_BACKUP_AGE_RECIPIENTS_FILE" ] || backup_die "cannot read $CLINIC_BACKUP_AGE_RECIPIENTS_FILE"
     echo "-R"
@@ -89,9 +95,39 @@ logical() {
   echo "db-backup: logical dump $output ($(stat -c %s "$output") bytes, age-encrypted) took $(elapsed_since "$started") s"
 }
 
+scheduled() {
+  local target=${BACKUP_TARGET:-pvc} dir=${BACKUP_DIR:-} keep=${BACKUP_KEEP:-14} file
+  [[ $keep =~ ^[1-9][0-9]*$ ]] || backup_die "BACKUP_KEEP must be a positive number"
+  if [ -z "$dir" ]; then
+    [ "$target" = s3 ] || backup_die "set BACKUP_DIR (the mounted volume)"
+    dir=$(mktemp -d)
+  fi
+  file=$dir/clinic-$(date -u +%Y%m%dT%H%M%SZ).dump.age
+  logical --output "$file"
+  case $target in
+    pvc)
+      # Newest first by name (the UTC time in it); only our own files are ever removed.
+      find "$dir" -maxdepth 1 -name 'clinic-*.dump.age' -printf '%f\n' | sort -r | tail -n +$((keep + 1)) |
+        while read -r old; do rm -f -- "$dir/$old"; echo "db-backup: removed old dump $old"; done
+      ;;
+    s3)
+      [ -n "${BACKUP_S3_URL:-}" ] || backup_die "set BACKUP_S3_URL (s3://bucket/prefix)"
+      command -v aws >/dev/null || backup_die "the aws CLI is needed for BACKUP_TARGET=s3"
+      aws s3 cp --only-show-errors "$file" "${BACKUP_S3_URL%/}/$(basename "$file")"
+      rm -f "$file"
+      echo "db-backup: uploaded to ${BACKUP_S3_URL%/}/$(basename "$file")"
+      ;;
+    *) backup_die "BACKUP_TARGET must be pvc or s3, not $target" ;;
+  esac
+}
+
+if [ $# = 0 ] && [ -n "${BACKUP_TARGET:-}" ]; then
+  set -- scheduled
+fi
 case ${1:-} in
   physical) shift; physical "$@" ;;
   logical) shift; logical "$@" ;;
+  scheduled) scheduled ;;
   check) pgbackrest_cmd check && pgbackrest_cmd info ;;
   *) usage ;;
 esac

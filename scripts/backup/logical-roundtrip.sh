@@ -57,6 +57,7 @@ rows=$(awk '$1 == "table" { s += $3 } END { print s + 0 }' "$work/before.txt")
 age-keygen -o "$work/identity.txt" 2>/dev/null
 age-keygen -o "$work/wrong-identity.txt" 2>/dev/null
 recipient=$(age-keygen -y "$work/identity.txt")
+echo "$recipient" >"$work/recipients.txt"
 
 started=$(now_seconds)
 CLINIC_BACKUP_AGE_RECIPIENT=$recipient scripts/backup/db-backup.sh logical \
@@ -83,6 +84,16 @@ started=$(now_seconds)
 CLINIC_BACKUP_AGE_IDENTITY_FILE=$work/identity.txt scripts/backup/db-restore.sh logical \
   --input "$work/clinic.dump.age" --dbname "$owner_url/postgres"
 restore_seconds=$(elapsed_since "$started")
+
+# The chart's CronJob mode: PG* connection, timestamped files, only the newest BACKUP_KEEP kept.
+mkdir -p "$work/scheduled"
+for _ in 1 2; do
+  PGHOST=127.0.0.1 PGPORT=$port PGUSER=clinic_owner PGPASSWORD=$owner_password PGDATABASE=clinic \
+    AGE_RECIPIENTS_FILE=$work/recipients.txt BACKUP_TARGET=pvc BACKUP_DIR=$work/scheduled BACKUP_KEEP=1 \
+    scripts/backup/db-backup.sh >/dev/null
+  sleep 1
+done
+[ "$(find "$work/scheduled" -name 'clinic-*.dump.age' | wc -l)" = 1 ] || fail "the scheduled mode did not keep exactly BACKUP_KEEP=1 dump"
 
 fingerprint "$work/after.txt"
 diff -u "$work/before.txt" "$work/after.txt" || fail "the restored database differs"

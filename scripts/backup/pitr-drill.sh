@@ -135,7 +135,9 @@ build_app
 eval "$("$server" env)"
 primary_owner=$CLINIC_PG_OWNER
 primary_app=$CLINIC_PG_APP
-Postgres__ConnectionString="$primary_owner" dotnet "$silo_dll" migrate >"$drill_out/migrate.log"
+mkdir -p "$PITR_ROOT/app-keys"
+write_key_rings "$PITR_ROOT/app-keys"
+Postgres__ConnectionString="$primary_owner" silo_command migrate >"$drill_out/migrate.log"
 
 silo_port=$(free_port)
 gateway_port=$(free_port)
@@ -294,7 +296,7 @@ wait_audit_drained "$restored_port"
 clinics=$(superuser_sql "$restored_port" "SELECT string_agg(DISTINCT clinic_id, ' ') FROM audit.events")
 verify_args=()
 for c in $clinics; do verify_args+=(--clinic "$c"); done
-Postgres__ConnectionString="$restored_app" dotnet "$silo_dll" audit verify "${verify_args[@]}" | tee "$drill_out/audit-verify.txt"
+Postgres__ConnectionString="$restored_app" silo_command audit verify "${verify_args[@]}" | tee "$drill_out/audit-verify.txt"
 
 stop_app
 
