@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK, only when it is missing: curl (smoke test),
-# Node.js and npm (Redocly CLI), PostgreSQL server binaries (storage and cluster tests).
+# Node.js and npm (Redocly CLI, chart checks), PostgreSQL server binaries (storage and cluster
+# tests), unzip, python3, yamllint and shellcheck (chart checks).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 
@@ -8,6 +9,10 @@ missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v npm >/dev/null || missing+=(nodejs npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v unzip >/dev/null || missing+=(unzip)
+command -v python3 >/dev/null || missing+=(python3)
+command -v yamllint >/dev/null || missing+=(yamllint)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
