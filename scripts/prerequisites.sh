@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK, only when it is missing: curl (smoke test),
-# Node.js and npm (Redocly CLI), PostgreSQL server binaries (storage and cluster tests),
-# pgBackRest, age and jq (the backup drills in scripts/backup/).
+# Node.js and npm (Redocly CLI, chart checks), PostgreSQL server binaries (storage and cluster
+# tests), pgBackRest, age and jq (the backup drills in scripts/backup/), unzip, python3, yamllint
+# and shellcheck (chart checks).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 
@@ -12,6 +13,10 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v pgbackrest >/dev/null || missing+=(pgbackrest)
 command -v age >/dev/null || missing+=(age)
 command -v jq >/dev/null || missing+=(jq)
+command -v unzip >/dev/null || missing+=(unzip)
+command -v python3 >/dev/null || missing+=(python3)
+command -v yamllint >/dev/null || missing+=(yamllint)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
