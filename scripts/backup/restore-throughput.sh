@@ -10,9 +10,10 @@ cd "$(dirname "$0")/../.."
 # shellcheck source=scripts/backup/lib.sh
 source scripts/backup/lib.sh
 
-export PGPORT_CLINIC=${PGPORT_CLINIC:-55432}
-restored_port=${PITR_RESTORED_PORT:-$((PGPORT_CLINIC + 10))}
-export PITR_ROOT=/tmp/clinic-pitr-$PGPORT_CLINIC-throughput
+# The drill servers sit next to scripts/postgres.sh (PGPORT_CLINIC), never on its port.
+export PITR_PGPORT=${PITR_PGPORT:-$((${PGPORT_CLINIC:-55432} + 1))}
+restored_port=${PITR_RESTORED_PORT:-$((PITR_PGPORT + 10))}
+export PITR_ROOT=/tmp/clinic-pitr-$PITR_PGPORT-throughput
 scale=${PITR_SCALE:-30}
 seconds=${PITR_WRITE_SECONDS:-30}
 server=scripts/backup/pitr-server.sh
@@ -20,13 +21,13 @@ bin=$(pg_bin)
 trap '"$server" destroy >/dev/null 2>&1 || true' EXIT
 
 report() { printf '%-46s %s\n' "$1" "$2"; }
-sql() { "$server" psql --port "${2:-$PGPORT_CLINIC}" -d clinic -At -c "$1"; }
+sql() { "$server" psql --port "${2:-$PITR_PGPORT}" -d clinic -At -c "$1"; }
 
 "$server" destroy >/dev/null
 "$server" start >/dev/null
 eval "$("$server" env)"
 socket=$CLINIC_PG_SUPERUSER_SOCKET
-as_server_user "$bin/pgbench" -q -i -s "$scale" -h "$socket" -p "$PGPORT_CLINIC" clinic >/dev/null 2>&1
+as_server_user "$bin/pgbench" -q -i -s "$scale" -h "$socket" -p "$PITR_PGPORT" clinic >/dev/null 2>&1
 size_mb=$(sql "SELECT round(pg_database_size('clinic') / 1048576.0)")
 report "database size (MB)" "$size_mb"
 
@@ -37,7 +38,7 @@ report "full backup (s)" "$took"
 report "full backup throughput (MB/s)" "$(awk -v s="$size_mb" -v t="$took" 'BEGIN { printf "%.0f", s / t }')"
 
 lsn_before=$(sql "SELECT pg_current_wal_lsn()")
-as_server_user "$bin/pgbench" -n -c 4 -j 2 -T "$seconds" -h "$socket" -p "$PGPORT_CLINIC" clinic >/dev/null 2>&1
+as_server_user "$bin/pgbench" -n -c 4 -j 2 -T "$seconds" -h "$socket" -p "$PITR_PGPORT" clinic >/dev/null 2>&1
 wal_mb=$(sql "SELECT round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$lsn_before') / 1048576.0)")
 report "WAL written by ${seconds} s of pgbench (MB)" "$wal_mb"
 pending=$(sql "SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'")
