@@ -249,7 +249,8 @@ step "assert: the database at T, exactly"
 if ! diff -u "$drill_out/snapshot-at-T.txt" "$drill_out/snapshot-restored.txt"; then
   fail "the restored database differs from the snapshot at T"
 fi
-echo "pitr-drill: $(wc -l <"$drill_out/snapshot-at-T.txt") snapshot lines identical (counts and row checksums)"
+echo "pitr-drill: $(wc -l <"$drill_out/snapshot-at-T.txt") snapshot lines identical (counts and row checksums):"
+grep -v ' md5 ' "$drill_out/snapshot-at-T.txt" | paste -sd ';' | sed 's/;/; /g; s/^/pitr-drill:   /'
 
 eval "$("$server" env --port "$restored_port")"
 restored_app=$CLINIC_PG_APP
