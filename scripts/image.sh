@@ -6,6 +6,7 @@
 #   scripts/image.sh            build (local base-image stand-ins if no registry) and run
 #   IMAGE_TAG=dev scripts/image.sh
 #   BUILD_ONLY=1 scripts/image.sh
+#   COMPOSE=1 scripts/image.sh  also runs compose.yaml (scripts/compose.sh check)
 # Needs root and docker.io; starts dockerd itself if none runs (and stops it again). Slow the
 # first time (base images, NuGet restore inside the build): see docs/operations/deploy.md.
 set -euo pipefail
@@ -212,3 +213,8 @@ docker run --rm "${hardening[@]}" -e Postgres__ConnectionStringFile=/var/run/sec
   "clinic-cluster/silo:$tag" audit verify --clinic demo | tail -2
 
 log "image test passed in $(($(date +%s) - start)) s"
+
+if [ "${COMPOSE:-0}" = 1 ]; then
+  log "compose.yaml stack (scripts/compose.sh check)"
+  scripts/compose.sh check
+fi
