@@ -44,8 +44,8 @@ USER ${APP_UID}
 
 FROM runtime-base AS silo
 COPY --from=build --chown=0:0 /out/silo/ /app/
-# 8081 management (health, /metrics, /dashboard), 11111 silo-to-silo, 30000 gateway.
-ENV Urls=http://0.0.0.0:8081
+# 8081 management (health, /metrics, /dashboard; the silo's appsettings.json listens there),
+# 11111 silo-to-silo, 30000 gateway.
 EXPOSE 8081 11111 30000
 ENTRYPOINT ["dotnet", "/app/ClinicCluster.Silo.dll"]
 

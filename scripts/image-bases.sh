@@ -4,7 +4,8 @@
 # the .NET SDK / ASP.NET Core runtime copied from this machine's own .NET installation. They are
 # tagged with the official names (debian:bookworm-slim, mcr.microsoft.com/dotnet/sdk:10.0,
 # mcr.microsoft.com/dotnet/aspnet:10.0), so the Dockerfile stays the one a registry build uses.
-# Also builds the PostgreSQL image the image test and compose.yaml run (Debian's postgresql).
+# Also builds the PostgreSQL and Prometheus images the image test and compose.yaml run (Debian's
+# postgresql and prometheus packages).
 # Idempotent: an image that exists is kept (FORCE=1 rebuilds). Needs root and a running dockerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,8 +92,9 @@ EOF
   cat >"$ctx/entrypoint.sh" <<'EOF'
 #!/bin/sh
 set -eu
+if [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then POSTGRES_PASSWORD=$(cat "$POSTGRES_PASSWORD_FILE"); fi
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
-  printf '%s\n' "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}" >/tmp/pwfile
+  printf '%s\n' "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD or POSTGRES_PASSWORD_FILE is required}" >/tmp/pwfile
   initdb -D "$PGDATA" -U postgres --pwfile=/tmp/pwfile --auth=scram-sha-256 >/dev/null
   rm -f /tmp/pwfile
   echo "host all all 0.0.0.0/0 scram-sha-256" >>"$PGDATA/pg_hba.conf"
@@ -103,4 +105,23 @@ EOF
   docker build --network host -q -t clinic-cluster/postgres:15-local "$ctx" >/dev/null
 fi
 
-docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'bookworm-slim|dotnet|postgres:15-local'
+if ! have clinic-cluster/prometheus:local; then
+  echo "== clinic-cluster/prometheus:local (debian:bookworm-slim + Debian's prometheus), for compose.yaml"
+  ctx=$work/base-prometheus
+  rm -rf "$ctx" && mkdir -p "$ctx"
+  cat >"$ctx/Dockerfile" <<EOF
+FROM debian:bookworm-slim
+RUN printf 'deb $mirror bookworm main\n' >/etc/apt/sources.list \\
+    && apt-get update -qq \\
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null \\
+    && rm -rf /var/lib/apt/lists/* \\
+    && install -d -o prometheus -g prometheus /prometheus
+USER prometheus
+EXPOSE 9090
+ENTRYPOINT ["/usr/bin/prometheus"]
+CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]
+EOF
+  docker build --network host -q -t clinic-cluster/prometheus:local "$ctx" >/dev/null
+fi
+
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'bookworm-slim|dotnet|postgres:15-local|prometheus:local'

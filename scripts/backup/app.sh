@@ -120,8 +120,8 @@ api() {
     status=$(curl -sS -o "$drill_out/body.json" -w '%{http_code}' -X "$method" \
       -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
       ${key:+-H "Idempotency-Key: $key"} ${body:+-d "$body"} "$api_base$path")
-    # 503: the cluster is still settling (a silo joining); anything else is the answer.
-    if [ "$status" != 503 ] || [ "$expected" = 503 ]; then break; fi
+    # 503: the cluster is still settling (a silo joining); 429: a rate limit. Else the answer.
+    if { [ "$status" != 503 ] && [ "$status" != 429 ]; } || [ "$status" = "$expected" ]; then break; fi
     sleep 2
   done
   if [ "$status" != "$expected" ]; then

@@ -10,15 +10,16 @@
 #     OpenSSL "Salted__" header of pgBackRest's aes-256-cbc;
 #  4. a restore without the passphrase and one with a wrong passphrase fail; with the right one
 #     the restored server holds every marker, including the WAL-only one.
-# Uses PGPORT_CLINIC for the server and PGPORT_CLINIC + 10 for the restored one.
+# Uses PITR_PGPORT (PGPORT_CLINIC + 1) for the server and PITR_PGPORT + 10 for the restored one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=scripts/backup/lib.sh
 source scripts/backup/lib.sh
 
-export PGPORT_CLINIC=${PGPORT_CLINIC:-55432}
-restored_port=${PITR_RESTORED_PORT:-$((PGPORT_CLINIC + 10))}
-export PITR_ROOT=/tmp/clinic-pitr-$PGPORT_CLINIC-cipher
+# The drill servers sit next to scripts/postgres.sh (PGPORT_CLINIC), never on its port.
+export PITR_PGPORT=${PITR_PGPORT:-$((${PGPORT_CLINIC:-55432} + 1))}
+restored_port=${PITR_RESTORED_PORT:-$((PITR_PGPORT + 10))}
+export PITR_ROOT=/tmp/clinic-pitr-$PITR_PGPORT-cipher
 export PITR_COMPRESS_TYPE=none
 server=scripts/backup/pitr-server.sh
 out=$PWD/.tmp/encrypted-repo
@@ -72,7 +73,7 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 # The live server's WAL holds the WAL-only marker in clear text (again: the search can see it).
-[ -n "$(grep -rlaF "$wal_marker" "$PITR_ROOT/pg-$PGPORT_CLINIC/data/pg_wal" || true)" ] || fail "the WAL-only marker is not in pg_wal"
+[ -n "$(grep -rlaF "$wal_marker" "$PITR_ROOT/pg-$PITR_PGPORT/data/pg_wal" || true)" ] || fail "the WAL-only marker is not in pg_wal"
 
 files=$(find "$PITR_ROOT/repo1" "$PITR_ROOT/repo2" -type f | wc -l)
 leaks=$( (contains_marker "$PITR_ROOT/repo1"; contains_marker "$PITR_ROOT/repo2") | head -n 5)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Logical backup round trip (about 10 s): on a running pitr-server.sh server (PITR_PORT, default
-# PGPORT_CLINIC) whose database "clinic" holds data, fingerprints every table (row count and a
+# Logical backup round trip (about 15 s): on a running pitr-server.sh server (PITR_PORT, default
+# PITR_PGPORT) whose database "clinic" holds data, fingerprints every table (row count and a
 # checksum of all rows), every sequence and the schema (relations, constraints, triggers, grants),
 # dumps with db-backup.sh logical (pg_dump custom format, age-encrypted with a fresh key pair),
 # checks the file is ciphertext, DROPS the database, restores it with db-restore.sh logical, and
@@ -10,9 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/backup/lib.sh
 
-export PGPORT_CLINIC=${PGPORT_CLINIC:-55432}
-export PITR_ROOT=${PITR_ROOT:-/tmp/clinic-pitr-$PGPORT_CLINIC}
-port=${PITR_PORT:-$PGPORT_CLINIC}
+# The drill servers sit next to scripts/postgres.sh (PGPORT_CLINIC), never on its port.
+export PITR_PGPORT=${PITR_PGPORT:-$((${PGPORT_CLINIC:-55432} + 1))}
+export PITR_ROOT=${PITR_ROOT:-/tmp/clinic-pitr-$PITR_PGPORT}
+port=${PITR_PORT:-$PITR_PGPORT}
 server=scripts/backup/pitr-server.sh
 work=$PITR_ROOT/logical
 rm -rf "$work"

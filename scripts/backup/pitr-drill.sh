@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Point-in-time recovery drill, end to end with real processes (about 2-3 minutes after a build):
 #
-#  1. a durable, archiving PostgreSQL (pitr-server.sh) on PGPORT_CLINIC; migrate; one silo + the API;
+#  1. a durable, archiving PostgreSQL (pitr-server.sh) on PITR_PGPORT (default PGPORT_CLINIC + 1,
+#     beside scripts/postgres.sh); migrate; one silo + the API;
 #  2. phase A through the API (clinic, provider, patients, appointments); full backup to repo1
 #     and to repo2 (offsite); phase B (another clinic, more patients and bookings, a reschedule);
 #     differential backup; more of phase B; incremental backup;
@@ -9,7 +10,7 @@
 #     that must come back (ledger, reminders, grain state, audit trail); phase C after T (new
 #     clinic, patients, bookings, a cancellation and a reschedule of phase-B appointments);
 #  4. stop the cluster and the server; restore to T into a new data directory (db-restore.sh
-#     physical), start it on PITR_RESTORED_PORT (PGPORT_CLINIC + 10) and wait for the promotion;
+#     physical), start it on PITR_RESTORED_PORT (PITR_PGPORT + 10) and wait for the promotion;
 #  5. assert: the snapshot is identical; through the API every phase A/B record is there as it was
 #     at T and no phase C record is; `audit verify` passes for every clinic; the restored cluster
 #     books; then the logical round trip (logical-roundtrip.sh) on the restored database.
@@ -23,9 +24,10 @@ source scripts/lib.sh
 source scripts/backup/lib.sh
 source scripts/backup/app.sh
 
-export PGPORT_CLINIC=${PGPORT_CLINIC:-55432}
-restored_port=${PITR_RESTORED_PORT:-$((PGPORT_CLINIC + 10))}
-export PITR_ROOT=/tmp/clinic-pitr-$PGPORT_CLINIC
+# The drill servers sit next to scripts/postgres.sh (PGPORT_CLINIC), never on its port.
+export PITR_PGPORT=${PITR_PGPORT:-$((${PGPORT_CLINIC:-55432} + 1))}
+restored_port=${PITR_RESTORED_PORT:-$((PITR_PGPORT + 10))}
+export PITR_ROOT=/tmp/clinic-pitr-$PITR_PGPORT
 drill_out=$PWD/.tmp/pitr-drill
 server=scripts/backup/pitr-server.sh
 mkdir -p "$drill_out"
@@ -128,7 +130,7 @@ book() { # book CLINIC PATIENT PROVIDER START -> appointment id
 }
 
 # ---------------------------------------------------------------------------------------------
-step "build and start a durable, archiving server on $PGPORT_CLINIC"
+step "build and start a durable, archiving server on $PITR_PGPORT"
 build_app
 "$server" destroy >/dev/null
 "$server" start
@@ -203,9 +205,9 @@ appointment_b3=$(book pitr-b "$p" "$prv_b" "$(slot 4 15:00)")
 echo "appointment pitr-b $appointment_b3" >>"$before"
 
 step "note the recovery target T (audit queue drained, WAL switched)"
-wait_audit_drained "$PGPORT_CLINIC"
+wait_audit_drained "$PITR_PGPORT"
 sleep 1
-measure "WAL archive lag, switch to archived (s)" "$(switch_and_time "$PGPORT_CLINIC")"
+measure "WAL archive lag, switch to archived (s)" "$(switch_and_time "$PITR_PGPORT")"
 target_and_snapshot=$("$server" psql -d clinic -At -c "BEGIN ISOLATION LEVEL REPEATABLE READ" \
   -c "SELECT 'T ' || clock_timestamp()" -c "$snapshot_sql" -c "COMMIT")
 target=$(sed -n 's/^T //p' <<<"$target_and_snapshot")
@@ -225,8 +227,8 @@ echo "patient pitr-c $p" >>"$after"
 echo "appointment pitr-c $(book pitr-c "$p" "$prv_c" "$(slot 7 10:00)")" >>"$after"
 api POST "/api/clinics/pitr-b/appointments/$appointment_b3/cancel" 200 '{"reason":"after T"}' >/dev/null
 api POST "/api/clinics/pitr-a/appointments/$appointment_a1/reschedule" 200 "{\"start\":\"$(slot 8 16:00)\"}" >/dev/null
-wait_audit_drained "$PGPORT_CLINIC"
-measure "WAL archive lag after phase C (s)" "$(switch_and_time "$PGPORT_CLINIC")"
+wait_audit_drained "$PITR_PGPORT"
+measure "WAL archive lag after phase C (s)" "$(switch_and_time "$PITR_PGPORT")"
 
 step "stop the cluster and the server (the disaster)"
 stop_app
@@ -247,7 +249,8 @@ step "assert: the database at T, exactly"
 if ! diff -u "$drill_out/snapshot-at-T.txt" "$drill_out/snapshot-restored.txt"; then
   fail "the restored database differs from the snapshot at T"
 fi
-echo "pitr-drill: $(wc -l <"$drill_out/snapshot-at-T.txt") snapshot lines identical (counts and row checksums)"
+echo "pitr-drill: $(wc -l <"$drill_out/snapshot-at-T.txt") snapshot lines identical (counts and row checksums):"
+grep -v ' md5 ' "$drill_out/snapshot-at-T.txt" | paste -sd ';' | sed 's/;/; /g; s/^/pitr-drill:   /'
 
 eval "$("$server" env --port "$restored_port")"
 restored_app=$CLINIC_PG_APP

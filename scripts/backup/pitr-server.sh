@@ -2,13 +2,14 @@
 # A durable PostgreSQL server with continuous WAL archiving to pgBackRest, for the backup drills:
 # wal_level=replica, archive_mode=on, fsync and full-page writes on (unlike scripts/postgres.sh,
 # whose speed settings would make a restore drill meaningless). Everything lives under one folder,
-# PITR_ROOT (default /tmp/clinic-pitr-$PGPORT_CLINIC): the servers' data directories (pg-<port>/),
+# PITR_ROOT (default /tmp/clinic-pitr-$PITR_PGPORT): the servers' data directories (pg-<port>/),
 # the pgBackRest configuration (pgbackrest/pgbackrest.conf, cipher passphrases in
 # pgbackrest/conf.d/, mode 0600), and the two repositories (repo1 on-site, repo2 the "offsite" copy:
 # a local path here, object storage in production). Listens on 127.0.0.1 only; runs as "postgres"
 # when we are root.
 #
-#   pitr-server.sh start [--port P]   primary (P = PGPORT_CLINIC, 55432): initdb, roles, database
+#   pitr-server.sh start [--port P]   primary (P = PITR_PGPORT, default PGPORT_CLINIC + 1, beside
+#                                     scripts/postgres.sh): initdb, roles, database
 #                                     "clinic", stanza-create on first start. Another port starts a
 #                                     data directory restored into pg-P/data (db-restore.sh physical).
 #   pitr-server.sh stop [--port P]    fast shutdown; the data directory stays
@@ -26,7 +27,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/backup/lib.sh
 source "$here/lib.sh"
 
-primary_port=${PGPORT_CLINIC:-55432}
+primary_port=${PITR_PGPORT:-$((${PGPORT_CLINIC:-55432} + 1))}
 root=${PITR_ROOT:-/tmp/clinic-pitr-$primary_port}
 conf_path=$root/pgbackrest
 owner_password=${CLINIC_PG_OWNER_PASSWORD:-clinic-owner-dev}

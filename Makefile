@@ -1,0 +1,80 @@
+# Developer entry points; each target is one script or command, so CI and people run the same.
+# `make help` lists them.
+.DEFAULT_GOAL := help
+SHELL := /usr/bin/env bash
+PGPORT_CLINIC ?= 55432
+IMAGE_TAG ?= dev
+export PGPORT_CLINIC IMAGE_TAG
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.PHONY: build
+build: ## build every project with warnings as errors
+	dotnet build Orleans.sln -warnaserror
+
+.PHONY: format
+format: ## apply dotnet format
+	dotnet format Orleans.sln
+
+.PHONY: run
+run: ## a silo, the API and the dashboard on this machine (in-memory), a demo clinic and a token
+	scripts/run-local.sh
+
+.PHONY: test
+test: ## every test suite (slow: 10+ minutes)
+	scripts/test.sh
+
+.PHONY: bench
+bench: ## load benchmarks (scripts/bench.sh)
+	@test -x scripts/bench.sh || { echo "scripts/bench.sh is not on this branch yet"; exit 1; }
+	scripts/bench.sh
+
+.PHONY: db-start
+db-start: ## private PostgreSQL on PGPORT_CLINIC
+	scripts/postgres.sh start
+
+.PHONY: db-stop
+db-stop: ## stop it and remove its data
+	scripts/postgres.sh stop
+
+.PHONY: migrate
+migrate: ## apply the schema migrations to the private PostgreSQL
+	scripts/postgres.sh start
+	eval "$$(scripts/postgres.sh env)" && Postgres__MigrationConnectionString="$$CLINIC_PG_OWNER" \
+	  dotnet run --project src/Silo -- migrate
+
+.PHONY: db-backup
+db-backup: ## encrypted logical backup (pg_dump custom format | age), scripts/db-backup.sh
+	@test -x scripts/db-backup.sh || { echo "scripts/db-backup.sh is not on this branch yet"; exit 1; }
+	scripts/db-backup.sh
+
+.PHONY: db-restore
+db-restore: ## restore a logical backup, scripts/db-restore.sh (BACKUP=file)
+	@test -x scripts/db-restore.sh || { echo "scripts/db-restore.sh is not on this branch yet"; exit 1; }
+	scripts/db-restore.sh $(BACKUP)
+
+.PHONY: chart-check
+chart-check: ## helm lint/template, Kubernetes schemas, policies, yamllint, shellcheck, actionlint
+	scripts/chart-check.sh
+
+.PHONY: image
+image: ## build the silo and API images and run them (PostgreSQL, migrate, 2 silos, API, a booking)
+	scripts/image.sh
+
+.PHONY: image-build
+image-build: ## build the silo and API images only
+	BUILD_ONLY=1 scripts/image.sh
+
+.PHONY: up
+up: ## the full local stack with the built images (compose.yaml): PostgreSQL, 2 silos, API, Prometheus
+	scripts/compose.sh up
+
+.PHONY: down
+down: ## stop the compose stack and remove its volumes
+	scripts/compose.sh down
+
+.PHONY: clean
+clean: ## remove build outputs and .tmp
+	rm -rf .tmp src/*/bin src/*/obj tests/*/bin tests/*/obj

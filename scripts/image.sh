@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Builds the silo and API images and runs them for real: PostgreSQL, the migration, two silos and
+# the API on a Docker network of their own, then books an appointment through the API. Checks:
+# no development settings in any image layer, the health endpoints answer, every process runs as
+# a non-root user on a read-only root filesystem with no capabilities.
+#   scripts/image.sh            build (local base-image stand-ins if no registry) and run
+#   IMAGE_TAG=dev scripts/image.sh
+#   BUILD_ONLY=1 scripts/image.sh
+#   COMPOSE=1 scripts/image.sh  also runs compose.yaml (scripts/compose.sh check)
+# Needs root and docker.io; starts dockerd itself if none runs (and stops it again). Slow the
+# first time (base images, NuGet restore inside the build): see docs/operations/deploy.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tag=${IMAGE_TAG:-dev}
+work=.tmp/image
+mkdir -p "$work"
+run_id=clinic-image-$$
+started_dockerd=""
+log() { printf '== %s\n' "$*"; }
+die() { printf 'image.sh: %s\n' "$*" >&2; exit 1; }
+
+command -v docker >/dev/null || die "docker is missing (apt-get install docker.io)"
+if ! docker info >/dev/null 2>&1; then
+  command -v dockerd >/dev/null || die "no Docker daemon and no dockerd to start"
+  log "starting dockerd (log: $work/dockerd.log)"
+  dockerd >"$work/dockerd.log" 2>&1 &
+  started_dockerd=$!
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || die "dockerd did not start: $(tail -3 "$work/dockerd.log")"
+fi
+
+cleanup() {
+  local status=$?
+  if [ "$status" != 0 ] && docker ps -a --filter "label=$run_id" -q | grep -q .; then
+    for c in $(docker ps -a --filter "label=$run_id" --format '{{.Names}}'); do
+      echo "-- last log lines of $c" >&2
+      docker logs --tail 15 "$c" 2>&1 | sed 's/^/   /' >&2 || true
+    done
+  fi
+  docker ps -a --filter "label=$run_id" -q | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker network rm "$run_id" >/dev/null 2>&1 || true
+  rm -rf "$work/secrets-$run_id"
+  if [ -n "$started_dockerd" ]; then kill "$started_dockerd" 2>/dev/null || true; wait "$started_dockerd" 2>/dev/null || true; fi
+  exit "$status"
+}
+trap cleanup EXIT
+
+# Official base images when a registry answers, local stand-ins with the same names otherwise.
+if ! docker image inspect mcr.microsoft.com/dotnet/sdk:10.0 mcr.microsoft.com/dotnet/aspnet:10.0 >/dev/null 2>&1; then
+  if ! docker pull -q mcr.microsoft.com/dotnet/sdk:10.0 >/dev/null 2>&1 || ! docker pull -q mcr.microsoft.com/dotnet/aspnet:10.0 >/dev/null 2>&1; then
+    log "no registry reachable: building local stand-ins for the base images"
+  fi
+fi
+scripts/image-bases.sh
+
+start=$(date +%s)
+for target in silo api; do
+  log "docker build --target $target -t clinic-cluster/$target:$tag"
+  docker build ${DOCKER_BUILD_NETWORK:+--network "$DOCKER_BUILD_NETWORK"} --target "$target" \
+    -t "clinic-cluster/$target:$tag" . >"$work/build-$target.log" 2>&1 || { tail -30 "$work/build-$target.log"; die "build of $target failed"; }
+done
+log "images built in $(($(date +%s) - start)) s"
+
+for target in silo api; do
+  image=clinic-cluster/$target:$tag
+  user=$(docker image inspect -f '{{.Config.User}}' "$image")
+  [ -n "$user" ] && [ "$user" != 0 ] && [ "$user" != root ] || die "$image runs as '$user', not a non-root user"
+  # Every layer, not only the final file system: a file deleted in a later layer still ships.
+  # (The layers are tar files inside the saved tar; --ignore-zeros reads them one after another.)
+  docker save "$image" | tar -xO --wildcards '*/layer.tar' 2>/dev/null | tar -t --ignore-zeros 2>/dev/null >"$work/layers-$target.txt" || true
+  grep -q "app/ClinicCluster.$( [ "$target" = silo ] && echo Silo || echo Api).dll" "$work/layers-$target.txt" \
+    || die "could not list the layers of $image (no /app/ClinicCluster.*.dll found)"
+  if grep -E 'appsettings\.Development\.json|launchSettings\.json' "$work/layers-$target.txt"; then
+    die "$image carries development settings"
+  fi
+  log "$image: user $user, no development settings in $(wc -l <"$work/layers-$target.txt") layer entries"
+done
+
+[ "${BUILD_ONLY:-0}" = 1 ] && { log "BUILD_ONLY=1: not running the stack"; exit 0; }
+
+# A network of our own with fixed addresses: silos advertise their address to each other and to
+# the API through the membership table (in Kubernetes that is the pod IP).
+subnet=10.213.$((RANDOM % 200 + 20))
+docker network create --subnet "$subnet.0/24" --label "$run_id" "$run_id" >/dev/null
+pg_ip=$subnet.10 silo1_ip=$subnet.11 silo2_ip=$subnet.12 api_ip=$subnet.20
+
+# Secrets as files, mounted read-only, like the chart's Secret volumes (the *File settings).
+secrets=$work/secrets-$run_id
+mkdir -p "$secrets"
+pw() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
+super_pw=$(pw) owner_pw=$(pw) app_pw=$(pw)
+printf 'Host=%s;Port=5432;Database=clinic;Username=clinic_owner;Password=%s' "$pg_ip" "$owner_pw" >"$secrets/migration"
+printf 'Host=%s;Port=5432;Database=clinic;Username=clinic_app;Password=%s' "$pg_ip" "$app_pw" >"$secrets/silo"
+cp "$secrets/silo" "$secrets/api"
+chmod 0444 "$secrets"/*
+
+# What the chart's securityContext enforces, as docker run flags.
+hardening=(--read-only --tmpfs '/tmp:rw,size=64m' --cap-drop ALL --security-opt no-new-privileges
+  --label "$run_id" --network "$run_id" -v "$PWD/$secrets:/var/run/secrets/clinic/database:ro")
+
+log "PostgreSQL (clinic-cluster/postgres:15-local) at $pg_ip"
+docker run -d --name "$run_id-postgres" --label "$run_id" --network "$run_id" --ip "$pg_ip" \
+  --read-only --tmpfs /tmp --tmpfs /var/run/postgresql --tmpfs /var/lib/postgresql/data:uid="$(docker run --rm --entrypoint id clinic-cluster/postgres:15-local -u)",mode=0700 \
+  -e POSTGRES_PASSWORD="$super_pw" clinic-cluster/postgres:15-local >/dev/null
+for _ in $(seq 60); do
+  docker exec "$run_id-postgres" pg_isready -q -h 127.0.0.1 2>/dev/null && break
+  sleep 1
+done
+docker exec -i -e PGPASSWORD="$super_pw" "$run_id-postgres" psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres \
+  -v owner_pw="$owner_pw" -v app_pw="$app_pw" >/dev/null <<'SQL'
+SELECT format('CREATE ROLE clinic_owner LOGIN CREATEDB PASSWORD %L', :'owner_pw') \gexec
+SELECT format('CREATE ROLE clinic_app LOGIN PASSWORD %L', :'app_pw') \gexec
+ALTER ROLE clinic_app SET search_path = orleans;
+CREATE DATABASE clinic OWNER clinic_owner;
+SQL
+
+log "migrate"
+docker run --rm "${hardening[@]}" -e Postgres__MigrationConnectionStringFile=/var/run/secrets/clinic/database/migration \
+  "clinic-cluster/silo:$tag" migrate | tail -3
+
+silo_env=(-e Silo__Clustering=AdoNet -e Silo__Storage=Postgres -e Silo__ClusterId=image-test -e Silo__ServiceId=image-test
+  -e Postgres__ConnectionStringFile=/var/run/secrets/clinic/database/silo -e Management__Port=8081 -e Management__BindAddress=0.0.0.0)
+for n in 1 2; do
+  ip_var=silo${n}_ip
+  log "silo $n at ${!ip_var}"
+  docker run -d --name "$run_id-silo$n" "${hardening[@]}" --ip "${!ip_var}" "${silo_env[@]}" \
+    -e Silo__AdvertisedIPAddress="${!ip_var}" "clinic-cluster/silo:$tag" >/dev/null
+done
+
+# Development environment only for the development token and the demo clinic; the signing key
+# exists for this run alone and is passed at run time, never built in.
+dev_key=$(head -c 48 /dev/urandom | base64 | tr -d '/+=')
+api_env=(-e ASPNETCORE_ENVIRONMENT=Development -e DOTNET_ENVIRONMENT=Development -e Auth__DevSigningKey="$dev_key" -e Cluster__Clustering=AdoNet
+  -e Cluster__ClusterId=image-test -e Cluster__ServiceId=image-test -e Demo__Seed=true
+  -e Postgres__ConnectionStringFile=/var/run/secrets/clinic/database/api -e Management__Port=8081 -e Management__BindAddress=0.0.0.0)
+
+http() { curl -s -o /dev/null -w '%{http_code}' --connect-timeout 2 --max-time 5 "$@" || true; }
+running() { [ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ] || die "container $1 exited: $(docker logs --tail 3 "$1" 2>&1)"; }
+wait_200() {
+  local url=$1 seconds=$2 container=${3:-}
+  for _ in $(seq $((seconds * 2))); do
+    [ -n "$container" ] && running "$container"
+    [ "$(http "$url")" = 200 ] && return 0
+    sleep 0.5
+  done
+  die "$url did not answer 200 within ${seconds}s"
+}
+# The management listener (port 8081) where the host has one, else the probes on the main port.
+health_base() {
+  local ip=$1 main=$2
+  if [ "$(http "http://$ip:8081/health/live")" = 200 ]; then echo "http://$ip:8081"; else echo "http://$ip:$main"; fi
+}
+
+for n in 1 2; do
+  ip_var=silo${n}_ip
+  wait_200 "http://${!ip_var}:8081/health/ready" 120 "$run_id-silo$n"
+done
+log "both silos ready"
+
+log "API at $api_ip"
+docker run -d --name "$run_id-api" "${hardening[@]}" --ip "$api_ip" "${api_env[@]}" "clinic-cluster/api:$tag" >/dev/null
+for _ in $(seq 120); do
+  running "$run_id-api"
+  base=$(health_base "$api_ip" 8080)
+  [ "$(http "$base/health/ready")" = 200 ] && break
+  sleep 0.5
+done
+wait_200 "$base/health/ready" 5
+
+for target in "$silo1_ip 8081" "$silo2_ip 8081" "$api_ip 8080"; do
+  read -r ip main <<<"$target"
+  base=$(health_base "$ip" "$main")
+  for probe in live ready startup; do
+    [ "$(http "$base/health/$probe")" = 200 ] || die "$base/health/$probe did not answer 200"
+  done
+  log "health $base/health/{live,ready,startup}: 200"
+done
+
+token=$(docker run --rm "${hardening[@]}" "${api_env[@]}" "clinic-cluster/api:$tag" dev-token --clinic demo --role admin)
+api=http://$api_ip:8080/api/clinics/demo
+auth=(-H "Authorization: Bearer $token" -H "Content-Type: application/json")
+# The demo clinic is seeded by the API once a silo answers; retry until it is there.
+from=$(date -u -d '+14 days' +%F) to=$(date -u -d '+20 days' +%F)
+for _ in $(seq 60); do
+  slots=$(curl -s --max-time 10 "${auth[@]}" "$api/providers/prv-demo/availability?from=$from&to=$to&type=checkup" || true)
+  slot=$(printf '%s' "$slots" | sed -n 's/[^[]*\[{"start":"\([^"]*\)".*/\1/p')
+  [ -n "$slot" ] && break
+  sleep 1
+done
+[ -n "$slot" ] || die "no open slot of the demo provider: $slots"
+status=$(curl -s -o "$work/booking.json" -w '%{http_code}' --max-time 20 "${auth[@]}" -H "Idempotency-Key: image-$run_id" "$api/appointments" \
+  -d "{\"patientId\":\"pat-demo\",\"providerId\":\"prv-demo\",\"appointmentType\":\"checkup\",\"start\":\"$slot\",\"reason\":\"image test\"}")
+[ "$status" = 201 ] || die "booking answered $status: $(cat "$work/booking.json")"
+appointment=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$work/booking.json")
+[ "$(http "${auth[@]}" "$api/appointments/$appointment")" = 200 ] || die "the booked appointment $appointment cannot be read back"
+log "booked appointment $appointment at $slot through the API (201), read it back (200)"
+
+for c in silo1 silo2 api; do
+  name=$run_id-$c
+  uid=$(docker exec "$name" sh -c 'sed -n "s/^Uid:[[:space:]]*\([0-9]*\).*/\1/p" /proc/1/status')
+  [ "$uid" != 0 ] || die "$c runs as root"
+  [ "$(docker inspect -f '{{.HostConfig.ReadonlyRootfs}}' "$name")" = true ] || die "$c root filesystem is writable"
+  if docker exec "$name" sh -c 'touch /app/probe' 2>/dev/null; then die "$c could write to /app"; fi
+  caps=$(docker exec "$name" sh -c 'sed -n "s/^CapEff:[[:space:]]*//p" /proc/1/status')
+  [ "$caps" = 0000000000000000 ] || die "$c has capabilities $caps"
+  log "$c: UID $uid, read-only root filesystem (write to /app refused), no capabilities"
+done
+
+log "audit verify --clinic demo"
+docker run --rm "${hardening[@]}" -e Postgres__ConnectionStringFile=/var/run/secrets/clinic/database/migration \
+  -e Postgres__MigrationConnectionStringFile=/var/run/secrets/clinic/database/migration \
+  "clinic-cluster/silo:$tag" audit verify --clinic demo | tail -2
+
+log "image test passed in $(($(date +%s) - start)) s"
+
+if [ "${COMPOSE:-0}" = 1 ]; then
+  log "compose.yaml stack (scripts/compose.sh check)"
+  scripts/compose.sh check
+fi
