@@ -12,13 +12,18 @@ public static class GrainServiceCollectionExtensions
     public static IServiceCollection AddClinicGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IAppointmentLedger, NoAppointmentLedger>();
+        services.TryAddSingleton<IAppointmentLedger, MemoryAppointmentLedger>();
+        services.TryAddSingleton<ISchedulingFaults, NoSchedulingFaults>();
+        services.AddMetrics();
+        services.TryAddSingleton<SchedulingMetrics>();
         services.TryAddSingleton<IAuditStore, MemoryAuditStore>();
         services.AddOptions<SchedulingOptions>()
             .Bind(configuration.GetSection(SchedulingOptions.SectionName))
             .Validate(o => o.PendingHoldTimeout > TimeSpan.Zero, "Scheduling:PendingHoldTimeout must be positive.")
             .Validate(o => o.NoShowAfter >= TimeSpan.Zero, "Scheduling:NoShowAfter must not be negative.")
             .Validate(o => o.DueSoonBefore >= TimeSpan.Zero, "Scheduling:DueSoonBefore must not be negative.")
+            .Validate(o => o.ReconcileInterval >= TimeSpan.FromSeconds(1), "Scheduling:ReconcileInterval must be at least one second.")
+            .Validate(o => o.SweepInterval >= TimeSpan.FromSeconds(1), "Scheduling:SweepInterval must be at least one second.")
             .Validate(o => o.MaxAvailabilityDays is >= 1 and <= 366, "Scheduling:MaxAvailabilityDays must be between 1 and 366.")
             .ValidateOnStart();
         return services;

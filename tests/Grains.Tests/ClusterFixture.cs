@@ -1,3 +1,5 @@
+using ClinicCluster.FaultInjection;
+using ClinicCluster.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -20,6 +22,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// small (other tests book days ahead or relative to the current fake time).
     /// </summary>
     public static FakeTimeProvider Clock { get; } = new(StartInstant);
+
+    /// <summary>The fault seam of both silos; disarmed unless a fault-injection test arms it.</summary>
+    public static ArmedFaults Faults { get; } = new();
 
     private TestCluster? _cluster;
 
@@ -57,6 +62,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
             // Registered after AddClinicGrainServices' TryAddSingleton(TimeProvider.System): the last one wins.
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+            siloBuilder.Services.AddSingleton<ISchedulingFaults>(Faults);
         }
     }
 }

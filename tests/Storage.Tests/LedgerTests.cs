@@ -46,9 +46,9 @@ public sealed class LedgerTests(StorageFixture fixture)
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"""
                 INSERT INTO scheduling.appointment_ledger (clinic_id, appointment_id, patient_id, provider_id, appointment_type,
-                    starts_at, ends_at, blocked_until, status, time_zone)
+                    starts_at, ends_at, blocked_until, status, time_zone, created_at, booked_starts_at, booked_ends_at)
                 VALUES ('{clinicId}', 'apt-intruder', 'pat-other', '{providerId}', 'checkup',
-                    @start, @end, @end, 'booked', 'UTC')
+                    @start, @end, @end, 'booked', 'UTC', now(), @start, @end)
                 """, connection);
             command.Parameters.AddWithValue("start", start.AddMinutes(10).UtcDateTime);
             command.Parameters.AddWithValue("end", start.AddMinutes(40).UtcDateTime);

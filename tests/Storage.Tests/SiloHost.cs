@@ -28,8 +28,12 @@ internal sealed class SiloHost : IAsyncDisposable
     /// <summary>The silo's HTTP address (health probes).</summary>
     public Uri Http => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    /// <summary>Starts a silo on the database; <paramref name="settings"/> add or override configuration.</summary>
-    public static async Task<SiloHost> StartAsync(string appConnectionString, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a silo on the database; <paramref name="settings"/> add or override configuration,
+    /// <paramref name="services"/> replace services after the silo's own (test seams).
+    /// </summary>
+    public static async Task<SiloHost> StartAsync(string appConnectionString, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -55,6 +59,7 @@ internal sealed class SiloHost : IAsyncDisposable
         }
 
         builder.AddClinicSilo();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         ClinicCluster.ServiceDefaults.ServiceDefaultsExtensions.MapDefaultEndpoints(app);
         await app.StartAsync();

@@ -26,4 +26,7 @@ public interface IAppointmentGrain : IGrainWithStringKey
 
     /// <summary>Moves the visit to checked-in, fulfilled or noshow, when that transition is legal.</summary>
     Task<Result<Appointment>> ChangeStatusAsync(AppointmentStatus target);
+
+    /// <summary>Compares this activation's view with the ledger row and adopts the ledger's; the differences.</summary>
+    Task<IReadOnlyList<ReconcileFinding>> ReconcileAsync();
 }

@@ -3,8 +3,9 @@ using ClinicCluster.Common;
 namespace ClinicCluster.Scheduling;
 
 /// <summary>
-/// A calendar that admits no two overlapping active appointments. Holds are taken before an
-/// appointment is stored and recorded after, so a crash in between never frees a booked slot.
+/// A calendar that admits no two overlapping active appointments: an in-memory view of the
+/// owner's active ledger rows (rebuilt on activation) plus the holds of bookings in flight. The
+/// ledger is the truth (decision 0006); the calendar refuses early and offers availability.
 /// </summary>
 public interface IScheduleGrain : IGrainWithStringKey
 {
@@ -17,7 +18,14 @@ public interface IScheduleGrain : IGrainWithStringKey
     /// <summary>Records the appointment as stored: confirms its current range and drops older ones.</summary>
     Task RecordAsync(SlotHold hold);
 
-    /// <summary>Appointments between two instants, ordered by start.</summary>
+    /// <summary>Appointments between two instants, ordered by start (from the ledger).</summary>
     [ReadOnly]
     Task<IReadOnlyList<AppointmentSummary>> ListAsync(DateTimeOffset from, DateTimeOffset to);
+
+    /// <summary>What the calendar blocks now, recorded and pending.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<CalendarBlock>> GetBlocksAsync();
+
+    /// <summary>Compares the calendar with the ledger, repairs it to the ledger, and reports the differences.</summary>
+    Task<IReadOnlyList<ReconcileFinding>> ReconcileAsync();
 }

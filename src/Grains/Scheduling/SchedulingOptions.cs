@@ -6,8 +6,8 @@ public sealed class SchedulingOptions
     public const string SectionName = "Scheduling";
 
     /// <summary>
-    /// How long a hold may stay unrecorded before a schedule asks the appointment whether it was
-    /// stored. A hold left by a booking that died half-way is released after this time.
+    /// How long a hold may stay unrecorded before a calendar asks the ledger whether its booking
+    /// committed. A hold left by a booking that died half-way is released after this time.
     /// </summary>
     public TimeSpan PendingHoldTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -16,6 +16,12 @@ public sealed class SchedulingOptions
 
     /// <summary>How long before its start an "appointment due soon" event is raised.</summary>
     public TimeSpan DueSoonBefore { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often an active calendar compares itself with the ledger and repairs differences.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a clinic's sweeper looks for missed (no-show) and due-soon appointments.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The widest date range one availability request may cover.</summary>
     public int MaxAvailabilityDays { get; set; } = 31;

@@ -1,94 +1,143 @@
-using ClinicCluster.Clinics;
-using ClinicCluster.Common;
 using ClinicCluster.Scheduling;
 using Npgsql;
 
 namespace ClinicCluster.Silo.Ledger;
 
 /// <summary>
-/// The appointment ledger in PostgreSQL (table <c>scheduling.appointment_ledger</c>). Two exclusion
-/// constraints forbid overlapping active ranges per provider (with buffer) and per patient, so the
-/// database refuses a double booking even if two activations of one calendar grain ever run at
-/// once during a membership change. Lists are served from its indexes.
+/// The appointment ledger in PostgreSQL (<c>scheduling.appointment_ledger</c>): the one source of
+/// truth for appointments (decision 0006). Each write is one statement, so one round trip; the
+/// exclusion constraints refuse overlapping active ranges per provider (with buffer) and per
+/// patient whatever the grains do. Database errors propagate unchanged (a grain call filter turns
+/// them into StorageUnavailableException for the API).
 /// </summary>
 public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource) : IAppointmentLedger
 {
-    private const string ExclusionViolation = "23P01";
-
-    public bool ServesQueries => true;
-
-    public async Task<Error?> WriteAsync(string clinicId, string timeZone, AppointmentSummary appointment, DateTimeOffset blockedUntil)
+    public async Task<LedgerWrite> InsertAsync(LedgerRow row)
     {
-        await using var command = dataSource.CreateCommand(LedgerSql.Upsert);
-        command.Parameters.AddWithValue("clinic_id", clinicId);
-        command.Parameters.AddWithValue("appointment_id", appointment.Id);
-        command.Parameters.AddWithValue("patient_id", appointment.PatientId);
-        command.Parameters.AddWithValue("provider_id", appointment.ProviderId);
-        command.Parameters.AddWithValue("appointment_type", appointment.AppointmentType);
-        command.Parameters.AddWithValue("starts_at", appointment.Start.UtcDateTime);
-        command.Parameters.AddWithValue("ends_at", appointment.End.UtcDateTime);
-        command.Parameters.AddWithValue("blocked_until", blockedUntil.UtcDateTime);
-        command.Parameters.AddWithValue("status", AppointmentTransitions.Name(appointment.Status));
-        command.Parameters.AddWithValue("time_zone", timeZone);
-        try
+        await using var command = dataSource.CreateCommand(LedgerSql.Insert);
+        Bind(command, row);
+        command.Parameters.AddWithValue("patient_id", row.PatientId);
+        command.Parameters.AddWithValue("provider_id", row.ProviderId);
+        command.Parameters.AddWithValue("appointment_type", row.AppointmentType);
+        command.Parameters.AddWithValue("time_zone", row.TimeZone);
+        command.Parameters.AddWithValue("reason", (object?)row.Reason ?? DBNull.Value);
+        command.Parameters.AddWithValue("request_fingerprint", (object?)row.RequestFingerprint ?? DBNull.Value);
+        command.Parameters.AddWithValue("created_at", row.CreatedAt.UtcDateTime);
+        command.Parameters.AddWithValue("booked_starts_at", row.BookedStart.UtcDateTime);
+        command.Parameters.AddWithValue("booked_ends_at", row.BookedEnd.UtcDateTime);
+        if (await WriteAsync(command) is { } written)
         {
-            await command.ExecuteNonQueryAsync();
-            return null;
+            return written;
         }
-        catch (PostgresException exception) when (exception.SqlState == ExclusionViolation)
-        {
-            return exception.ConstraintName == LedgerSql.PatientOverlapConstraint
-                ? Error.Conflict("patient-busy", "The patient already has an appointment that overlaps this time.")
-                : Error.Conflict("provider-busy", "The provider already has an appointment that overlaps this time.");
-        }
+
+        // The id is taken: the caller compares the stored row (a replay, or a reused key).
+        return LedgerWrite.Conflict(await GetAsync(row.ClinicId, row.AppointmentId));
     }
 
-    public async Task RemoveAsync(string clinicId, string appointmentId)
+    public async Task<LedgerWrite> UpdateAsync(LedgerRow row, long expectedVersion)
     {
-        await using var command = dataSource.CreateCommand(LedgerSql.Delete);
+        await using var command = dataSource.CreateCommand(LedgerSql.Update);
+        Bind(command, row);
+        command.Parameters.AddWithValue("expected_version", expectedVersion);
+        return await WriteAsync(command) ?? LedgerWrite.Conflict(await GetAsync(row.ClinicId, row.AppointmentId));
+    }
+
+    public async Task<LedgerRow?> GetAsync(string clinicId, string appointmentId)
+    {
+        await using var command = dataSource.CreateCommand(LedgerSql.Get);
         command.Parameters.AddWithValue("clinic_id", clinicId);
         command.Parameters.AddWithValue("appointment_id", appointmentId);
-        await command.ExecuteNonQueryAsync();
+        return (await ReadAsync(command)).SingleOrDefault();
     }
 
-    public async Task<IReadOnlyList<AppointmentSummary>> ListByProviderAsync(string clinicId, string providerId, DateTimeOffset from, DateTimeOffset to)
+    public async Task<IReadOnlyList<AppointmentSummary>> ListByProviderAsync(string clinicId, string providerId, DateTimeOffset from, DateTimeOffset to) =>
+        (await RangeAsync(LedgerSql.ListByProvider, clinicId, providerId, from, to)).Select(r => r.ToSummary()).ToList();
+
+    public async Task<IReadOnlyList<AppointmentSummary>> ListByPatientAsync(string clinicId, string patientId, DateTimeOffset from, DateTimeOffset to) =>
+        (await RangeAsync(LedgerSql.ListByPatient, clinicId, patientId, from, to)).Select(r => r.ToSummary()).ToList();
+
+    public async Task<IReadOnlyList<LedgerRow>> ActiveAsync(string clinicId, CalendarOwner owner, string ownerId)
     {
-        await using var command = dataSource.CreateCommand(LedgerSql.ListByProvider);
+        await using var command = dataSource.CreateCommand(owner == CalendarOwner.Provider ? LedgerSql.ActiveByProvider : LedgerSql.ActiveByPatient);
         command.Parameters.AddWithValue("clinic_id", clinicId);
-        command.Parameters.AddWithValue("provider_id", providerId);
+        command.Parameters.AddWithValue("owner_id", ownerId);
+        return await ReadAsync(command);
+    }
+
+    public async Task<IReadOnlyList<LedgerRow>> ActiveInClinicAsync(string clinicId)
+    {
+        await using var command = dataSource.CreateCommand(LedgerSql.ActiveInClinic);
+        command.Parameters.AddWithValue("clinic_id", clinicId);
+        return await ReadAsync(command);
+    }
+
+    public async Task<IReadOnlyList<LedgerRow>> DueAsync(string clinicId, DateTimeOffset endedBefore, DateTimeOffset dueSoonBefore, int limit)
+    {
+        await using var command = dataSource.CreateCommand(LedgerSql.Due);
+        command.Parameters.AddWithValue("clinic_id", clinicId);
+        command.Parameters.AddWithValue("ended_before", endedBefore.UtcDateTime);
+        command.Parameters.AddWithValue("due_soon_before", dueSoonBefore.UtcDateTime);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadAsync(command);
+    }
+
+    public async Task<bool> MarkDueSoonNoticedAsync(string clinicId, string appointmentId, DateTimeOffset at)
+    {
+        await using var command = dataSource.CreateCommand(LedgerSql.MarkDueSoon);
+        command.Parameters.AddWithValue("clinic_id", clinicId);
+        command.Parameters.AddWithValue("appointment_id", appointmentId);
+        command.Parameters.AddWithValue("at", at.UtcDateTime);
+        return await command.ExecuteNonQueryAsync() == 1;
+    }
+
+    /// <summary>The parameters an insert and an update share: identity, range, status.</summary>
+    private static void Bind(NpgsqlCommand command, LedgerRow row)
+    {
+        command.Parameters.AddWithValue("clinic_id", row.ClinicId);
+        command.Parameters.AddWithValue("appointment_id", row.AppointmentId);
+        command.Parameters.AddWithValue("starts_at", row.Start.UtcDateTime);
+        command.Parameters.AddWithValue("ends_at", row.End.UtcDateTime);
+        command.Parameters.AddWithValue("blocked_until", row.BlockedUntil.UtcDateTime);
+        command.Parameters.AddWithValue("buffer_minutes", row.BufferMinutes);
+        command.Parameters.AddWithValue("status", AppointmentTransitions.Name(row.Status));
+        command.Parameters.AddWithValue("cancellation_reason", (object?)row.CancellationReason ?? DBNull.Value);
+        command.Parameters.AddWithValue("updated_at", row.UpdatedAt.UtcDateTime);
+    }
+
+    /// <summary>The row the statement returned; null when its condition matched nothing.</summary>
+    private static async Task<LedgerWrite?> WriteAsync(NpgsqlCommand command)
+    {
+        try
+        {
+            return (await ReadAsync(command)).SingleOrDefault() is { } row ? LedgerWrite.Written(row) : null;
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ExclusionViolation)
+        {
+            return LedgerWrite.Refused(exception.ConstraintName == LedgerSql.PatientOverlapConstraint
+                ? LedgerWrite.PatientBusy
+                : LedgerWrite.ProviderBusy);
+        }
+    }
+
+    private async Task<IReadOnlyList<LedgerRow>> RangeAsync(string sql, string clinicId, string ownerId, DateTimeOffset from, DateTimeOffset to)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("clinic_id", clinicId);
+        command.Parameters.AddWithValue("owner_id", ownerId);
         command.Parameters.AddWithValue("from", from.UtcDateTime);
         command.Parameters.AddWithValue("to", to.UtcDateTime);
         return await ReadAsync(command);
     }
 
-    public async Task<IReadOnlyList<AppointmentSummary>> ListByPatientAsync(string clinicId, string patientId)
+    private static async Task<IReadOnlyList<LedgerRow>> ReadAsync(NpgsqlCommand command)
     {
-        await using var command = dataSource.CreateCommand(LedgerSql.ListByPatient);
-        command.Parameters.AddWithValue("clinic_id", clinicId);
-        command.Parameters.AddWithValue("patient_id", patientId);
-        return await ReadAsync(command);
-    }
-
-    private static async Task<IReadOnlyList<AppointmentSummary>> ReadAsync(NpgsqlCommand command)
-    {
-        var list = new List<AppointmentSummary>();
+        var rows = new List<LedgerRow>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var timeZone = reader.GetString(7);
-            list.Add(new AppointmentSummary(
-                Id: reader.GetString(0),
-                PatientId: reader.GetString(1),
-                ProviderId: reader.GetString(2),
-                AppointmentType: reader.GetString(3),
-                Start: ClinicTimeZones.ToZoned(timeZone, reader.GetFieldValue<DateTimeOffset>(4)),
-                End: ClinicTimeZones.ToZoned(timeZone, reader.GetFieldValue<DateTimeOffset>(5)),
-                Status: ParseStatus(reader.GetString(6))));
+            rows.Add(LedgerRows.Read(reader));
         }
 
-        return list;
+        return rows;
     }
-
-    private static AppointmentStatus ParseStatus(string name) =>
-        Enum.GetValues<AppointmentStatus>().First(s => AppointmentTransitions.Name(s) == name);
 }

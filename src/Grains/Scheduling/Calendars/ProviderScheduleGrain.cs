@@ -10,12 +10,21 @@ namespace ClinicCluster.Scheduling;
 /// request, so a change of configuration applies to the next booking without a cache to invalidate.
 /// </summary>
 public sealed class ProviderScheduleGrain(
-    [PersistentState("provider-schedule", StorageNames.Scheduling)] IPersistentState<ScheduleState> state,
     TimeProvider clock,
     IOptions<SchedulingOptions> options,
     IAppointmentLedger ledger,
-    ILogger<ProviderScheduleGrain> logger) : ScheduleGrain(state, clock, options, ledger, logger), IProviderScheduleGrain
+    SchedulingMetrics metrics,
+    ILogger<ProviderScheduleGrain> logger) : ScheduleGrain(CalendarOwner.Provider, clock, options, ledger, metrics, logger), IProviderScheduleGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+
+        // Every booking passes a provider's calendar: waking the clinic's sweeper here keeps it
+        // running wherever there are appointments, at one message per calendar activation.
+        GrainFactory.GetGrain<IAppointmentSweeperGrain>(ClinicId).WakeAsync().Ignore();
+    }
+
     public async Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, string appointmentType)
     {
         if (to < from)
@@ -50,7 +59,7 @@ public sealed class ProviderScheduleGrain(
             return new List<Slot>();
         }
 
-        var busy = BusyForOffers.Select(e => e.Blocked).ToList();
+        var busy = BusyForOffers;
         IReadOnlyList<Slot> slots = calculator
             .OpenSlots(from, to, type, policy.SlotIntervalMinutes, busy, earliest, latest)
             .Select(range => new Slot(calculator.ToZoned(range.Start), calculator.ToZoned(range.End)))
@@ -76,9 +85,6 @@ public sealed class ProviderScheduleGrain(
         return list.ToList();
     }
 
-    protected override Task<IReadOnlyList<AppointmentSummary>> ListFromLedgerAsync(DateTimeOffset from, DateTimeOffset to) =>
-        Ledger.ListByProviderAsync(ClinicId, OwnerId, from, to);
-
     protected override async Task<Error?> RefuseAsync(SlotHold hold, IReadOnlyList<TimeRange> busy)
     {
         var context = await GetContextAsync(hold.Appointment.AppointmentType);
@@ -93,7 +99,7 @@ public sealed class ProviderScheduleGrain(
             null => null,
             SlotRefusal.OutsideWorkingHours => Error.Conflict("outside-working-hours", "The provider does not work at this time."),
             SlotRefusal.TimeOff => Error.Conflict("provider-time-off", "The provider is off at this time."),
-            _ => Error.Conflict("provider-busy", "The provider already has an appointment that overlaps this time."),
+            _ => LedgerWrite.ProviderBusy,
         };
     }
 

@@ -1,0 +1,97 @@
+using ClinicCluster.Common;
+using Microsoft.Extensions.Logging;
+
+namespace ClinicCluster.Scheduling;
+
+/// <summary>
+/// The provider's and the patient's calendars of one appointment, called in parallel. Holds are
+/// fast in-memory refusals before the ledger commit; records tell both calendars what committed.
+/// Neither is the truth: a lost hold or record is resolved against the ledger by the calendar.
+/// </summary>
+internal sealed partial class CalendarPair(IGrainFactory grains, ISchedulingFaults faults, SchedulingOperation operation, ILogger logger)
+{
+    /// <summary>Holds <paramref name="row"/>'s range in both calendars; a refusal or failure releases both.</summary>
+    public async Task<Error?> HoldAsync(LedgerRow row)
+    {
+        var provider = HoldAsync(Provider(row), row.ProviderHold(), FaultStep.HoldProvider, row.AppointmentId);
+        var patient = HoldAsync(Patient(row), row.PatientHold(), FaultStep.HoldPatient, row.AppointmentId);
+        try
+        {
+            await Task.WhenAll(provider, patient);
+        }
+        catch
+        {
+            // Compensation first, then the original exception, unchanged.
+            await ReleaseAsync(row);
+            throw;
+        }
+
+        var refusal = (await provider).Error ?? (await patient).Error;
+        if (refusal is not null)
+        {
+            await ReleaseAsync(row);
+        }
+
+        return refusal;
+    }
+
+    /// <summary>Drops the pending holds of <paramref name="row"/>; a failure leaves them to the timeout.</summary>
+    public async Task ReleaseAsync(LedgerRow row)
+    {
+        try
+        {
+            await Task.WhenAll(
+                Provider(row).ReleaseAsync(row.AppointmentId, row.Start),
+                Patient(row).ReleaseAsync(row.AppointmentId, row.Start));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogReleaseFailed(logger, exception, row.ClinicId, row.AppointmentId);
+        }
+    }
+
+    /// <summary>
+    /// Tells both calendars what the ledger committed. A failure is logged, not thrown: the commit
+    /// stands, and the calendars converge through the pending-hold timeout and reconciliation.
+    /// </summary>
+    public async Task<bool> RecordAsync(LedgerRow committed)
+    {
+        try
+        {
+            await Task.WhenAll(
+                RecordAsync(Provider(committed), committed.ProviderHold(), FaultStep.RecordProvider, committed.AppointmentId),
+                RecordAsync(Patient(committed), committed.PatientHold(), FaultStep.RecordPatient, committed.AppointmentId));
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRecordFailed(logger, exception, committed.ClinicId, committed.AppointmentId);
+            return false;
+        }
+    }
+
+    private async Task<Result<SlotHold>> HoldAsync(IScheduleGrain calendar, SlotHold hold, FaultStep step, string appointmentId)
+    {
+        var held = await calendar.HoldAsync(hold);
+        await faults.AtAsync(operation, step, appointmentId);
+        return held;
+    }
+
+    private async Task RecordAsync(IScheduleGrain calendar, SlotHold hold, FaultStep step, string appointmentId)
+    {
+        await faults.AtAsync(operation, step, appointmentId);
+        await calendar.RecordAsync(hold);
+    }
+
+    private IProviderScheduleGrain Provider(LedgerRow row) =>
+        grains.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(row.ClinicId, row.ProviderId));
+
+    private IPatientScheduleGrain Patient(LedgerRow row) =>
+        grains.GetGrain<IPatientScheduleGrain>(ClinicScopedKey.Format(row.ClinicId, row.PatientId));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the holds of appointment {AppointmentId} of clinic {ClinicId}; they expire after the pending-hold timeout")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string clinicId, string appointmentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record appointment {AppointmentId} of clinic {ClinicId} in its calendars; they will resolve it against the ledger")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string clinicId, string appointmentId);
+}

@@ -1,0 +1,154 @@
+using ClinicCluster.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClinicCluster.Scheduling;
+
+/// <summary>
+/// The calendar shared by providers and patients: an in-memory cache of the owner's active ledger
+/// rows, rebuilt on activation (one indexed query), plus holds of bookings in flight. It keeps no
+/// state of its own: the ledger is the truth (decision 0006). Orleans runs one request at a time on
+/// a grain, so the overlap check and the new hold cannot interleave with another booking of the
+/// same calendar; the ledger's own overlap check stands behind it.
+/// </summary>
+public abstract partial class ScheduleGrain(
+    CalendarOwner owner,
+    TimeProvider clock,
+    IOptions<SchedulingOptions> options,
+    IAppointmentLedger ledger,
+    SchedulingMetrics metrics,
+    ILogger logger) : Grain, IScheduleGrain
+{
+    private readonly CalendarBook _book = new();
+
+    protected string ClinicId { get; private set; } = "";
+
+    protected string OwnerId { get; private set; } = "";
+
+    protected TimeProvider Clock => clock;
+
+    protected SchedulingOptions Options => options.Value;
+
+    protected IAppointmentLedger Ledger => ledger;
+
+    /// <summary>Blocked ranges to offer as busy: recorded entries and holds younger than the timeout.</summary>
+    protected List<TimeRange> BusyForOffers => _book.BusyForOffers(PendingCutoff);
+
+    private DateTimeOffset PendingCutoff => clock.GetUtcNow() - options.Value.PendingHoldTimeout;
+
+    private string View => $"{(owner == CalendarOwner.Provider ? "provider" : "patient")}-calendar/{OwnerId}";
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (ClinicId, OwnerId) = ClinicScopedKey.Parse(this.GetPrimaryKeyString());
+        _book.Load(await LoadFromLedgerAsync(), clock.GetUtcNow());
+        var interval = options.Value.ReconcileInterval;
+        this.RegisterGrainTimer(ReconcileOnTimerAsync, interval, interval);
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task<Result<SlotHold>> HoldAsync(SlotHold hold)
+    {
+        await ResolveStalePendingAsync(hold);
+        if (await RefuseAsync(hold, _book.BusyExcept(hold.Appointment.Id)) is { } refusal)
+        {
+            return refusal;
+        }
+
+        _book.Hold(hold, clock.GetUtcNow());
+        return hold;
+    }
+
+    public Task ReleaseAsync(string appointmentId, DateTimeOffset start)
+    {
+        _book.Release(appointmentId, start);
+        return Task.CompletedTask;
+    }
+
+    public Task RecordAsync(SlotHold hold)
+    {
+        _book.Record(hold, clock.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<AppointmentSummary>> ListAsync(DateTimeOffset from, DateTimeOffset to) => owner == CalendarOwner.Provider
+        ? ledger.ListByProviderAsync(ClinicId, OwnerId, from, to)
+        : ledger.ListByPatientAsync(ClinicId, OwnerId, from, to);
+
+    public Task<IReadOnlyList<CalendarBlock>> GetBlocksAsync()
+    {
+        IReadOnlyList<CalendarBlock> blocks = _book.Entries
+            .Select(e => new CalendarBlock(e.AppointmentId, e.Hold.Appointment.Start, e.Hold.BlockedUntil, e.Hold.Appointment.Status, e.Recorded, e.Hold.Version))
+            .OrderBy(b => b.Start)
+            .ToList();
+        return Task.FromResult(blocks);
+    }
+
+    public async Task<IReadOnlyList<ReconcileFinding>> ReconcileAsync()
+    {
+        var findings = _book.Reconcile(await LoadFromLedgerAsync(), PendingCutoff, View, clock.GetUtcNow());
+        metrics.Reconciled(owner == CalendarOwner.Provider ? "provider-calendar" : "patient-calendar", findings);
+        foreach (var finding in findings)
+        {
+            LogFinding(logger, finding.Kind, View, finding.AppointmentId);
+        }
+
+        return findings;
+    }
+
+    /// <summary>
+    /// Why <paramref name="hold"/> cannot be taken, or null. <paramref name="busy"/> holds the
+    /// blocked ranges of the calendar's other active appointments.
+    /// </summary>
+    protected abstract Task<Error?> RefuseAsync(SlotHold hold, IReadOnlyList<TimeRange> busy);
+
+    private async Task ReconcileOnTimerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReconcileAsync();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The next tick tries again; the calendar keeps refusing from what it has.
+            LogReconcileFailed(logger, exception, View);
+        }
+    }
+
+    private async Task<IReadOnlyList<SlotHold>> LoadFromLedgerAsync()
+    {
+        var rows = await ledger.ActiveAsync(ClinicId, owner, OwnerId);
+        return rows.Select(r => owner == CalendarOwner.Provider ? r.ProviderHold() : r.PatientHold()).ToList();
+    }
+
+    /// <summary>
+    /// A hold that stayed pending past the timeout belongs to a booking that may have died after
+    /// taking it, or whose record was lost. The ledger answers: a committed active row is
+    /// recorded as the ledger has it, anything else is dropped. Only holds in the way are checked.
+    /// </summary>
+    private async Task ResolveStalePendingAsync(SlotHold incoming)
+    {
+        foreach (var entry in _book.StalePending(PendingCutoff, new TimeRange(incoming.Appointment.Start, incoming.BlockedUntil)))
+        {
+            var row = await ledger.GetAsync(ClinicId, entry.AppointmentId);
+            _book.Release(entry.AppointmentId, entry.Hold.Appointment.Start);
+            if (row is not null)
+            {
+                _book.Record(owner == CalendarOwner.Provider ? row.ProviderHold() : row.PatientHold(), clock.GetUtcNow());
+            }
+            else
+            {
+                LogStaleHoldReleased(logger, entry.AppointmentId);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Released a stale hold of appointment {AppointmentId} that was never committed")]
+    private static partial void LogStaleHoldReleased(ILogger logger, string appointmentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation: {Kind} in {View} for appointment {AppointmentId}, repaired from the ledger")]
+    private static partial void LogFinding(ILogger logger, FindingKind kind, string view, string appointmentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation of {View} with the ledger failed; the next run retries")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception, string view);
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics.Metrics;
+
+namespace ClinicCluster.Scheduling;
+
+/// <summary>
+/// The meter "ClinicCluster.Scheduling": reconciliation runs, findings by kind, repairs, and the
+/// sweeper's transitions. Labels are kinds and views, never ids or patient details.
+/// </summary>
+public sealed class SchedulingMetrics
+{
+    public const string MeterName = "ClinicCluster.Scheduling";
+
+    private readonly Counter<long> _runs;
+    private readonly Counter<long> _findings;
+    private readonly Counter<long> _repairs;
+    private readonly Counter<long> _swept;
+
+    public SchedulingMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _runs = meter.CreateCounter<long>("clinic.scheduling.reconciliation.runs", description: "Reconciliations of a view with the ledger.");
+        _findings = meter.CreateCounter<long>("clinic.scheduling.reconciliation.findings", description: "Differences found between a view and the ledger.");
+        _repairs = meter.CreateCounter<long>("clinic.scheduling.reconciliation.repairs", description: "Differences repaired to the ledger.");
+        _swept = meter.CreateCounter<long>("clinic.scheduling.sweeper.transitions", description: "No-shows marked and due-soon notices given by the sweepers.");
+    }
+
+    public void Reconciled(string view, IReadOnlyCollection<ReconcileFinding> findings)
+    {
+        _runs.Add(1, new KeyValuePair<string, object?>("view", view));
+        foreach (var finding in findings)
+        {
+            var kind = new KeyValuePair<string, object?>("kind", finding.Kind.ToString());
+            _findings.Add(1, kind, new KeyValuePair<string, object?>("view", view));
+            if (finding.Repaired)
+            {
+                _repairs.Add(1, kind, new KeyValuePair<string, object?>("view", view));
+            }
+        }
+    }
+
+    public void Swept(string transition, int count)
+    {
+        if (count > 0)
+        {
+            _swept.Add(count, new KeyValuePair<string, object?>("transition", transition));
+        }
+    }
+}
