@@ -69,7 +69,7 @@ public static class ClusterClientExtensions
     /// <summary>
     /// Publishes audit events into the silos' durable queue (orleans.stream_messages): the publish
     /// returns once the event is a row in PostgreSQL. Must mirror the silo's AddPostgresAuditStreams:
-    /// same provider name and one queue (a different count would strand events in a queue no silo
+    /// same provider name and queue count (a different count would strand events in a queue no silo
     /// reads). Events expire after Audit:Stream:ExpiryTimeout (the key the silos read; 30 days by
     /// default), far beyond any outage; even then they are kept as dead letters.
     /// </summary>
@@ -84,7 +84,7 @@ public static class ClusterClientExtensions
                 o.ConnectionString = connectionString;
                 o.ExpiryTimeout = expiry;
             }));
-            stream.ConfigurePartitioning(1);
+            stream.ConfigurePartitioning(AuditStreams.QueueCount);
         });
     }
 }

@@ -33,6 +33,14 @@ public static class AuditStreamingExtensions
             stream.ConfigureAdoNet(adoNet => adoNet.Configure(o => options.ApplyTo(o, connectionString)));
             stream.ConfigurePartitioning(AuditStreamOptions.QueueCount);
 
+            // Hand AuditLogGrain up to DeliveryBatchSize queue rows per call (it appends them in one
+            // transaction); one row per call would cap a clinic at one transaction per row.
+            stream.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.BatchContainerBatchSize = options.DeliveryBatchSize;
+                o.GetQueueMsgsTimerPeriod = options.PollInterval;
+            }));
+
             // AuditLogGrain's implicit subscription is the only consumer, so no pub-sub grain (and
             // no "PubSubStore" state) is needed to find subscribers.
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
