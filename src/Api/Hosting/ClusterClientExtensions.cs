@@ -45,7 +45,9 @@ public static class ClusterClientExtensions
                 case ClientClusteringMode.AdoNet:
                     DbProviderFactories.RegisterFactory(PostgresInvariant, NpgsqlFactory.Instance);
                     // The membership provider looks its queries up without a schema; they live in "orleans".
-                    var connectionString = new NpgsqlConnectionStringBuilder(options.ResolveConnectionString())
+                    // The budget of docs/capacity.md: clustering and the audit queue share this one pool.
+                    var pool = PostgresPoolOptions.Register(builder.Services, builder.Configuration);
+                    var connectionString = new NpgsqlConnectionStringBuilder(pool.ApplyTo(options.ResolveConnectionString()))
                     {
                         SearchPath = "orleans",
                     }.ConnectionString;

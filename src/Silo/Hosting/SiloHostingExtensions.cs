@@ -24,7 +24,9 @@ public static class SiloHostingExtensions
         string? postgres = null;
         if (options.Clustering == ClusteringMode.AdoNet || options.Storage == StorageMode.Postgres)
         {
-            postgres = PostgresOptions.Read(builder.Configuration).ResolveRuntime();
+            // One budget for every pool of the process: the data source and the providers' string.
+            var pool = PostgresPoolOptions.Register(builder.Services, builder.Configuration);
+            postgres = pool.ApplyTo(PostgresOptions.Read(builder.Configuration).ResolveRuntime());
             PostgresSchema.RegisterProviderFactory();
         }
 
@@ -43,6 +45,8 @@ public static class SiloHostingExtensions
 
         builder.UseOrleans(silo =>
         {
+            // A database failure a grain did not handle reaches the caller as StorageUnavailableException.
+            silo.AddIncomingGrainCallFilter<StorageFailureCallFilter>();
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;
