@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK, only when it is missing: curl (smoke test),
-# Node.js and npm (Redocly CLI), PostgreSQL server binaries (storage and cluster tests).
+# Node.js and npm (Redocly CLI), PostgreSQL server binaries (storage and cluster tests), jq and
+# pgbench (the load tool's smoke and scripts/bench.sh; Debian ships pgbench in the server package).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 
@@ -8,6 +9,8 @@ missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v npm >/dev/null || missing+=(nodejs npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v pgbench >/dev/null || [[ " ${missing[*]} " == *" postgresql "* ]] || missing+=(postgresql)
+command -v jq >/dev/null || missing+=(jq)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
