@@ -30,9 +30,9 @@ public sealed partial class ClusterTests
         var clinic = await TestClinic.CreateAsync(api, "budget", providers: 1, patients: 100);
         var planner = clinic.Planner("budget-" + Guid.NewGuid().ToString("N")[..8]);
 
-        // Few slots: the budget, the sampler's own connection and two spare. Connections beyond
+        // Few slots: the budget, the test's own connections (sampler, setup) and a few spare. Connections beyond
         // that would be refused by the server (53300) and show up as 503s.
-        await SetConnectionLimitAsync(Budget + 3);
+        await SetConnectionLimitAsync(Budget + 5);
         try
         {
             using var sampling = new CancellationTokenSource();
@@ -62,10 +62,10 @@ public sealed partial class ClusterTests
             await Task.WhenAll(requests);
             await Task.Delay(TimeSpan.FromSeconds(1));
             await sampling.CancelAsync();
-            var (peak, samples) = await sampler;
+            var (peak, samples, byApplication) = await sampler;
 
             var summary = string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}x{s.Value}"));
-            cluster.Log($"answers: {summary}; peak connections {peak} over {samples} samples (budget {Budget})");
+            cluster.Log($"answers: {summary}; peak connections {peak} over {samples} samples (budget {Budget}); peak per application: {byApplication}");
             Assert.Equal(10, statuses.GetValueOrDefault(201));
             Assert.Equal(990, statuses.GetValueOrDefault(409));
             Assert.Equal(2, statuses.Count);
@@ -86,17 +86,30 @@ public sealed partial class ClusterTests
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>The most connections to the test database seen at once (the sampler's own excluded), and how many samples.</summary>
-    private async Task<(int Peak, int Samples)> SampleConnectionsAsync(CancellationToken stop)
+    /// <summary>
+    /// The most connections of this test's processes (application names clinic-*) to the test
+    /// database seen at once, how many samples, and each pool's peak.
+    /// </summary>
+    private async Task<(int Peak, int Samples, string ByApplication)> SampleConnectionsAsync(CancellationToken stop)
     {
         await using var connection = await suite.Database.OpenAsync();
         var (peak, samples) = (0, 0);
+        var peaks = new SortedDictionary<string, int>(StringComparer.Ordinal);
         while (!stop.IsCancellationRequested)
         {
             await using (var command = new NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection))
+                "SELECT application_name, count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() GROUP BY 1", connection))
+            await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None))
             {
-                peak = Math.Max(peak, (int)(long)(await command.ExecuteScalarAsync(CancellationToken.None))!);
+                var total = 0;
+                while (await reader.ReadAsync(CancellationToken.None))
+                {
+                    var (name, count) = (reader.GetString(0), (int)reader.GetInt64(1));
+                    peaks[name] = Math.Max(peaks.GetValueOrDefault(name), count);
+                    total += name.StartsWith("clinic-", StringComparison.Ordinal) ? count : 0;
+                }
+
+                peak = Math.Max(peak, total);
                 samples++;
             }
 
@@ -110,6 +123,6 @@ public sealed partial class ClusterTests
             }
         }
 
-        return (peak, samples);
+        return (peak, samples, string.Join(", ", peaks.Select(p => $"'{p.Key}' {p.Value}")));
     }
 }

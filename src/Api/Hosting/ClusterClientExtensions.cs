@@ -47,16 +47,20 @@ public static class ClusterClientExtensions
                     // The membership provider looks its queries up without a schema; they live in "orleans".
                     // The budget of docs/capacity.md: clustering and the audit queue share this one pool.
                     var pool = PostgresPoolOptions.Register(builder.Services, builder.Configuration);
-                    var connectionString = new NpgsqlConnectionStringBuilder(pool.ApplyTo(options.ResolveConnectionString()))
+                    var connectionStringBuilder = new NpgsqlConnectionStringBuilder(pool.ApplyTo(options.ResolveConnectionString()))
                     {
                         SearchPath = "orleans",
-                    }.ConnectionString;
+                    };
+                    connectionStringBuilder.ApplicationName ??= "clinic-api";
+                    // One data source (one pool) for clustering and the audit queue.
+                    var dataSource = NpgsqlDataSource.Create(connectionStringBuilder.ConnectionString);
+                    builder.Services.AddSingleton(_ => dataSource);
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = PostgresInvariant;
-                        o.ConnectionString = connectionString;
+                        o.DataSource = dataSource;
                     });
-                    AddPostgresAuditStreams(client, connectionString, builder.Configuration);
+                    AddPostgresAuditStreams(client, dataSource, builder.Configuration);
                     break;
                 default:
                     throw new OptionsValidationException(ClusterClientOptions.SectionName, typeof(ClusterClientOptions),
@@ -75,7 +79,7 @@ public static class ClusterClientExtensions
     /// reads). Events expire after Audit:Stream:ExpiryTimeout (the key the silos read; 30 days by
     /// default), far beyond any outage; even then they are kept as dead letters.
     /// </summary>
-    private static void AddPostgresAuditStreams(IClientBuilder client, string connectionString, IConfiguration configuration)
+    private static void AddPostgresAuditStreams(IClientBuilder client, NpgsqlDataSource dataSource, IConfiguration configuration)
     {
         var expiry = configuration.GetValue<TimeSpan?>("Audit:Stream:ExpiryTimeout") ?? TimeSpan.FromDays(30);
         client.AddAdoNetStreams(AuditStreams.ProviderName, stream =>
@@ -83,7 +87,7 @@ public static class ClusterClientExtensions
             stream.ConfigureAdoNet(adoNet => adoNet.Configure(o =>
             {
                 o.Invariant = PostgresInvariant;
-                o.ConnectionString = connectionString;
+                o.DataSource = dataSource;
                 o.ExpiryTimeout = expiry;
             }));
             stream.ConfigurePartitioning(AuditStreams.QueueCount);

@@ -76,10 +76,10 @@ public sealed class AuditStreamOptions
     }
 
     /// <summary>The provider's options on PostgreSQL. Dead letters are never removed by our SQL, whatever its removal timeout.</summary>
-    public void ApplyTo(AdoNetStreamOptions adoNet, string connectionString)
+    public void ApplyTo(AdoNetStreamOptions adoNet, System.Data.Common.DbDataSource dataSource)
     {
         adoNet.Invariant = PostgresSchema.Invariant;
-        adoNet.ConnectionString = connectionString;
+        adoNet.DataSource = dataSource;
         adoNet.MaxAttempts = MaxAttempts;
         adoNet.VisibilityTimeout = VisibilityTimeout;
         adoNet.ExpiryTimeout = ExpiryTimeout;
