@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK, only when it is missing: curl (smoke test),
-# Node.js and npm (Redocly CLI, chart checks), PostgreSQL server binaries (storage and cluster
-# tests), pgBackRest, age and jq (the backup drills in scripts/backup/), unzip, python3, yamllint
-# and shellcheck (chart checks).
+# Node.js and npm (Redocly CLI, chart checks), PostgreSQL server binaries with pgbench (storage
+# and cluster tests, the load tool's smoke and scripts/bench.sh), pgBackRest, age and jq (the
+# backup drills in scripts/backup/), unzip, python3, yamllint and shellcheck (chart checks).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 

@@ -13,7 +13,7 @@ namespace ClinicCluster.Storage.Tests;
 
 /// <summary>
 /// An Orleans client configured as the API is with Cluster:Clustering=AdoNet (ClusterClientExtensions):
-/// gateways from the membership table, audit events into the durable queue (one queue).
+/// gateways from the membership table, audit events into the durable queues.
 /// </summary>
 internal sealed class AuditStreamClient : IAsyncDisposable
 {
@@ -48,7 +48,7 @@ internal sealed class AuditStreamClient : IAsyncDisposable
                     o.ConnectionString = connectionString;
                     o.ExpiryTimeout = TimeSpan.FromDays(30);
                 }));
-                stream.ConfigurePartitioning(1);
+                stream.ConfigurePartitioning(AuditStreams.QueueCount);
             });
         });
         var host = builder.Build();

@@ -129,6 +129,47 @@ public sealed class AuditTamperTests(StorageFixture fixture)
         Assert.Equal(1, count);
     }
 
+    [Fact]
+    public async Task A_batch_is_chained_in_order_and_skips_ids_already_stored_or_repeated()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
+        var store = new PostgresAuditStore(dataSource);
+        var clinic = TestData.NewId("aud");
+        var stored = Event(clinic);
+        Assert.True(await store.AppendAsync(stored));
+        var fresh = Enumerable.Range(0, 50).Select(_ => Event(clinic)).ToList();
+        // A redelivered event and an event twice in one delivery, among new ones.
+        List<AuditEvent> batch = [fresh[0], stored, .. fresh[1..25], fresh[3], .. fresh[25..]];
+
+        var added = await store.AppendBatchAsync(batch);
+
+        Assert.Equal(fresh.Select(e => e.EventId), added.Select(r => r.Event.EventId));
+        Assert.Equal(Enumerable.Range(2, 50).Select(i => (long)i), added.Select(r => r.Sequence));
+        Assert.Empty(await store.AppendBatchAsync(batch));
+        var result = await VerifyAsync(clinic);
+        Assert.True(result.IsIntact, result.Problem);
+        Assert.Equal(51, result.VerifiedRecords);
+    }
+
+    [Fact]
+    public async Task Concurrent_batches_of_one_clinic_keep_one_linear_chain()
+    {
+        // Two activations of a clinic's log grain (a silo declared dead that still runs) may append
+        // at once, with overlapping redeliveries: the advisory lock orders them, no deadlock.
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
+        var store = new PostgresAuditStore(dataSource);
+        var clinic = TestData.NewId("aud");
+        var events = Enumerable.Range(0, 200).Select(_ => Event(clinic)).ToList();
+        var batches = Enumerable.Range(0, 20).Select(i => events.Skip(i * 10).Take(20).Reverse().ToList()).ToList();
+
+        var added = await Task.WhenAll(batches.Select(b => Task.Run(() => store.AppendBatchAsync(b))));
+
+        Assert.Equal(200, added.Sum(a => a.Count));
+        var result = await VerifyAsync(clinic);
+        Assert.True(result.IsIntact, result.Problem);
+        Assert.Equal(200, result.VerifiedRecords);
+    }
+
     private static string WhereClinic(string sql, string clinic) =>
         sql.StartsWith("TRUNCATE", StringComparison.Ordinal) ? "" : $" WHERE clinic_id = '{clinic}'";
 

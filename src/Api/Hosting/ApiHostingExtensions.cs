@@ -42,6 +42,7 @@ public static class ApiHostingExtensions
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
 
         builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<IdRouteConstraint>(IdRouteConstraint.Name));

@@ -45,16 +45,22 @@ public static class ClusterClientExtensions
                 case ClientClusteringMode.AdoNet:
                     DbProviderFactories.RegisterFactory(PostgresInvariant, NpgsqlFactory.Instance);
                     // The membership provider looks its queries up without a schema; they live in "orleans".
-                    var connectionString = new NpgsqlConnectionStringBuilder(options.ResolveConnectionString())
+                    // The budget of docs/capacity.md: clustering and the audit queue share this one pool.
+                    var pool = PostgresPoolOptions.Register(builder.Services, builder.Configuration);
+                    var connectionStringBuilder = new NpgsqlConnectionStringBuilder(pool.ApplyTo(options.ResolveConnectionString()))
                     {
                         SearchPath = "orleans",
-                    }.ConnectionString;
+                    };
+                    connectionStringBuilder.ApplicationName ??= "clinic-api";
+                    // One data source (one pool) for clustering and the audit queue.
+                    var dataSource = NpgsqlDataSource.Create(connectionStringBuilder.ConnectionString);
+                    builder.Services.AddSingleton(_ => dataSource);
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = PostgresInvariant;
-                        o.ConnectionString = connectionString;
+                        o.DataSource = dataSource;
                     });
-                    AddPostgresAuditStreams(client, connectionString, builder.Configuration);
+                    AddPostgresAuditStreams(client, dataSource, builder.Configuration);
                     break;
                 default:
                     throw new OptionsValidationException(ClusterClientOptions.SectionName, typeof(ClusterClientOptions),
@@ -69,11 +75,11 @@ public static class ClusterClientExtensions
     /// <summary>
     /// Publishes audit events into the silos' durable queue (orleans.stream_messages): the publish
     /// returns once the event is a row in PostgreSQL. Must mirror the silo's AddPostgresAuditStreams:
-    /// same provider name and one queue (a different count would strand events in a queue no silo
+    /// same provider name and queue count (a different count would strand events in a queue no silo
     /// reads). Events expire after Audit:Stream:ExpiryTimeout (the key the silos read; 30 days by
     /// default), far beyond any outage; even then they are kept as dead letters.
     /// </summary>
-    private static void AddPostgresAuditStreams(IClientBuilder client, string connectionString, IConfiguration configuration)
+    private static void AddPostgresAuditStreams(IClientBuilder client, NpgsqlDataSource dataSource, IConfiguration configuration)
     {
         var expiry = configuration.GetValue<TimeSpan?>("Audit:Stream:ExpiryTimeout") ?? TimeSpan.FromDays(30);
         client.AddAdoNetStreams(AuditStreams.ProviderName, stream =>
@@ -81,10 +87,10 @@ public static class ClusterClientExtensions
             stream.ConfigureAdoNet(adoNet => adoNet.Configure(o =>
             {
                 o.Invariant = PostgresInvariant;
-                o.ConnectionString = connectionString;
+                o.DataSource = dataSource;
                 o.ExpiryTimeout = expiry;
             }));
-            stream.ConfigurePartitioning(1);
+            stream.ConfigurePartitioning(AuditStreams.QueueCount);
         });
     }
 }

@@ -10,24 +10,24 @@ public sealed class MemoryAuditStore : IAuditStore
     private readonly HashSet<Guid> _eventIds = [];
     private readonly Lock _lock = new();
 
-    public Task<bool> AppendAsync(AuditEvent auditEvent)
+    public async Task<bool> AppendAsync(AuditEvent auditEvent) =>
+        (await AppendBatchAsync([auditEvent])).Count == 1;
+
+    public Task<IReadOnlyList<AuditRecord>> AppendBatchAsync(IReadOnlyList<AuditEvent> events)
     {
+        var clinic = AuditBatch.ClinicOf(events);
         lock (_lock)
         {
-            if (!_eventIds.Add(auditEvent.EventId))
+            var claimed = events.Select(e => e.EventId).Where(_eventIds.Add).ToHashSet();
+            if (!_clinics.TryGetValue(clinic, out var records))
             {
-                return Task.FromResult(false);
+                _clinics[clinic] = records = [];
             }
 
-            if (!_clinics.TryGetValue(auditEvent.ClinicId, out var records))
-            {
-                _clinics[auditEvent.ClinicId] = records = [];
-            }
-
-            var previous = records.Count == 0 ? AuditChain.Genesis : records[^1].Hash;
-            var stored = auditEvent with { RecordedAt = AuditChain.ToMicroseconds(auditEvent.RecordedAt) };
-            records.Add(new AuditRecord(records.Count + 1, stored, previous, AuditChain.Hash(previous, stored)));
-            return Task.FromResult(true);
+            var head = records.Count == 0 ? AuditChain.Genesis : records[^1].Hash;
+            var added = AuditBatch.Link(events, claimed, records.Count, head);
+            records.AddRange(added);
+            return Task.FromResult<IReadOnlyList<AuditRecord>>(added);
         }
     }
 

@@ -25,10 +25,9 @@ internal static class AuditRows
         [AuditOutcome.Error] = "error",
     };
 
-    public static void Bind(NpgsqlCommand command, AuditRecord record)
+    public static void Bind(NpgsqlParameterCollection p, AuditRecord record)
     {
         var e = record.Event;
-        var p = command.Parameters;
         p.AddWithValue("clinic_id", e.ClinicId);
         p.AddWithValue("sequence", record.Sequence);
         p.AddWithValue("event_id", e.EventId);

@@ -6,9 +6,12 @@ internal static class AuditSql
     /// <summary>Serialises one clinic's appends, even across two activations of its log grain.</summary>
     public const string LockClinic = "SELECT pg_advisory_xact_lock(hashtextextended('audit:' || @clinic_id, 0))";
 
-    public const string ClaimEventId = """
-        INSERT INTO audit.event_ids (event_id, clinic_id) VALUES (@event_id, @clinic_id)
+    /// <summary>Claims a batch's ids; answers the ones not stored before (a repeat inside the batch is claimed once).</summary>
+    public const string ClaimEventIds = """
+        INSERT INTO audit.event_ids (event_id, clinic_id)
+        SELECT DISTINCT id, @clinic_id FROM unnest(@event_ids) AS id
         ON CONFLICT (event_id) DO NOTHING
+        RETURNING event_id
         """;
 
     public const string Head = """

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ClinicCluster.Audit;
 using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -14,12 +15,8 @@ public sealed class AuditStreamOptions
 {
     public const string SectionName = "Audit:Stream";
 
-    /// <summary>
-    /// Orleans queues (rows' queue_id) the audit streams are spread over. The API picks a queue by
-    /// the same count, so it is fixed in code on both sides: a mismatch would strand events in a
-    /// queue no silo reads. One queue is plenty for audit traffic.
-    /// </summary>
-    public const int QueueCount = 1;
+    /// <summary>The queues the audit streams are spread over: <see cref="AuditStreams.QueueCount"/>.</summary>
+    public const int QueueCount = AuditStreams.QueueCount;
 
     /// <summary>
     /// Leases of an event before it goes to the dead letters. A failing consumer is retried by the
@@ -48,6 +45,21 @@ public sealed class AuditStreamOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan EvictionInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Queue rows (each the events of many API requests) handed to a clinic's log grain in one
+    /// delivery and appended in one transaction. Bigger batches mean fewer transactions under load;
+    /// under light load a delivery simply holds what is there.
+    /// </summary>
+    [Range(1, 1024)]
+    public int DeliveryBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// How often each queue's pulling agent reads its queue: the floor of the audit lag at light
+    /// load, and one cheap query per queue and period when idle.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Binds and validates the section; a bad value stops the host with its setting's name.</summary>
     public static AuditStreamOptions Read(IConfiguration configuration)
     {
@@ -64,10 +76,10 @@ public sealed class AuditStreamOptions
     }
 
     /// <summary>The provider's options on PostgreSQL. Dead letters are never removed by our SQL, whatever its removal timeout.</summary>
-    public void ApplyTo(AdoNetStreamOptions adoNet, string connectionString)
+    public void ApplyTo(AdoNetStreamOptions adoNet, System.Data.Common.DbDataSource dataSource)
     {
         adoNet.Invariant = PostgresSchema.Invariant;
-        adoNet.ConnectionString = connectionString;
+        adoNet.DataSource = dataSource;
         adoNet.MaxAttempts = MaxAttempts;
         adoNet.VisibilityTimeout = VisibilityTimeout;
         adoNet.ExpiryTimeout = ExpiryTimeout;

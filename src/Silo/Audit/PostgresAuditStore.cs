@@ -1,58 +1,78 @@
 using ClinicCluster.Audit;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace ClinicCluster.Silo.Audit;
 
 /// <summary>
-/// Appends audit records to <c>audit.events</c>. One transaction per event: claim the event id
-/// (a redelivery stops here), take the clinic's advisory lock, read the chain head, insert the
-/// record linked to it. The lock, not the grain, is what keeps the chain linear.
+/// Appends audit records to <c>audit.events</c>, a batch per transaction in two round trips plus
+/// the commit: (1) take the clinic's advisory lock, claim the batch's event ids (redelivered ones
+/// are not claimed) and read the chain head; (2) insert the claimed events, linked one after the
+/// other onto the head. The lock, not the grain, is what keeps the chain linear; taking it before
+/// the claims means two transactions of one clinic never wait on each other's claims (no deadlock).
 /// </summary>
 public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStore
 {
-    public async Task<bool> AppendAsync(AuditEvent auditEvent)
+    public async Task<bool> AppendAsync(AuditEvent auditEvent) =>
+        (await AppendBatchAsync([auditEvent])).Count == 1;
+
+    public async Task<IReadOnlyList<AuditRecord>> AppendBatchAsync(IReadOnlyList<AuditEvent> events)
     {
-        var stored = auditEvent with { RecordedAt = AuditChain.ToMicroseconds(auditEvent.RecordedAt) };
+        var clinic = AuditBatch.ClinicOf(events);
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
 
-        await using (var claim = new NpgsqlCommand(AuditSql.ClaimEventId, connection, transaction))
-        {
-            claim.Parameters.AddWithValue("event_id", stored.EventId);
-            claim.Parameters.AddWithValue("clinic_id", stored.ClinicId);
-            if (await claim.ExecuteNonQueryAsync() == 0)
-            {
-                return false;
-            }
-        }
-
-        await using (var lockClinic = new NpgsqlCommand(AuditSql.LockClinic, connection, transaction))
-        {
-            lockClinic.Parameters.AddWithValue("clinic_id", stored.ClinicId);
-            await lockClinic.ExecuteNonQueryAsync();
-        }
-
+        var claimed = new HashSet<Guid>();
         long sequence = 0;
         var previousHash = AuditChain.Genesis;
-        await using (var head = new NpgsqlCommand(AuditSql.Head, connection, transaction))
+        await using (var prepare = new NpgsqlBatch(connection, transaction))
         {
-            head.Parameters.AddWithValue("clinic_id", stored.ClinicId);
-            await using var reader = await head.ExecuteReaderAsync();
+            var lockClinic = new NpgsqlBatchCommand(AuditSql.LockClinic);
+            lockClinic.Parameters.AddWithValue("clinic_id", clinic);
+            var claim = new NpgsqlBatchCommand(AuditSql.ClaimEventIds);
+            claim.Parameters.Add(new NpgsqlParameter("event_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = events.Select(e => e.EventId).ToArray() });
+            claim.Parameters.AddWithValue("clinic_id", clinic);
+            var head = new NpgsqlBatchCommand(AuditSql.Head);
+            head.Parameters.AddWithValue("clinic_id", clinic);
+            prepare.BatchCommands.Add(lockClinic);
+            prepare.BatchCommands.Add(claim);
+            prepare.BatchCommands.Add(head);
+
+            await using var reader = await prepare.ExecuteReaderAsync();
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
+            {
+                claimed.Add(reader.GetGuid(0));
+            }
+
+            await reader.NextResultAsync();
             if (await reader.ReadAsync())
             {
                 (sequence, previousHash) = (reader.GetInt64(0), reader.GetString(1));
             }
         }
 
-        var record = new AuditRecord(sequence + 1, stored, previousHash, AuditChain.Hash(previousHash, stored));
-        await using (var insert = new NpgsqlCommand(AuditSql.Insert, connection, transaction))
+        if (claimed.Count == 0)
         {
-            AuditRows.Bind(insert, record);
+            // Every event was a redelivery: nothing to write, nothing claimed.
+            return [];
+        }
+
+        var records = AuditBatch.Link(events, claimed, sequence, previousHash);
+        await using (var insert = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var record in records)
+            {
+                var command = new NpgsqlBatchCommand(AuditSql.Insert);
+                AuditRows.Bind(command.Parameters, record);
+                insert.BatchCommands.Add(command);
+            }
+
             await insert.ExecuteNonQueryAsync();
         }
 
         await transaction.CommitAsync();
-        return true;
+        return records;
     }
 
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(string clinicId, AuditQuery query)
@@ -60,10 +80,10 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStor
         await using var command = dataSource.CreateCommand(AuditSql.Query);
         command.Parameters.AddWithValue("clinic_id", clinicId);
         command.Parameters.AddWithValue("after", query.AfterSequence);
-        command.Parameters.Add(new NpgsqlParameter("patient_id", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)query.PatientId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)query.ActorSubject ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)query.From?.UtcDateTime ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)query.To?.UtcDateTime ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("patient_id", NpgsqlDbType.Text) { Value = (object?)query.PatientId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlDbType.Text) { Value = (object?)query.ActorSubject ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = (object?)query.From?.UtcDateTime ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = (object?)query.To?.UtcDateTime ?? DBNull.Value });
         command.Parameters.AddWithValue("limit", query.Limit);
 
         var records = new List<AuditRecord>();

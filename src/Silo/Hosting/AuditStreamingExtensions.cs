@@ -1,5 +1,6 @@
 using ClinicCluster.Audit;
 using ClinicCluster.Silo.Audit;
+using Npgsql;
 using Orleans.Streams;
 
 namespace ClinicCluster.Silo.Hosting;
@@ -25,13 +26,21 @@ public static class AuditStreamingExtensions
     /// afterwards cannot lose it: unconfirmed leases run out and another silo delivers the event.
     /// Settings come from <see cref="AuditStreamOptions"/> (section "Audit:Stream").
     /// </summary>
-    public static ISiloBuilder AddPostgresAuditStreams(this ISiloBuilder silo, string connectionString)
+    public static ISiloBuilder AddPostgresAuditStreams(this ISiloBuilder silo, NpgsqlDataSource dataSource)
     {
         var options = AuditStreamOptions.Read(silo.Configuration);
         silo.AddAdoNetStreams(AuditStreams.ProviderName, stream =>
         {
-            stream.ConfigureAdoNet(adoNet => adoNet.Configure(o => options.ApplyTo(o, connectionString)));
+            stream.ConfigureAdoNet(adoNet => adoNet.Configure(o => options.ApplyTo(o, dataSource)));
             stream.ConfigurePartitioning(AuditStreamOptions.QueueCount);
+
+            // Hand AuditLogGrain up to DeliveryBatchSize queue rows per call (it appends them in one
+            // transaction); one row per call would cap a clinic at one transaction per row.
+            stream.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.BatchContainerBatchSize = options.DeliveryBatchSize;
+                o.GetQueueMsgsTimerPeriod = options.PollInterval;
+            }));
 
             // AuditLogGrain's implicit subscription is the only consumer, so no pub-sub grain (and
             // no "PubSubStore" state) is needed to find subscribers.

@@ -3,6 +3,7 @@ using System.Net;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -21,10 +22,15 @@ public static class SiloHostingExtensions
         var pod = ReadPod(builder.Configuration, options);
 
         // Read and validated now, so a bad connection string stops the host before Orleans starts.
-        string? postgres = null;
+        NpgsqlDataSource? postgres = null;
         if (options.Clustering == ClusteringMode.AdoNet || options.Storage == StorageMode.Postgres)
         {
-            postgres = PostgresOptions.Read(builder.Configuration).ResolveRuntime();
+            // One data source, so one pool of Postgres:MaxPoolSize connections, for everything the
+            // silo does in PostgreSQL: our tables and every Orleans ADO.NET provider (docs/capacity.md).
+            var pool = PostgresPoolOptions.Register(builder.Services, builder.Configuration);
+            var dataSource = NpgsqlDataSource.Create(pool.ApplyTo(PostgresOptions.Read(builder.Configuration).ResolveRuntime()));
+            builder.Services.AddSingleton(_ => dataSource);
+            postgres = dataSource;
             PostgresSchema.RegisterProviderFactory();
         }
 
@@ -32,7 +38,7 @@ public static class SiloHostingExtensions
         if (options.Storage == StorageMode.Postgres)
         {
             // Registered before the grain services, whose in-memory defaults are TryAdd.
-            builder.Services.AddPostgresDataServices(postgres!);
+            builder.Services.AddPostgresDataServices();
         }
 
         builder.Services.AddClinicGrainServices(builder.Configuration);
@@ -43,6 +49,8 @@ public static class SiloHostingExtensions
 
         builder.UseOrleans(silo =>
         {
+            // A database failure a grain did not handle reaches the caller as StorageUnavailableException.
+            silo.AddIncomingGrainCallFilter<StorageFailureCallFilter>();
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;
@@ -58,7 +66,7 @@ public static class SiloHostingExtensions
                     silo.UseAdoNetClustering(o =>
                     {
                         o.Invariant = PostgresSchema.Invariant;
-                        o.ConnectionString = postgres;
+                        o.DataSource = postgres;
                     });
                     ConfigureEndpoints(silo, options, pod);
                     if (pod is not null)
@@ -159,7 +167,7 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>Grain state as JSON in PostgreSQL for every storage name the grains use, and durable reminders.</summary>
-    private static void AddPostgresStorage(ISiloBuilder silo, string connectionString)
+    private static void AddPostgresStorage(ISiloBuilder silo, NpgsqlDataSource dataSource)
     {
         var serializer = new SystemTextJsonGrainStorageSerializer();
         foreach (var name in new[] { StorageNames.Clinics, StorageNames.Patients, StorageNames.Scheduling })
@@ -167,7 +175,7 @@ public static class SiloHostingExtensions
             silo.AddAdoNetGrainStorage(name, o =>
             {
                 o.Invariant = PostgresSchema.Invariant;
-                o.ConnectionString = connectionString;
+                o.DataSource = dataSource;
                 o.GrainStorageSerializer = serializer;
             });
         }
@@ -175,7 +183,7 @@ public static class SiloHostingExtensions
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = PostgresSchema.Invariant;
-            o.ConnectionString = connectionString;
+            o.DataSource = dataSource;
         });
     }
 }

@@ -41,11 +41,11 @@ public sealed class ClinicApi : IDisposable
 
     private readonly HttpClient _http;
 
-    public ClinicApi(int port, string token)
+    public ClinicApi(int port, string token, int maxConnections = 64)
     {
         var handler = new SocketsHttpHandler
         {
-            MaxConnectionsPerServer = 64,
+            MaxConnectionsPerServer = maxConnections,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(5),
         };

@@ -111,8 +111,12 @@ public sealed class ClusterHarness : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>Starts the API as a client of this cluster and waits until it reaches a silo.</summary>
-    public async Task<ClinicApi> StartApiAsync()
+    /// <summary>
+    /// Starts the API as a client of this cluster and waits until it reaches a silo; extra
+    /// environment settings override the defaults, and the client opens at most
+    /// <paramref name="maxConnections"/> HTTP connections.
+    /// </summary>
+    public async Task<ClinicApi> StartApiAsync(IReadOnlyDictionary<string, string>? settings = null, int maxConnections = 64)
     {
         var port = Ports.Free();
         var environment = new Dictionary<string, string>
@@ -130,9 +134,14 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
             ["Logging__LogLevel__Orleans"] = "Warning",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         _api = ChildProcess.Start("api", "dotnet", [Binaries.ApiPath], Binaries.ApiFolder, environment, Path.Combine(LogFolder, "api.log"));
         await WaitReadyAsync("api", _api, port);
-        _client = new ClinicApi(port, DevToken.Admin());
+        _client = new ClinicApi(port, DevToken.Admin(), maxConnections);
         return _client;
     }
 

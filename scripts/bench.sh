@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# The benchmark of docs/performance.md: the real stack (one silo + the API, Release, PostgreSQL
+# from scripts/postgres.sh on PGPORT_CLINIC), its two ceilings measured in the same run, and every
+# load scenario as a ratio to its ceiling, plus the audit lag after the read load.
+#
+#   scripts/bench.sh                 full run (about 4 minutes plus the build)
+#   BENCH_SMOKE=1 scripts/bench.sh   every scenario for 2 s, checks the JSON, no table (under a minute after the build)
+#
+# Settings: BENCH_CONNECTIONS (64), BENCH_DURATION (10 s per scenario), BENCH_READ_DURATION (60 s:
+# the audit target is stated for a minute of reads), BENCH_PAIRS (32). Results: .tmp/bench/*.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+smoke=${BENCH_SMOKE:-0}
+connections=${BENCH_CONNECTIONS:-64}
+duration=${BENCH_DURATION:-10}
+read_duration=${BENCH_READ_DURATION:-60}
+pairs=${BENCH_PAIRS:-32}
+if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; fi
+
+out=.tmp/bench
+bin=$out/bin
+mkdir -p "$out" "$bin"
+rm -f "$out"/*.json
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    if [ "$(http_status 127.0.0.1 "$port" /)" = 000 ]; then echo "$port"; return; fi
+  done
+}
+
+echo "Building Release..."
+for project in src/Silo/Silo.csproj src/Api/Api.csproj tools/LoadGen/LoadGen.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet build "$project" -c Release --nologo -v quiet -o "$bin/$name" >/dev/null
+done
+
+scripts/postgres.sh start >/dev/null
+eval "$(scripts/postgres.sh env)"
+pg_port=${PGPORT_CLINIC:-55432}
+database=clinic_bench_$(date +%s)
+pg_owner_password=${CLINIC_PG_OWNER_PASSWORD:-clinic-owner-dev}
+psql_owner() { PGPASSWORD=$pg_owner_password psql -X -q -t -A -h 127.0.0.1 -p "$pg_port" -U clinic_owner "$@"; }
+psql_owner -d clinic -c "CREATE DATABASE $database"
+owner_cs="${CLINIC_PG_OWNER/Database=clinic/Database=$database}"
+app_cs="${CLINIC_PG_APP/Database=clinic/Database=$database}"
+Postgres__ConnectionString="$owner_cs" dotnet "$bin/Silo/ClinicCluster.Silo.dll" migrate >/dev/null
+
+pids=()
+stop() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  psql_owner -d clinic -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
+signing_key=bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz
+export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning
+Urls="http://127.0.0.1:$silo_http" Silo__SiloPort=$silo_port Silo__GatewayPort=$gateway \
+Silo__Clustering=AdoNet Silo__Storage=Postgres Postgres__ConnectionString="$app_cs" \
+  dotnet "$bin/Silo/ClinicCluster.Silo.dll" >"$out/silo.log" 2>&1 &
+silo_pid=$!; pids+=("$silo_pid")
+silo_started=$(date +%s.%N)
+wait_ready silo 127.0.0.1 "$silo_http" /health/ready 90
+silo_ready=$(date +%s.%N)
+
+Urls="http://127.0.0.1:$api_port" Cluster__Clustering=AdoNet Postgres__ConnectionString="$app_cs" Auth__DevSigningKey=$signing_key \
+  dotnet "$bin/Api/ClinicCluster.Api.dll" >"$out/api.log" 2>&1 &
+api_pid=$!; pids+=("$api_pid")
+wait_ready api 127.0.0.1 "$api_port" /health/ready 90
+
+# CPU seconds (user + system) of a process; for PostgreSQL the postmaster with every child,
+# live backends by their own counters and exited ones through the postmaster's children totals.
+ticks=$(getconf CLK_TCK)
+cpu_of() { awk -v t="$ticks" '{ sub(/^.*\) /, ""); print ($12 + $13) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+postmaster=$(head -n 1 "/tmp/clinic-pg-$pg_port/data/postmaster.pid" 2>/dev/null || true)
+cpu_pg() {
+  local total=0 pid ppid
+  for stat in /proc/[0-9]*/stat; do
+    pid=${stat#/proc/}; pid=${pid%/stat}
+    ppid=$(awk '{ sub(/^.*\) /, ""); print $2 }' "$stat" 2>/dev/null || echo 0)
+    if [ "$pid" = "$postmaster" ] || [ "$ppid" = "$postmaster" ]; then
+      total=$(awk -v a="$total" -v b="$(cpu_of "$pid")" 'BEGIN { print a + b }')
+    fi
+  done
+  local waited
+  waited=$(awk -v t="$ticks" '{ sub(/^.*\) /, ""); print ($14 + $15) / t }' "/proc/$postmaster/stat" 2>/dev/null || echo 0)
+  awk -v a="$total" -v b="$waited" 'BEGIN { print a + b }'
+}
+
+loadgen() { dotnet "$bin/LoadGen/ClinicCluster.LoadGen.dll" "$@"; }
+audited() { psql_owner -d "$database" -c "SELECT count(*) FROM audit.events"; }
+queued() { psql_owner -d "$database" -c "SELECT count(*) FROM orleans.stream_messages"; }
+
+# run NAME SCENARIO SECONDS [extra args]: one scenario with CPU accounting into $out/NAME.json.
+run() {
+  local name=$1 scenario=$2 seconds=$3; shift 3
+  local s0 a0 p0
+  s0=$(cpu_of "$silo_pid"); a0=$(cpu_of "$api_pid"); p0=$(cpu_pg)
+  loadgen "$scenario" --url "http://127.0.0.1:$api_port" --signing-key "$signing_key" \
+    --connections "$connections" --duration "$seconds" --pairs "$pairs" --out "$out/$name.json" "$@"
+  printf '{"silo": %s, "api": %s, "postgres": %s}\n' \
+    "$(awk -v a="$s0" -v b="$(cpu_of "$silo_pid")" 'BEGIN { print b - a }')" \
+    "$(awk -v a="$a0" -v b="$(cpu_of "$api_pid")" 'BEGIN { print b - a }')" \
+    "$(awk -v a="$p0" -v b="$(cpu_pg)" 'BEGIN { print b - a }')" >"$out/$name.cpu.json"
+}
+
+echo "Ceilings..."
+loadgen ceiling --connections "$connections" --duration "$duration" --out "$out/ceiling-http.json"
+psql_owner -d "$database" -c "CREATE TABLE public.bench_upsert (k integer PRIMARY KEY, v bigint NOT NULL)"
+cat >"$out/upsert.sql" <<'SQL'
+\set k random(1, 100000)
+INSERT INTO public.bench_upsert (k, v) VALUES (:k, 1) ON CONFLICT (k) DO UPDATE SET v = bench_upsert.v + 1;
+SQL
+PGPASSWORD=$pg_owner_password pgbench -n -h 127.0.0.1 -p "$pg_port" -U clinic_owner -c "$connections" -j 2 \
+  -T "$duration" -f "$out/upsert.sql" "$database" >"$out/pgbench.txt" 2>&1
+pgbench_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$out/pgbench.txt" | head -n 1)
+echo "pgbench upsert: $pgbench_tps tps"
+
+echo "Scenarios..."
+# The read load, with the audit trail sampled every half second until the queue has drained.
+samples=$out/audit-samples.txt
+: >"$samples"
+( while :; do echo "$(date +%s.%N) $(audited)" >>"$samples"; sleep 0.5; done ) &
+sampler=$!; pids+=("$sampler")
+run read-patient read-patient "$read_duration"
+stopped_at=$(date +%s.%N)
+backlog_at_stop=$(queued)
+deadline=$(( $(date +%s) + 300 ))
+while [ "$(queued)" != 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.5; done
+sleep 1
+kill "$sampler" 2>/dev/null || true
+final=$(audited)
+awk -v stop="$stopped_at" -v final="$final" -v rows="$backlog_at_stop" '
+  { t[NR] = $1; c[NR] = $2 }
+  END {
+    peak = 0; at_stop = 0; drained = stop
+    for (i = 1; i <= NR; i++) {
+      for (j = i + 1; j <= NR && t[j] - t[i] < 1; j++) {}
+      if (j <= NR && t[j] > t[i]) { rate = (c[j] - c[i]) / (t[j] - t[i]); if (rate > peak) peak = rate }
+      if (t[i] <= stop) at_stop = c[i]
+      if (t[i] > stop && c[i] < final) drained = t[i]
+    }
+    printf "{\"backlogEvents\": %d, \"backlogRows\": %d, \"drainSeconds\": %.1f, \"peakAppendedPerSecond\": %.0f}\n", final - at_stop, rows, drained - stop, peak
+  }' "$samples" >"$out/audit-lag.json"
+
+run book book "$duration"
+run contend contend "$duration" --slots 10
+run availability availability "$duration"
+run mixed mixed "$duration"
+
+printf '{"siloStartToReadySeconds": %s}\n' "$(awk -v a="$silo_started" -v b="$silo_ready" 'BEGIN { printf "%.1f", b - a }')" >"$out/startup.json"
+
+# Every report must be complete JSON with answers; the smoke stops here.
+for name in ceiling-http read-patient book contend availability mixed; do
+  jq -e '.requests > 0 and .throughput > 0 and (.statuses | length) > 0' "$out/$name.json" >/dev/null \
+    || { echo "bench: $name produced no usable report" >&2; exit 1; }
+done
+jq -e '.checks.doubleBookings == 0' "$out/contend.json" >/dev/null || { echo "bench: double booking in contend" >&2; exit 1; }
+jq -e '(.statuses | keys) == ["200"]' "$out/read-patient.json" >/dev/null || { echo "bench: read-patient answered other than 200" >&2; exit 1; }
+if [ "$smoke" = 1 ]; then
+  echo "bench smoke: every scenario ran and reported"
+  exit 0
+fi
+
+http_ceiling=$(jq .throughput "$out/ceiling-http.json")
+echo
+echo "| Scenario | req/s | p50 ms | p99 ms | statuses | ceiling | ratio | CPU-s/1k silo | api | postgres |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for name in read-patient book contend availability mixed; do
+  case $name in book|contend) ceiling=$pgbench_tps; label="pgbench $pgbench_tps tps" ;; *) ceiling=$http_ceiling; label="HTTP $http_ceiling req/s" ;; esac
+  jq -r --arg label "$label" --argjson ceiling "$ceiling" --slurpfile cpu "$out/$name.cpu.json" '
+    (.requests / 1000) as $k |
+    "| \(.scenario) | \(.throughput) | \(.latencyMs.p50) | \(.latencyMs.p99) | \(.statuses | to_entries | map("\(.key)x\(.value)") | join(" ")) | \($label) | \((.throughput / $ceiling * 1000 | round) / 1000) | \(($cpu[0].silo / $k * 100 | round) / 100) | \(($cpu[0].api / $k * 100 | round) / 100) | \(($cpu[0].postgres / $k * 100 | round) / 100) |"' "$out/$name.json"
+done
+echo
+echo "Audit after ${read_duration}s of reads: $(cat "$out/audit-lag.json")"
+echo "Silo start to ready: $(cat "$out/startup.json")"

@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ClinicCluster.ServiceDefaults;
+
+/// <summary>
+/// The connection budget of one process (section "Postgres", key MaxPoolSize; docs/capacity.md):
+/// the largest pool of each PostgreSQL connection string the process uses. Applied to the silo's
+/// data source and to the connection string Orleans' ADO.NET providers share (they share one pool:
+/// Npgsql pools by connection string), and to the API's. A request beyond it waits for a free
+/// connection instead of opening one more, so a burst queues in the process instead of exhausting
+/// the server's connection slots.
+/// </summary>
+public sealed class PostgresPoolOptions
+{
+    public const string SectionName = "Postgres";
+
+    /// <summary>
+    /// Null: <see cref="DefaultMaxPoolSize"/>. One PostgreSQL backend does one statement at a time,
+    /// so beyond a few per server core more connections only queue inside the server.
+    /// </summary>
+    [Range(1, 1000)]
+    public int? MaxPoolSize { get; set; }
+
+    /// <summary>Five per core of this process, at least ten.</summary>
+    public static int DefaultMaxPoolSize => Math.Max(10, 5 * Environment.ProcessorCount);
+
+    public int EffectiveMaxPoolSize => MaxPoolSize ?? DefaultMaxPoolSize;
+
+    /// <summary>Registers the options (validated at start) and answers them bound now, for code that builds connection strings before the host runs.</summary>
+    public static PostgresPoolOptions Register(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PostgresPoolOptions>()
+            .Bind(configuration.GetSection(SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var options = new PostgresPoolOptions();
+        configuration.GetSection(SectionName).Bind(options);
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(SectionName, typeof(PostgresPoolOptions),
+                results.Select(r => $"{SectionName}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// The connection string with this budget as its maximum pool size. A Maximum Pool Size written
+    /// in the string itself is kept only when Postgres:MaxPoolSize is not set.
+    /// </summary>
+    public string ApplyTo(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (MaxPoolSize is { } configured)
+        {
+            builder.MaxPoolSize = configured;
+        }
+        else if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        // Idle connections go back to the server after a minute (Npgsql's default is five), so a
+        // burst does not leave the processes holding slots they no longer use.
+        if (!connectionString.Contains("idle lifetime", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionIdleLifetime = 60;
+        }
+
+        return builder.ConnectionString;
+    }
+}

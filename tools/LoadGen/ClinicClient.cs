@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ClinicCluster.LoadGen;
+
+/// <summary>The API over HTTP/1.1 with one admin token; setup calls retry a settling cluster's 503.</summary>
+public sealed class ClinicClient : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly HttpClient _http;
+
+    public ClinicClient(Uri baseAddress, string token, int connections)
+    {
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>Sends and answers the status; the body is read and dropped, as a client would consume it.</summary>
+    public async Task<int> SendAsync(HttpMethod method, string path, object? body = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: Json);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await _http.SendAsync(request, cancellationToken);
+        await response.Content.CopyToAsync(Stream.Null, cancellationToken);
+        return (int)response.StatusCode;
+    }
+
+    public async Task<JsonNode?> CreateAsync(string path, object body)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await _http.PostAsJsonAsync(path, body, Json);
+            var text = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode == 201)
+            {
+                return text.Length == 0 ? null : JsonNode.Parse(text);
+            }
+
+            if ((int)response.StatusCode != 503 || attempt >= 10)
+            {
+                throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {text[..Math.Min(300, text.Length)]}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(300 * attempt));
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    public static string Time(DateTimeOffset start) => start.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace ClinicCluster.LoadGen;
+
+/// <summary>
+/// A development token as <c>dotnet run --project src/Api -- dev-token</c> signs it (HS256 with
+/// Auth:DevSigningKey, issuer clinic-cluster-dev, audience clinic-cluster-api, claims sub, role,
+/// clinic), minted here so a run does not start the API once per token.
+/// </summary>
+public static class DevToken
+{
+    public static string Admin(string signingKey)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = new Dictionary<string, object> { ["alg"] = "HS256", ["typ"] = "JWT" };
+        var payload = new Dictionary<string, object>
+        {
+            ["iss"] = "clinic-cluster-dev",
+            ["aud"] = "clinic-cluster-api",
+            ["sub"] = "loadgen",
+            ["role"] = new[] { "admin" },
+            ["clinic"] = new[] { "*" },
+            ["iat"] = now,
+            ["nbf"] = now - 5,
+            ["exp"] = now + 3600,
+        };
+        var signingInput = $"{Encode(JsonSerializer.SerializeToUtf8Bytes(header))}.{Encode(JsonSerializer.SerializeToUtf8Bytes(payload))}";
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes(signingInput));
+        return $"{signingInput}.{Encode(signature)}";
+    }
+
+    private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Net;
+
+namespace ClinicCluster.LoadGen;
+
+/// <summary>
+/// The command line: <c>LoadGen &lt;scenario&gt; [--url http://127.0.0.1:5080] [--connections 64]
+/// [--duration 10] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--out file.json]
+/// [--signing-key KEY]</c>. Closed loop (each connection sends its next request when the last one
+/// answered) unless <c>--rate</c> is set: then open loop at that many requests per second, at most
+/// <c>--connections</c> in flight. Bounded: loopback targets only, at most 10 minutes, at most
+/// 10,000,000 requests.
+/// </summary>
+public sealed record LoadOptions
+{
+    public static readonly string[] Scenarios = ["read-patient", "book", "contend", "availability", "mixed", "ceiling"];
+
+    private const int MaxDurationSeconds = 600;
+    private const long MaxRequestsLimit = 10_000_000;
+
+    public required string Scenario { get; init; }
+    public Uri Url { get; init; } = new("http://127.0.0.1:5080");
+    public int Connections { get; init; } = 64;
+    public double DurationSeconds { get; init; } = 10;
+    public double Rate { get; init; }
+    public long MaxRequests { get; init; } = 1_000_000;
+
+    /// <summary>Provider/patient pairs seeded for read, book, availability and mixed.</summary>
+    public int Pairs { get; init; } = 32;
+
+    /// <summary>Slots the contend scenario fights over.</summary>
+    public int Slots { get; init; } = 10;
+
+    public string? Output { get; init; }
+
+    /// <summary>The API's Auth:DevSigningKey (Development); defaults to the repository's development key.</summary>
+    public string SigningKey { get; init; } =
+        Environment.GetEnvironmentVariable("Auth__DevSigningKey") ?? "development-only-signing-key-not-for-production-use-0001";
+
+    public bool OpenLoop => Rate > 0;
+
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || !Scenarios.Contains(args[0]))
+        {
+            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--out FILE] [--signing-key K]");
+        }
+
+        var options = new LoadOptions { Scenario = args[0] };
+        for (var i = 1; i < args.Count; i += 2)
+        {
+            if (i + 1 >= args.Count)
+            {
+                throw new ArgumentException($"{args[i]} needs a value");
+            }
+
+            var value = args[i + 1];
+            options = args[i] switch
+            {
+                "--url" => options with { Url = new Uri(value) },
+                "--connections" => options with { Connections = Int(value) },
+                "--duration" => options with { DurationSeconds = Double(value) },
+                "--rate" => options with { Rate = Double(value) },
+                "--max-requests" => options with { MaxRequests = long.Parse(value, CultureInfo.InvariantCulture) },
+                "--pairs" => options with { Pairs = Int(value) },
+                "--slots" => options with { Slots = Int(value) },
+                "--out" => options with { Output = value },
+                "--signing-key" => options with { SigningKey = value },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+
+        options.Validate();
+        return options;
+    }
+
+    private void Validate()
+    {
+        if (!IsLoopback(Url))
+        {
+            throw new ArgumentException("--url must be a loopback address (127.0.0.1, ::1 or localhost): this tool never loads another machine.");
+        }
+
+        if (Connections is < 1 or > 2048 || Pairs is < 1 or > 100_000 || Slots is < 1 or > 1000)
+        {
+            throw new ArgumentException("--connections 1..2048, --pairs 1..100000, --slots 1..1000");
+        }
+
+        if (DurationSeconds is <= 0 or > MaxDurationSeconds || MaxRequests is < 1 or > MaxRequestsLimit || Rate < 0)
+        {
+            throw new ArgumentException($"--duration 0..{MaxDurationSeconds} s, --max-requests 1..{MaxRequestsLimit}, --rate >= 0");
+        }
+    }
+
+    private static bool IsLoopback(Uri url) =>
+        url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+    private static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
+
+    private static double Double(string value) => double.Parse(value, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+
+namespace ClinicCluster.LoadGen;
+
+/// <summary>
+/// What each scenario sends. Request <c>i</c> is a pure function of <c>i</c>, so bookings of the
+/// book scenario never collide: provider <c>i mod P</c> at that provider's slot <c>i div P</c>,
+/// with the patient paired to that provider. A 409 there is therefore a lost state, a 201 in
+/// contend beyond the slot count a double booking.
+/// </summary>
+public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api, string runId, int slots)
+{
+    private readonly DateOnly _firstDay = clinic.FirstDay;
+    private long _created;
+
+    /// <summary>Bookings answered 201 (book, contend, mixed).</summary>
+    public long Created => Interlocked.Read(ref _created);
+
+    public static async Task<Scenario> PrepareAsync(LoadOptions options, ClinicClient api)
+    {
+        var (providers, patients) = options.Scenario switch
+        {
+            // Every connection is its own patient, all after one provider's few slots.
+            "contend" => (1, Math.Max(options.Connections, options.Slots)),
+            _ => (options.Pairs, options.Pairs),
+        };
+        var clinic = await SeededClinic.CreateAsync(api, options.Scenario, providers, patients);
+        return new Scenario(options.Scenario, clinic, api, Guid.NewGuid().ToString("N")[..8], options.Slots);
+    }
+
+    public async Task<int> SendAsync(long i, CancellationToken cancellationToken) => name switch
+    {
+        "read-patient" => await ReadPatientAsync(i, cancellationToken),
+        "book" => await BookAsync(i, i, cancellationToken),
+        "contend" => await ContendAsync(i, cancellationToken),
+        "availability" => await AvailabilityAsync(i, cancellationToken),
+        "mixed" => await MixedAsync(i, cancellationToken),
+        _ => throw new InvalidOperationException(name),
+    };
+
+    public IReadOnlyDictionary<string, object> Checks() => name switch
+    {
+        "contend" => new Dictionary<string, object> { ["slots"] = slots, ["created"] = Created, ["doubleBookings"] = Math.Max(0, Created - slots) },
+        "book" or "mixed" => new Dictionary<string, object> { ["created"] = Created },
+        _ => new Dictionary<string, object>(),
+    };
+
+    private Task<int> ReadPatientAsync(long i, CancellationToken cancellationToken) =>
+        api.SendAsync(HttpMethod.Get, $"/api/clinics/{clinic.Id}/patients/{clinic.Patients[(int)(i % clinic.Patients.Count)]}", cancellationToken: cancellationToken);
+
+    private async Task<int> BookAsync(long i, long bookingNumber, CancellationToken cancellationToken)
+    {
+        var pair = (int)(bookingNumber % clinic.Providers.Count);
+        var start = clinic.SlotStart(_firstDay, bookingNumber / clinic.Providers.Count);
+        return Count(await PostBookingAsync(i, clinic.Patients[pair], clinic.Providers[pair], start, cancellationToken));
+    }
+
+    private async Task<int> ContendAsync(long i, CancellationToken cancellationToken)
+    {
+        var start = clinic.SlotStart(_firstDay, i % slots);
+        var patient = clinic.Patients[(int)(i % clinic.Patients.Count)];
+        return Count(await PostBookingAsync(i, patient, clinic.Providers[0], start, cancellationToken));
+    }
+
+    private Task<int> AvailabilityAsync(long i, CancellationToken cancellationToken)
+    {
+        var day = _firstDay.AddDays((int)(i / clinic.Providers.Count % 7)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var provider = clinic.Providers[(int)(i % clinic.Providers.Count)];
+        return api.SendAsync(HttpMethod.Get, $"/api/clinics/{clinic.Id}/providers/{provider}/availability?from={day}&to={day}&type={SeededClinic.Checkup}", cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// A clinic day in proportions: of every 20 requests, 12 patient reads, 4 availability looks,
+    /// 3 bookings and one look at a patient's appointments.
+    /// </summary>
+    private Task<int> MixedAsync(long i, CancellationToken cancellationToken) => (i % 20) switch
+    {
+        < 12 => ReadPatientAsync(i, cancellationToken),
+        < 16 => AvailabilityAsync(i, cancellationToken),
+        // Bookings 3 of 20: their own dense numbering keeps them collision-free.
+        < 19 => BookAsync(i, (i / 20 * 3) + (i % 20) - 16, cancellationToken),
+        _ => api.SendAsync(HttpMethod.Get, $"/api/clinics/{clinic.Id}/patients/{clinic.Patients[(int)(i % clinic.Patients.Count)]}/appointments", cancellationToken: cancellationToken),
+    };
+
+    private Task<int> PostBookingAsync(long i, string patient, string provider, DateTimeOffset start, CancellationToken cancellationToken) =>
+        api.SendAsync(HttpMethod.Post, $"/api/clinics/{clinic.Id}/appointments",
+            new { patientId = patient, providerId = provider, appointmentType = SeededClinic.Checkup, start = ClinicClient.Time(start), reason = "load" },
+            $"{runId}-{i.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+
+    private int Count(int status)
+    {
+        if (status == 201)
+        {
+            Interlocked.Increment(ref _created);
+        }
+
+        return status;
+    }
+}
