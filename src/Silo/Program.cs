@@ -3,7 +3,7 @@ using ClinicCluster.Silo.Audit;
 using ClinicCluster.Silo.Commands;
 using ClinicCluster.Silo.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Dashboard;
+using ClinicCluster.Silo.Dashboard;
 
 // Commands run and exit before any host is built: `migrate` needs neither Orleans nor a web server.
 if (args is [MigrateCommand.Name, ..])
@@ -19,12 +19,13 @@ if (args is ["audit", "verify", ..])
 try
 {
     var builder = WebApplication.CreateBuilder(args);
-    builder.AddServiceDefaults();
+    // Without its own Urls the silo listens only on the management port: 8081 unless Management:Port says otherwise.
+    builder.AddServiceDefaults("clinic-cluster-silo", defaultManagementPort: 8081, hasPublicTraffic: false);
     builder.AddClinicSilo();
 
     var app = builder.Build();
     app.MapDefaultEndpoints();
-    app.MapOrleansDashboard("/dashboard");
+    app.MapOperatorDashboard();
     await app.RunAsync();
     return 0;
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using ClinicCluster.Audit;
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.ServiceDefaults.Management;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -28,8 +29,16 @@ public static class ClusterClientExtensions
                 results.Select(r => $"Cluster:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
         }
 
+        if (options.Clustering == ClientClusteringMode.Localhost)
+        {
+            // The embedded default (beside a localhost silo): probes and metrics need no credentials.
+            builder.AllowAnonymousManagement();
+        }
+
         builder.UseOrleansClient(client =>
         {
+            // Grain calls join the HTTP request's trace.
+            client.AddActivityPropagation();
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;
