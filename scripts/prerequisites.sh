@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK, only when it is missing: curl (smoke test),
-# Node.js and npm (Redocly CLI), PostgreSQL server binaries (storage and cluster tests).
+# Node.js and npm (Redocly CLI), PostgreSQL server binaries (storage and cluster tests),
+# Prometheus and promtool (alert rule tests, the observability scrape test), Chromium (the
+# dashboard test).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 
@@ -8,6 +10,8 @@ missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v npm >/dev/null || missing+=(nodejs npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+{ command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
+command -v chromium >/dev/null || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -32,6 +32,13 @@ internal sealed class MembershipMetrics : BackgroundService
             {
                 foreach (var change in snapshot.CreateUpdate(previous).Changes)
                 {
+                    // A silo that was dead before this one ever saw it (old rows in the membership
+                    // table, read at start) is history, not churn.
+                    if (change.Status == SiloStatus.Dead && !previous.Members.ContainsKey(change.SiloAddress))
+                    {
+                        continue;
+                    }
+
                     _changes.Add(1, new KeyValuePair<string, object?>("status", Status(change.Status)));
                 }
 
