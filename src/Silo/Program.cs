@@ -1,9 +1,7 @@
-using ClinicCluster.ServiceDefaults;
 using ClinicCluster.Silo.Audit;
 using ClinicCluster.Silo.Commands;
 using ClinicCluster.Silo.Hosting;
 using Microsoft.Extensions.Options;
-using ClinicCluster.Silo.Dashboard;
 
 // Commands run and exit before any host is built: `migrate` needs neither Orleans nor a web server.
 if (args is [MigrateCommand.Name, ..])
@@ -18,14 +16,7 @@ if (args is ["audit", "verify", ..])
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
-    // Without its own Urls the silo listens only on the management port: 8081 unless Management:Port says otherwise.
-    builder.AddServiceDefaults("clinic-cluster-silo", defaultManagementPort: 8081, hasPublicTraffic: false);
-    builder.AddClinicSilo();
-
-    var app = builder.Build();
-    app.MapDefaultEndpoints();
-    app.MapOperatorDashboard();
+    var app = SiloApplication.Build(WebApplication.CreateBuilder(args));
     await app.RunAsync();
     return 0;
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using ClinicCluster.Audit;
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.ServiceDefaults.Health;
 using ClinicCluster.ServiceDefaults.Management;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -58,6 +59,7 @@ public static class ClusterClientExtensions
                     {
                         SearchPath = "orleans",
                     }.ConnectionString;
+                    builder.Services.AddHealthChecks().AddPostgresReadiness(connectionString);
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = PostgresInvariant;

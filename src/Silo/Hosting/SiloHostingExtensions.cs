@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.ServiceDefaults.Health;
 using ClinicCluster.ServiceDefaults.Management;
 using ClinicCluster.Silo.Dashboard;
 using ClinicCluster.Silo.Persistence;
@@ -28,6 +29,7 @@ public static class SiloHostingExtensions
         {
             postgres = PostgresOptions.Read(builder.Configuration).ResolveRuntime();
             PostgresSchema.RegisterProviderFactory();
+            builder.Services.AddHealthChecks().AddPostgresReadiness(postgres);
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
