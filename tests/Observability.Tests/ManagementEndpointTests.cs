@@ -99,6 +99,11 @@ public sealed class ManagementEndpointTests(ObservabilityFixture fixture) : IDis
         using var operatorAnswer = await GetAsync(new Uri(fixture.SiloManagement, "/dashboard/ClusterStats"), "Basic",
             Basic(ObservabilityFixture.OperatorName, fixture.OperatorPassword));
         Assert.Equal(HttpStatusCode.OK, operatorAnswer.StatusCode);
+
+        // The live log stream is off unless Dashboard:LiveLogStream is set, even for an operator.
+        using var logStream = await GetAsync(new Uri(fixture.SiloManagement, "/dashboard/Trace"), "Basic",
+            Basic(ObservabilityFixture.OperatorName, fixture.OperatorPassword));
+        Assert.Equal(HttpStatusCode.Forbidden, logStream.StatusCode);
     }
 
     private Uri Management(string host) => host == "silo" ? fixture.SiloManagement : fixture.ApiManagement;

@@ -17,7 +17,8 @@ internal sealed class DashboardGateMiddleware(RequestDelegate next, ManagementAc
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"Orleans Dashboard\", charset=\"UTF-8\"";
-        return Task.CompletedTask;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("The Orleans Dashboard needs an operator's credentials.");
     }
 }
 

@@ -44,6 +44,9 @@ public sealed class ObservabilityFixture : IAsyncLifetime
 
     public int SiloManagementPort { get; } = Ports.Free();
 
+    /// <summary>The silo-to-silo port: the dashboard names the silo by it.</summary>
+    public int SiloPort { get; } = Ports.Free();
+
     public int ApiPort { get; } = Ports.Free();
 
     public int ApiManagementPort { get; } = Ports.Free();
@@ -178,7 +181,7 @@ public sealed class ObservabilityFixture : IAsyncLifetime
             ["Silo:Storage"] = "Postgres",
             ["Silo:ClusterId"] = clusterId,
             ["Silo:ServiceId"] = clusterId,
-            ["Silo:SiloPort"] = Invariant(Ports.Free()),
+            ["Silo:SiloPort"] = Invariant(SiloPort),
             ["Silo:GatewayPort"] = Invariant(gatewayPort),
             ["Silo:AdvertisedIPAddress"] = "127.0.0.1",
             ["Silo:ShutdownTimeout"] = "00:00:05",
