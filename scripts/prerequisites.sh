@@ -2,7 +2,9 @@
 # Installs what the tests need beyond the .NET SDK, only when it is missing: curl (smoke test),
 # Node.js and npm (Redocly CLI, chart checks), PostgreSQL server binaries with pgbench (storage
 # and cluster tests, the load tool's smoke and scripts/bench.sh), pgBackRest, age and jq (the
-# backup drills in scripts/backup/), unzip, python3, yamllint and shellcheck (chart checks).
+# backup drills in scripts/backup/), unzip, python3, yamllint and shellcheck (chart checks),
+# Prometheus and promtool (alert rule tests, the observability scrape test), Chromium (the
+# dashboard test).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 
@@ -17,6 +19,8 @@ command -v unzip >/dev/null || missing+=(unzip)
 command -v python3 >/dev/null || missing+=(python3)
 command -v yamllint >/dev/null || missing+=(yamllint)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
+{ command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
+command -v chromium >/dev/null || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-export API_PORT=${API_PORT:-15080} SILO_HTTP_PORT=${SILO_HTTP_PORT:-18081} SILO_PORT=${SILO_PORT:-21111} GATEWAY_PORT=${GATEWAY_PORT:-31000}
+export API_PORT=${API_PORT:-15080} API_MANAGEMENT_PORT=${API_MANAGEMENT_PORT:-15081} SILO_HTTP_PORT=${SILO_HTTP_PORT:-18081} SILO_PORT=${SILO_PORT:-21111} GATEWAY_PORT=${GATEWAY_PORT:-31000}
 out=.tmp/smoke
 mkdir -p "$out"
 scripts/run-local.sh >"$out/run-local.out" 2>&1 &

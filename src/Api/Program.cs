@@ -3,6 +3,7 @@ using ClinicCluster.Api.Auth;
 using ClinicCluster.Api.Commands;
 using ClinicCluster.Api.Endpoints;
 using ClinicCluster.Api.Hosting;
+using ClinicCluster.Api.Telemetry;
 using ClinicCluster.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,8 @@ try
         return DevTokenCommand.Run(rest, builder.Configuration, builder.Environment, Console.Out, Console.Error);
     }
 
-    builder.AddServiceDefaults();
+    builder.AddServiceDefaults("clinic-cluster-api");
+    builder.AddApiMetrics();
     builder.AddClusterClient();
     builder.AddClinicAuthentication();
     builder.AddApiDefaults();
@@ -25,6 +27,7 @@ try
     }
 
     var app = builder.Build();
+    app.UseApiMetrics();
     app.UseApiDefaults();
     app.MapDefaultEndpoints();
     app.MapClinicsApi();

@@ -1,9 +1,7 @@
-using ClinicCluster.ServiceDefaults;
 using ClinicCluster.Silo.Audit;
 using ClinicCluster.Silo.Commands;
 using ClinicCluster.Silo.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Dashboard;
 
 // Commands run and exit before any host is built: `migrate` needs neither Orleans nor a web server.
 if (args is [MigrateCommand.Name, ..])
@@ -18,13 +16,7 @@ if (args is ["audit", "verify", ..])
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
-    builder.AddServiceDefaults();
-    builder.AddClinicSilo();
-
-    var app = builder.Build();
-    app.MapDefaultEndpoints();
-    app.MapOrleansDashboard("/dashboard");
+    var app = SiloApplication.Build(WebApplication.CreateBuilder(args));
     await app.RunAsync();
     return 0;
 }

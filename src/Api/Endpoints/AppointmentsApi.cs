@@ -5,6 +5,7 @@ using System.Text.Json;
 using ClinicCluster.Api.Audit;
 using ClinicCluster.Api.Auth;
 using ClinicCluster.Api.Problems;
+using ClinicCluster.Api.Telemetry;
 using ClinicCluster.Audit;
 using ClinicCluster.Common;
 using ClinicCluster.Scheduling;
@@ -26,6 +27,7 @@ public static class AppointmentsApi
         appointments.MapPost("/", BookAppointment)
             .Describe("BookAppointment", "Book an appointment; send an Idempotency-Key header to make retries safe", Permission.AppointmentBook)
             .Audited(AuditAction.Create, "Appointment")
+            .WithBookingMetrics()
             .WithMetadata(new NotIdempotent(HonoursIdempotencyKey: true))
             .Produces<Appointment>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);

@@ -2,6 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using ClinicCluster.Audit;
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.ServiceDefaults.Health;
+using ClinicCluster.ServiceDefaults.Management;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -28,8 +30,16 @@ public static class ClusterClientExtensions
                 results.Select(r => $"Cluster:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
         }
 
+        if (options.Clustering == ClientClusteringMode.Localhost)
+        {
+            // The embedded default (beside a localhost silo): probes and metrics need no credentials.
+            builder.AllowAnonymousManagement();
+        }
+
         builder.UseOrleansClient(client =>
         {
+            // Grain calls join the HTTP request's trace.
+            client.AddActivityPropagation();
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;
@@ -55,6 +65,7 @@ public static class ClusterClientExtensions
                     // One data source (one pool) for clustering and the audit queue.
                     var dataSource = NpgsqlDataSource.Create(connectionStringBuilder.ConnectionString);
                     builder.Services.AddSingleton(_ => dataSource);
+                    builder.Services.AddHealthChecks().AddPostgresReadiness(connectionStringBuilder.ConnectionString);
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = PostgresInvariant;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ClinicCluster.Audit;
+using ClinicCluster.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -15,7 +16,7 @@ namespace ClinicCluster.Silo.Audit;
 internal sealed partial class AuditDeadLetterGauge : IHostedService, IDisposable
 {
     /// <summary>The same meter name the API and AuditLogGrain record under.</summary>
-    public const string MeterName = "ClinicCluster.Audit";
+    public const string MeterName = TelemetryNames.AuditMeter;
 
     private const string CountSql =
         "SELECT count(*) FROM orleans.stream_dead_letters WHERE service_id = @service_id AND provider_id = @provider_id";

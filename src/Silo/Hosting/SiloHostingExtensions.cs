@@ -1,11 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.ServiceDefaults.Health;
+using ClinicCluster.ServiceDefaults.Management;
+using ClinicCluster.Silo.Dashboard;
 using ClinicCluster.Silo.Persistence;
+using ClinicCluster.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Orleans.Dashboard;
 
 namespace ClinicCluster.Silo.Hosting;
 
@@ -32,6 +35,7 @@ public static class SiloHostingExtensions
             builder.Services.AddSingleton(_ => dataSource);
             postgres = dataSource;
             PostgresSchema.RegisterProviderFactory();
+            builder.Services.AddHealthChecks().AddPostgresReadiness(postgres);
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
@@ -46,6 +50,14 @@ public static class SiloHostingExtensions
         // Membership probing (how fast a dead silo is declared dead), e.g. Silo:Membership:ProbeTimeout.
         builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:Membership"));
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        if (options.Clustering == ClusteringMode.Localhost && options.Storage == StorageMode.Memory)
+        {
+            // The embedded default: one developer machine, nothing stored; probes, metrics and the
+            // dashboard need no credentials. Any other configuration must mount them.
+            builder.AllowAnonymousManagement();
+        }
+
+        AddTelemetry(builder, options);
 
         builder.UseOrleans(silo =>
         {
@@ -99,10 +111,26 @@ public static class SiloHostingExtensions
                         [$"Silo:Storage '{options.Storage}' is not supported by this build."]);
             }
 
-            silo.AddDashboard();
+            silo.AddActivityPropagation();
+            silo.AddOperatorDashboard(builder);
         });
 
         return builder;
+    }
+
+    /// <summary>The silo's own metrics; the database-backed gauges only where there is a database.</summary>
+    private static void AddTelemetry(WebApplicationBuilder builder, SiloOptions options)
+    {
+        builder.Services.AddOptions<SiloTelemetryOptions>()
+            .Bind(builder.Configuration.GetSection(SiloTelemetryOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<MembershipMetrics>();
+        if (options.Storage == StorageMode.Postgres)
+        {
+            builder.Services.AddHostedService<ActiveAppointmentsGauge>();
+            builder.Services.AddHostedService<AuditBacklogGauge>();
+        }
     }
 
     /// <summary>Binds and validates <see cref="SiloOptions"/>; a bad value stops the host with its setting's name.</summary>

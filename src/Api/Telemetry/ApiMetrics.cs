@@ -1,0 +1,42 @@
+using System.Diagnostics.Metrics;
+using ClinicCluster.ServiceDefaults.Telemetry;
+
+namespace ClinicCluster.Api.Telemetry;
+
+/// <summary>
+/// The API's own instruments (meter ClinicCluster.Api). Labels are small closed sets: a status
+/// class, a booking outcome. Never an id, a route value or anything a caller typed.
+/// </summary>
+public sealed class ApiMetrics
+{
+    private readonly Histogram<double> _requests;
+    private readonly Counter<long> _bookings;
+
+    public ApiMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(TelemetryNames.ApiMeter);
+
+        // Public requests only (not probes or scrapes): the API autoscaling signal and the 5xx and
+        // latency alerts, without depending on how Prometheus labels its jobs.
+        _requests = meter.CreateHistogram<double>("clinic.api.request.duration", "s",
+            "Public API requests by status class, from the first middleware to the response.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _bookings = meter.CreateCounter<long>("clinic.bookings", "{booking}",
+            "Booking requests by outcome: booked, replayed, conflict, rejected, invalid, unavailable, error.");
+    }
+
+    public void RequestCompleted(int statusCode, TimeSpan duration) =>
+        _requests.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("status_class", StatusClass(statusCode)));
+
+    public void Booking(BookingOutcome outcome) =>
+        _bookings.Add(1, new KeyValuePair<string, object?>("outcome", outcome.Label()));
+
+    private static string StatusClass(int statusCode) => statusCode switch
+    {
+        < 200 => "1xx",
+        < 300 => "2xx",
+        < 400 => "3xx",
+        < 500 => "4xx",
+        _ => "5xx",
+    };
+}

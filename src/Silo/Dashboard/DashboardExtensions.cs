@@ -1,0 +1,50 @@
+using ClinicCluster.ServiceDefaults.Management;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+
+namespace ClinicCluster.Silo.Dashboard;
+
+/// <summary>The Orleans Dashboard for operators only: on the management listener, behind basic auth, no live log by default.</summary>
+public static partial class DashboardExtensions
+{
+    public static void AddOperatorDashboard(this ISiloBuilder silo, WebApplicationBuilder builder)
+    {
+        var options = new OperatorDashboardOptions();
+        builder.Configuration.GetSection(OperatorDashboardOptions.SectionName).Bind(options);
+        builder.Services.AddOptions<OperatorDashboardOptions>()
+            .Bind(builder.Configuration.GetSection(OperatorDashboardOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        silo.AddDashboard(o => o.HideTrace = !options.LiveLogStream);
+    }
+
+    public static WebApplication MapOperatorDashboard(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<OperatorDashboardOptions>>().Value;
+        if (!options.Enabled)
+        {
+            return app;
+        }
+
+        var credentials = options.CredentialsFile is { Length: > 0 } file ? OperatorCredentials.Parse(File.ReadAllLines(file)) : null;
+        var access = app.Services.GetRequiredService<ManagementAccess>();
+        if (credentials is null && !access.AnonymousAllowed)
+        {
+            LogNoOperators(app.Logger);
+        }
+
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(ManagementPaths.Dashboard),
+            branch => branch.UseMiddleware<DashboardGateMiddleware>(new DashboardOperators(credentials)));
+        app.MapOrleansDashboard(ManagementPaths.Dashboard);
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard:CredentialsFile is not set: the dashboard refuses every request")]
+    private static partial void LogNoOperators(ILogger logger);
+}

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClinicCluster.Silo.Dashboard;
+
+/// <summary>
+/// The Orleans Dashboard (section "Dashboard"), served on the management listener at /dashboard.
+/// Outside the embedded default every request needs an operator's basic-auth credentials from
+/// <see cref="CredentialsFile"/>; without that file the dashboard refuses everyone.
+/// </summary>
+public sealed class OperatorDashboardOptions : IValidatableObject
+{
+    public const string SectionName = "Dashboard";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Operator accounts, one <c>name:password</c> per line (a mounted Secret; lines starting with
+    /// '#' are comments). Every account listed has the operator role, and only that role exists.
+    /// </summary>
+    public string? CredentialsFile { get; set; }
+
+    /// <summary>The dashboard's live log stream: every log line of the silo to whoever watches. Off unless set.</summary>
+    public bool LiveLogStream { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(CredentialsFile))
+        {
+            yield break;
+        }
+
+        if (!File.Exists(CredentialsFile))
+        {
+            yield return new ValidationResult("names no file.", [nameof(CredentialsFile)]);
+        }
+        else if (OperatorCredentials.Parse(File.ReadAllLines(CredentialsFile)) is null)
+        {
+            yield return new ValidationResult("holds no 'name:password' line, or a malformed one.", [nameof(CredentialsFile)]);
+        }
+    }
+}
