@@ -31,11 +31,12 @@ public static class SiloHostingExtensions
             // One data source, so one pool of Postgres:MaxPoolSize connections, for everything the
             // silo does in PostgreSQL: our tables and every Orleans ADO.NET provider (docs/capacity.md).
             var pool = PostgresPoolOptions.Register(builder.Services, builder.Configuration);
-            var dataSource = NpgsqlDataSource.Create(pool.ApplyTo(PostgresOptions.Read(builder.Configuration).ResolveRuntime()));
+            var connectionString = pool.ApplyTo(PostgresOptions.Read(builder.Configuration).ResolveRuntime());
+            var dataSource = NpgsqlDataSource.Create(connectionString);
             builder.Services.AddSingleton(_ => dataSource);
             postgres = dataSource;
             PostgresSchema.RegisterProviderFactory();
-            builder.Services.AddHealthChecks().AddPostgresReadiness(postgres);
+            builder.Services.AddHealthChecks().AddPostgresReadiness(connectionString);
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
