@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The backup tests CI runs (about 3-4 minutes on 2 cores, after the solution is built): the
+# The backup tests CI runs (about 3 minutes on 2 idle cores, 5 at load average 50; after the
+# solution is built): the
 # runbook check (commands parse, mentioned scripts exist), the PITR
 # drill (which ends with the logical round trip on the restored database), then the encrypted
 # repository test. Real PostgreSQL and pgBackRest on PITR_PGPORT (default PGPORT_CLINIC + 1, so
