@@ -15,10 +15,12 @@ build_app() {
   dotnet build src/Api/Api.csproj --nologo -v quiet >/dev/null
 }
 
-# A loopback port nothing listens on.
+# A loopback port nothing listens on, below the ephemeral range: a port there can be taken by an
+# outgoing connection (a pooled database connection) between this check and the bind.
 free_port() {
-  local p
-  for p in $(shuf -i 20000-45000 -n 50); do
+  local p low
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+  for p in $(shuf -i 20000-$((low - 1)) -n 50); do
     if ! { exec 3<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
       echo "$p"
       return

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Encrypted repository test (about 30 s): proves that the pgBackRest repositories hold ciphertext
+# Encrypted repository and retention test (about 60 s): proves that the pgBackRest repositories hold ciphertext
 # only, and that a restore needs the passphrase.
 #
 #  1. an archiving server (pitr-server.sh, compression OFF so that only the cipher can hide data)
@@ -8,7 +8,8 @@
 #  2. full backups to repo1 and repo2, then a marker written only to WAL (archived afterwards);
 #  3. no file of either repository contains any marker, and every backup file starts with the
 #     OpenSSL "Salted__" header of pgBackRest's aes-256-cbc;
-#  4. a restore without the passphrase and one with a wrong passphrase fail; with the right one
+#  4. retention: with repo1-retention-full=2, two more full backups expire the first and its WAL;
+#  5. a restore without the passphrase and one with a wrong passphrase fail; with the right one
 #     the restored server holds every marker, including the WAL-only one.
 # Uses PITR_PGPORT (PGPORT_CLINIC + 1) for the server and PITR_PGPORT + 10 for the restored one.
 set -euo pipefail
@@ -86,6 +87,19 @@ while IFS= read -r f; do
 done < <(find "$PITR_ROOT/repo1" "$PITR_ROOT/repo2" -type f -size +0)
 [ "$plain" = 0 ] || fail "$plain repository files lack the aes-256-cbc header"
 echo "encrypted-repo-test: $files repository files ($archived archived WAL in repo1), none holds a marker, all encrypted"
+
+# Retention (repo1-retention-full=2): a third full backup expires the first, and the WAL only it needed.
+labels() { pgbackrest_cmd --repo=1 --output=json info | jq -r '.[0].backup[] | .label'; }
+first=$(labels | head -n 1)
+wal_min_before=$(pgbackrest_cmd --repo=1 --output=json info | jq -r '.[0].archive[0].min')
+scripts/backup/db-backup.sh physical full >/dev/null
+scripts/backup/db-backup.sh physical full >/dev/null
+kept=$(labels | wc -l)
+[ "$kept" = 2 ] || fail "repo1 keeps $kept full backups, the retention is 2"
+if labels | grep -qx "$first"; then fail "the oldest backup $first was not expired"; fi
+wal_min_after=$(pgbackrest_cmd --repo=1 --output=json info | jq -r '.[0].archive[0].min')
+[[ $wal_min_after > $wal_min_before ]] || fail "archived WAL before the oldest kept backup was not expired ($wal_min_before -> $wal_min_after)"
+echo "encrypted-repo-test: retention kept 2 of 3 full backups in repo1 and expired WAL up to $wal_min_after"
 
 "$server" stop >/dev/null
 target=$PITR_ROOT/pg-$restored_port/data
