@@ -91,6 +91,11 @@ public static class ClinicsApi
     private static async Task<IResult> GetAvailability(
         [AsParameters] ClinicRoute route, string providerId, DateOnly from, DateOnly to, string type, IGrainFactory grains)
     {
+        if (FreeText.Problem(type, 64) is { } problem)
+        {
+            return ApiResults.Invalid("type", problem);
+        }
+
         var result = await grains
             .GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(route.ClinicId, providerId))
             .GetAvailabilityAsync(from, to, type);

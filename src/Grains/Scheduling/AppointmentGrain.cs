@@ -52,7 +52,7 @@ public sealed partial class AppointmentGrain(
             .When(!Identifiers.IsValid(command.PatientId), "patientId", "Must be a patient id.")
             .When(!Identifiers.IsValid(command.ProviderId), "providerId", "Must be a provider id.")
             .Text(command.AppointmentType, "appointmentType", 64)
-            .OptionalText(command.Reason, "reason", 500)
+            .OptionalText(command.Reason, "reason", 500, multiline: true)
             .ToError();
         if (invalid is not null)
         {
