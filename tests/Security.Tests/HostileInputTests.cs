@@ -32,7 +32,12 @@ public sealed class HostileInputTests(SecurityFixture fixture, ITestOutputHelper
         var accepted = 0;
         var before = await StateSnapshot.TakeAsync(fixture.Database);
         var clock = Stopwatch.StartNew();
-        using var http = new HttpClient { BaseAddress = fixture.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // Latin-1 header encoding, so non-ASCII header values reach the server instead of failing in the client.
+        using var http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.Latin1 })
+        {
+            BaseAddress = fixture.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
         for (var i = 0; i < count; i++)
         {
             var request = generator.Next();
@@ -42,7 +47,15 @@ public sealed class HostileInputTests(SecurityFixture fixture, ITestOutputHelper
             {
                 using var response = await http.SendAsync(ToMessage(request));
                 status = (int)response.StatusCode;
-                if (status >= 400 && status != 404 && status != 405 && response.Content.Headers.ContentType?.MediaType != "application/problem+json"
+
+                // The security headers mark a response of the application; without them Kestrel itself
+                // refused a request it could not parse (NUL in a header, a URL too long), which it may only do with these codes.
+                var fromApplication = response.Headers.Contains("X-Content-Type-Options");
+                if (!fromApplication && status is not (400 or 413 or 414 or 431))
+                {
+                    failures.Add($"#{i} {status} from the server, not the application: {request}");
+                }
+                else if (fromApplication && status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json"
                     && request.Endpoint is not ("Health" or "OpenApi"))
                 {
                     failures.Add($"#{i} {status} without problem details: {request}");

@@ -113,7 +113,7 @@ public sealed class SecurityFixture : IAsyncLifetime
     }
 
     /// <summary>The API host on the test database, with the test signing key.</summary>
-    private sealed class ApiFactory(string connectionString) : WebApplicationFactory<ApiProgram>
+    internal class ApiFactory(string connectionString) : WebApplicationFactory<ApiProgram>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -123,6 +123,12 @@ public sealed class SecurityFixture : IAsyncLifetime
             builder.UseSetting("Auth:DevSigningKey", SigningKey);
             builder.UseSetting("Auth:Audience", Audience);
             builder.UseSetting("Demo:Seed", "false");
+
+            // One address sends every request of the suites; the rate-limit tests start their own API.
+            builder.UseSetting("RateLimits:PerCallerPermits", "1000000");
+            builder.UseSetting("RateLimits:PerAddressPermits", "1000000");
+            builder.UseSetting("RateLimits:AnonymousPerAddressPermits", "1000000");
+            builder.UseSetting("Audit:Denials:Window", "00:00:02");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("Logging:LogLevel:Orleans", "Error");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");

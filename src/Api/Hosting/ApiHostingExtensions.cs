@@ -57,15 +57,18 @@ public static class ApiHostingExtensions
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
 
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiDocumentTransformer>());
+        builder.AddEdgeLimits();
         return builder;
     }
 
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
+        app.UseEdgeResponses();
         app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseEdgeRateLimits();
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();

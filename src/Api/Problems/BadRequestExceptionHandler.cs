@@ -19,15 +19,17 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
             return false;
         }
 
-        var (field, message) = Describe(badRequest);
+        var (field, message) = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? ("body", "The request body is larger than this route accepts.")
+            : Describe(badRequest);
         httpContext.Response.StatusCode = badRequest.StatusCode;
         var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
             Status = badRequest.StatusCode,
             Type = ApiResults.ProblemTypeBase + "validation",
-            Detail = "The request could not be read.",
+            Detail = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.",
         };
-        problem.Extensions["code"] = "validation";
+        problem.Extensions["code"] = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body-too-large" : "validation";
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
