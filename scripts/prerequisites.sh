@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK, only when it is missing: curl (smoke test),
-# Node.js and npm (Redocly CLI), PostgreSQL server binaries (storage and cluster tests).
+# Node.js and npm (Redocly CLI), PostgreSQL server binaries (storage and cluster tests), openssl
+# (the private server's TLS certificates).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 
 missing=()
 command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl) # test certificates: PostgreSQL TLS
 command -v npm >/dev/null || missing+=(nodejs npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 

@@ -45,10 +45,15 @@ public sealed class SecurityFixture : IAsyncLifetime
     {
         await Database.InitializeAsync();
         await Database.MigrateAsync();
-        _silo = await SiloHost.StartAsync(Database.App);
+        // Both hosts reach PostgreSQL over TLS with the server's certificate verified.
+        _silo = await SiloHost.StartAsync(Database.App, new Dictionary<string, string?>
+        {
+            ["Postgres:SslMode"] = "VerifyFull",
+            ["Postgres:RootCertificateFile"] = Database.CaFile,
+        });
 
         var port = FreePort();
-        _factory = new ApiFactory(Database.App);
+        _factory = new ApiFactory(Database.App, Database.CaFile);
         _factory.UseKestrel(port);
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -113,13 +118,15 @@ public sealed class SecurityFixture : IAsyncLifetime
     }
 
     /// <summary>The API host on the test database, with the test signing key.</summary>
-    internal class ApiFactory(string connectionString) : WebApplicationFactory<ApiProgram>
+    internal class ApiFactory(string connectionString, string caFile) : WebApplicationFactory<ApiProgram>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
             builder.UseSetting("Cluster:Clustering", "AdoNet");
             builder.UseSetting("Postgres:ConnectionString", connectionString);
+            builder.UseSetting("Postgres:SslMode", "VerifyFull");
+            builder.UseSetting("Postgres:RootCertificateFile", caFile);
             builder.UseSetting("Auth:DevSigningKey", SigningKey);
             builder.UseSetting("Auth:Audience", Audience);
             builder.UseSetting("Demo:Seed", "false");

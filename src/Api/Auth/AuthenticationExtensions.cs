@@ -11,6 +11,10 @@ public static class AuthenticationExtensions
     public static WebApplicationBuilder AddClinicAuthentication(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+
+        // An empty value (Auth__DevSigningKey= in a manifest) means unset, not "an empty key".
+        options.Authority = string.IsNullOrWhiteSpace(options.Authority) ? null : options.Authority;
+        options.DevSigningKey = string.IsNullOrWhiteSpace(options.DevSigningKey) ? null : options.DevSigningKey;
         Validate(options, builder.Environment);
         builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.SectionName));
 

@@ -49,6 +49,13 @@ public static class ClusterClientExtensions
                     {
                         SearchPath = "orleans",
                     }.ConnectionString;
+                    var tlsFailures = new List<string>();
+                    connectionString = PostgresTls.Apply(connectionString, builder.Configuration, tlsFailures);
+                    if (tlsFailures.Count > 0)
+                    {
+                        throw new OptionsValidationException("Postgres", typeof(ClusterClientOptions), tlsFailures);
+                    }
+
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = PostgresInvariant;

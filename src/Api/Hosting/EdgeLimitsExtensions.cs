@@ -28,14 +28,14 @@ public static class EdgeLimitsExtensions
         builder.Services.AddOptions<CorsOptions>().Bind(builder.Configuration.GetSection(CorsOptions.SectionName))
             .Validate(o => o.AllowedOrigins.All(IsOrigin), "Cors:AllowedOrigins must be absolute http(s) origins without a path, never '*'.")
             .ValidateOnStart();
-        builder.Services.AddOptions<HstsSettings>().Bind(builder.Configuration.GetSection(HstsSettings.SectionName))
+        builder.Services.AddOptions<HttpsSettings>().Bind(builder.Configuration.GetSection(HttpsSettings.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
 
-        builder.Services.AddHsts(o => { });
-        builder.Services.AddOptions<Microsoft.AspNetCore.HttpsPolicy.HstsOptions>().Configure<IOptions<HstsSettings>>((hsts, settings) =>
+        builder.Services.AddHsts(_ => { });
+        builder.Services.AddOptions<Microsoft.AspNetCore.HttpsPolicy.HstsOptions>().Configure<IOptions<HttpsSettings>>((hsts, settings) =>
         {
-            hsts.MaxAge = settings.Value.MaxAge;
-            hsts.IncludeSubDomains = settings.Value.IncludeSubDomains;
+            hsts.MaxAge = settings.Value.HstsMaxAge;
+            hsts.IncludeSubDomains = settings.Value.HstsIncludeSubDomains;
         });
 
         builder.Services.AddCors();
@@ -71,7 +71,11 @@ public static class EdgeLimitsExtensions
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
-            app.UseHttpsRedirection();
+            if (app.Services.GetRequiredService<IOptions<HttpsSettings>>().Value.Redirect)
+            {
+                // Probes come over plain HTTP from the kubelet and must not be redirected.
+                app.UseWhen(http => !IsProbe(http), branch => branch.UseHttpsRedirection());
+            }
         }
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
@@ -192,10 +196,13 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Reque
     {
         var limits = options.Value;
         var endpoint = http.GetEndpoint();
+        var bodyLimit = endpoint?.Metadata.GetMetadata<BodyLimit>()?.Bytes
+            ?? (endpoint?.Metadata.GetMetadata<LargeBody>() is not null ? limits.MaxLargeBodyBytes : limits.MaxBodyBytes);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
         {
-            body.MaxRequestBodySize = endpoint?.Metadata.GetMetadata<BodyLimit>()?.Bytes
-                ?? (endpoint?.Metadata.GetMetadata<LargeBody>() is not null ? limits.MaxLargeBodyBytes : limits.MaxBodyBytes);
+            // Enforced by the server while the body is read: the 413 reaches the client as a problem
+            // (see AddApiDefaults), and the connection stays usable because the body was consumed.
+            body.MaxRequestBodySize = bodyLimit;
         }
 
         var count = 0;
@@ -211,19 +218,19 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Reque
 
         if (count > limits.MaxHeaderCount || bytes > limits.MaxHeaderBytes)
         {
-            http.Response.StatusCode = StatusCodes.Status431RequestHeaderFieldsTooLarge;
-            var problem = new ProblemDetails
-            {
-                Status = StatusCodes.Status431RequestHeaderFieldsTooLarge,
-                Title = "Request headers too large",
-                Type = ApiResults.ProblemTypeBase + "headers-too-large",
-                Detail = $"At most {limits.MaxHeaderCount} headers and {limits.MaxHeaderBytes} bytes of headers.",
-            };
-            problem.Extensions["code"] = "headers-too-large";
-            await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+            await WriteAsync(http, StatusCodes.Status431RequestHeaderFieldsTooLarge, "Request headers too large", "headers-too-large",
+                $"At most {limits.MaxHeaderCount} headers and {limits.MaxHeaderBytes} bytes of headers.");
             return;
         }
 
         await next(http);
+    }
+
+    private async Task WriteAsync(HttpContext http, int status, string title, string code, string detail)
+    {
+        http.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Type = ApiResults.ProblemTypeBase + code, Detail = detail };
+        problem.Extensions["code"] = code;
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
     }
 }

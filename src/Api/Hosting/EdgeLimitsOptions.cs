@@ -56,15 +56,21 @@ public sealed class CorsOptions
     public string[] AllowedOrigins { get; set; } = [];
 }
 
-/// <summary>HTTP Strict Transport Security outside Development (section "Hsts").</summary>
-public sealed class HstsSettings
+/// <summary>HTTPS outside Development (section "Https"): redirection and HTTP Strict Transport Security.</summary>
+public sealed class HttpsSettings
 {
-    public const string SectionName = "Hsts";
+    public const string SectionName = "Https";
+
+    /// <summary>
+    /// Redirect plain HTTP to HTTPS. Turn off only where a proxy in front enforces HTTPS and
+    /// forwards plain HTTP (otherwise every request would be redirected in a loop).
+    /// </summary>
+    public bool Redirect { get; set; } = true;
 
     [Range(typeof(TimeSpan), "00:05:00", "730.00:00:00")]
-    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(365);
+    public TimeSpan HstsMaxAge { get; set; } = TimeSpan.FromDays(365);
 
-    public bool IncludeSubDomains { get; set; } = true;
+    public bool HstsIncludeSubDomains { get; set; } = true;
 }
 
 /// <summary>A route's own request body limit, in bytes.</summary>

@@ -14,7 +14,10 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException badRequest)
+        // A body over the route's limit surfaces from inside the JSON reader, wrapped.
+        var badRequest = exception as BadHttpRequestException ?? exception.InnerException as BadHttpRequestException
+            ?? exception.GetBaseException() as BadHttpRequestException;
+        if (badRequest is null)
         {
             return false;
         }
