@@ -4,7 +4,8 @@
 #
 #   scripts/postgres.sh start    initdb if needed, start, create database "clinic" and the roles
 #   scripts/postgres.sh status   exit 0 when running, 3 when not
-#   scripts/postgres.sh env      print export lines: CLINIC_PG_OWNER, CLINIC_PG_APP (Npgsql strings)
+#   scripts/postgres.sh env      print export lines: CLINIC_PG_OWNER, CLINIC_PG_APP (Npgsql strings),
+#                                CLINIC_PG_CA (the CA file that signed the server's TLS certificate)
 #   scripts/postgres.sh stop     stop the server and delete its data directory
 #
 # Port: PGPORT_CLINIC (55432). Passwords (local testing only): CLINIC_PG_OWNER_PASSWORD,
@@ -20,6 +21,7 @@ database=clinic
 root=/tmp/clinic-pg-$port
 data=$root/data
 socket_dir=$root/socket
+tls_dir=$root/tls
 log=$root/server.log
 
 die() {
@@ -92,6 +94,33 @@ max_connections = 200
 CONF
 }
 
+# TLS is always on: a throwaway CA and a server certificate for 127.0.0.1 and localhost, made with
+# openssl the first time, so clients can connect with SSL Mode=VerifyFull and this CA.
+ensure_tls() {
+  [ -f "$tls_dir/server.crt" ] && return 0
+  command -v openssl >/dev/null || die "openssl is needed for the server's TLS certificate (scripts/prerequisites.sh installs it)."
+  mkdir -p "$tls_dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=clinic-cluster test CA $port" \
+    -keyout "$tls_dir/ca.key" -out "$tls_dir/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls_dir/server.key" -out "$tls_dir/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$tls_dir/server.ext"
+  openssl x509 -req -in "$tls_dir/server.csr" -CA "$tls_dir/ca.crt" -CAkey "$tls_dir/ca.key" -CAcreateserial \
+    -days 30 -extfile "$tls_dir/server.ext" -out "$tls_dir/server.crt" 2>/dev/null
+  rm -f "$tls_dir/server.csr" "$tls_dir/server.ext" "$tls_dir/ca.key" "$tls_dir/ca.srl"
+  chmod 755 "$tls_dir"
+  chmod 644 "$tls_dir/ca.crt" "$tls_dir/server.crt"
+  chmod 600 "$tls_dir/server.key"
+  if [ "$(id -u)" = 0 ]; then
+    chown -R postgres:postgres "$tls_dir"
+  fi
+  as_server_user tee -a "$data/postgresql.conf" >/dev/null <<CONF
+ssl = on
+ssl_cert_file = '$tls_dir/server.crt'
+ssl_key_file = '$tls_dir/server.key'
+ssl_min_protocol_version = 'TLSv1.2'
+CONF
+}
+
 # Roles and database; safe to run on every start. Passwords go through psql variables, never
 # through string concatenation.
 provision() {
@@ -112,6 +141,14 @@ SQL
 start() {
   if [ ! -f "$data/PG_VERSION" ]; then
     init_cluster
+  fi
+  if [ ! -f "$tls_dir/server.crt" ]; then
+    ensure_tls
+    # A server started before TLS was added picks it up on reload (ssl is a reloadable setting).
+    if is_running; then
+      as_server_user "$bin/pg_ctl" -D "$data" reload >/dev/null
+      sleep 1
+    fi
   fi
   if ! is_running; then
     # 9>&-: the server must not inherit (and so hold forever) this script's lock.
@@ -149,6 +186,7 @@ quote() {
 env_lines() {
   echo "export CLINIC_PG_OWNER=$(quote "$(connection_string clinic_owner "$owner_password")")"
   echo "export CLINIC_PG_APP=$(quote "$(connection_string clinic_app "$app_password")")"
+  echo "export CLINIC_PG_CA=$(quote "$tls_dir/ca.crt")"
   # The bootstrap superuser over the private socket (trust): for tests that play an intruder.
   echo "export CLINIC_PG_SUPERUSER=$(quote "Host=$socket_dir;Port=$port;Database=clinic;Username=$(server_user)")"
 }

@@ -4,12 +4,13 @@
 # and cluster tests, the load tool's smoke and scripts/bench.sh), pgBackRest, age and jq (the
 # backup drills in scripts/backup/), unzip, python3, yamllint and shellcheck (chart checks),
 # Prometheus and promtool (alert rule tests, the observability scrape test), Chromium (the
-# dashboard test).
+# dashboard test), openssl (the private server's TLS certificates).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 
 missing=()
 command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl) # test certificates: PostgreSQL TLS
 command -v npm >/dev/null || missing+=(nodejs npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v pgbackrest >/dev/null || missing+=(pgbackrest)

@@ -18,6 +18,12 @@ echo "Building..."
 dotnet build src/Api/Api.csproj --nologo -v quiet >/dev/null
 dotnet build src/Silo/Silo.csproj --nologo -v quiet >/dev/null
 
+# The development signing key lives in this machine's user secrets, never in the repository or a
+# published file: created once, random, and read by the API and `dev-token` in Development.
+if ! dotnet user-secrets list --project src/Api 2>/dev/null | grep -q '^Auth:DevSigningKey = '; then
+  dotnet user-secrets set Auth:DevSigningKey "$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')" --project src/Api >/dev/null
+fi
+
 pids=()
 stop() {
   trap - EXIT INT TERM

@@ -23,20 +23,23 @@ public sealed class ValidationErrors
     /// <summary>Adds <paramref name="message"/> when <paramref name="failed"/> is true.</summary>
     public ValidationErrors When(bool failed, string field, string message) => failed ? Add(field, message) : this;
 
-    /// <summary>Requires a non-blank text of at most <paramref name="maxLength"/> characters.</summary>
-    public ValidationErrors Text(string? value, string field, int maxLength)
+    /// <summary>Requires a non-blank text that keeps <see cref="FreeText"/> (single line, at most <paramref name="maxLength"/>).</summary>
+    public ValidationErrors Text(string? value, string field, int maxLength, bool multiline = false)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             return Add(field, "Required.");
         }
 
-        return When(value.Length > maxLength, field, $"At most {maxLength} characters.");
+        return FreeText.Problem(value, maxLength, multiline) is { } problem ? Add(field, problem) : this;
     }
 
-    /// <summary>Allows null, otherwise at most <paramref name="maxLength"/> characters.</summary>
-    public ValidationErrors OptionalText(string? value, string field, int maxLength) =>
-        When(value is not null && value.Length > maxLength, field, $"At most {maxLength} characters.");
+    /// <summary>Allows null, otherwise the text must keep <see cref="FreeText"/>.</summary>
+    public ValidationErrors OptionalText(string? value, string field, int maxLength, bool multiline = false) =>
+        value is not null && FreeText.Problem(value, maxLength, multiline) is { } problem ? Add(field, problem) : this;
+
+    /// <summary>Requires a value that keeps <see cref="Identifiers"/>' shape.</summary>
+    public ValidationErrors Id(string? value, string field, string message) => When(!Identifiers.IsValid(value), field, message);
 
     public ValidationErrors Range(int value, string field, int min, int max) =>
         When(value < min || value > max, field, $"Must be between {min} and {max}.");

@@ -144,6 +144,9 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("Auth:DevSigningKey", SigningKey);
             builder.UseSetting("Auth:Audience", Audience);
             builder.UseSetting("Demo:Seed", "false");
+
+            // Every test request comes from one in-memory client; the edge limits are tested in Security.Tests.
+            builder.UseSetting("RateLimits:Enabled", "false");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("Logging:LogLevel:Orleans", "Error");
         }

@@ -12,11 +12,12 @@ internal sealed class PostgresServer
 {
     private static readonly Lazy<Task<PostgresServer>> Instance = new(StartAsync);
 
-    private PostgresServer(string owner, string app, string superuser)
+    private PostgresServer(string owner, string app, string superuser, string caFile)
     {
         Owner = owner;
         App = app;
         Superuser = superuser;
+        CaFile = caFile;
     }
 
     /// <summary>clinic_owner on the "clinic" database: may create databases and owns what it creates.</summary>
@@ -27,6 +28,9 @@ internal sealed class PostgresServer
 
     /// <summary>The bootstrap superuser over the private socket: for tests that play an intruder.</summary>
     public string Superuser { get; }
+
+    /// <summary>The CA that signed the server's TLS certificate (for SSL Mode=VerifyFull).</summary>
+    public string CaFile { get; }
 
     public static Task<PostgresServer> GetAsync() => Instance.Value;
 
@@ -44,7 +48,7 @@ internal sealed class PostgresServer
             .Where(line => line.StartsWith("export ", StringComparison.Ordinal))
             .Select(line => line["export ".Length..].Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\''), StringComparer.Ordinal);
-        return new PostgresServer(exports["CLINIC_PG_OWNER"], exports["CLINIC_PG_APP"], exports["CLINIC_PG_SUPERUSER"]);
+        return new PostgresServer(exports["CLINIC_PG_OWNER"], exports["CLINIC_PG_APP"], exports["CLINIC_PG_SUPERUSER"], exports["CLINIC_PG_CA"]);
     }
 
     private static async Task<string> RunAsync(string script, string verb)

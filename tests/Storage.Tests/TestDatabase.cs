@@ -20,6 +20,9 @@ public sealed class TestDatabase : IAsyncLifetime
     /// <summary>clinic_app on this database: what silos connect as.</summary>
     public string App => PostgresServer.OnDatabase(Server.App, Name);
 
+    /// <summary>The CA of the server's TLS certificate.</summary>
+    public string CaFile => Server.CaFile;
+
     /// <summary>The superuser on this database.</summary>
     public string Superuser => PostgresServer.OnDatabase(Server.Superuser, Name);
 

@@ -18,28 +18,29 @@ public sealed class AuditEventFactory(TimeProvider clock)
     {
         var details = AuditDetails.Of(http);
         var route = http.Request.RouteValues;
-        var patientId = details.PatientId ?? route["patientId"] as string ?? PatientOf(resultValue);
-        var resourceId = route["appointmentId"] as string ?? route["patientId"] as string ?? IdOf(resultValue);
+        // Route ids passed the id constraint; a body id (details.PatientId) may not have been validated yet.
+        var patientId = AuditValues.Id(details.PatientId ?? route["patientId"] as string ?? PatientOf(resultValue));
+        var resourceId = AuditValues.Id(route["appointmentId"] as string ?? route["patientId"] as string ?? IdOf(resultValue));
         var user = http.User;
         var authenticated = user.Identity?.IsAuthenticated == true;
 
         return new AuditEvent(
             EventId: Guid.CreateVersion7(),
             RecordedAt: clock.GetUtcNow(),
-            ClinicId: route["clinicId"] as string ?? "",
+            ClinicId: AuditValues.Id(route["clinicId"] as string) ?? "",
             Action: outcome == AuditOutcome.Denied && !authenticated ? AuditAction.LoginFailure : declaration.Action,
             Outcome: outcome,
             Actor: new AuditActor(
-                Subject: authenticated ? user.FindFirstValue(ClinicClaims.Subject) : null,
-                Role: authenticated ? string.Join(",", user.FindAll(ClinicClaims.Role).Select(c => c.Value)) : null,
+                Subject: authenticated ? AuditValues.Text(user.FindFirstValue(ClinicClaims.Subject) ?? "", 256) : null,
+                Role: authenticated ? AuditValues.Text(string.Join(",", user.FindAll(ClinicClaims.Role).Select(c => c.Value)), 256) : null,
                 ClientAddress: http.Connection.RemoteIpAddress?.ToString(),
-                UserAgent: Truncate(http.Request.Headers.UserAgent.ToString(), 256)),
+                UserAgent: AuditValues.Text(http.Request.Headers.UserAgent.ToString(), 256)),
             PatientId: patientId,
             ResourceType: declaration.ResourceType,
             ResourceId: resourceId,
             Operation: http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "unknown",
             HttpStatus: status,
-            PurposeOfUse: Truncate(http.Request.Headers[PurposeOfUseHeader].ToString(), 32) ?? "TREAT",
+            PurposeOfUse: AuditValues.PurposeOfUse(http.Request.Headers[PurposeOfUseHeader].ToString()) ?? "TREAT",
             CorrelationId: Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
             QueryKind: details.QueryKind,
             ResultCount: details.ResultCount);
@@ -58,7 +59,4 @@ public sealed class AuditEventFactory(TimeProvider clock)
         Appointment appointment => appointment.Id,
         _ => null,
     };
-
-    private static string? Truncate(string value, int length) =>
-        value.Length == 0 ? null : value.Length <= length ? value : value[..length];
 }

@@ -11,6 +11,10 @@ public static class AuthenticationExtensions
     public static WebApplicationBuilder AddClinicAuthentication(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+
+        // An empty value (Auth__DevSigningKey= in a manifest) means unset, not "an empty key".
+        options.Authority = string.IsNullOrWhiteSpace(options.Authority) ? null : options.Authority;
+        options.DevSigningKey = string.IsNullOrWhiteSpace(options.DevSigningKey) ? null : options.DevSigningKey;
         Validate(options, builder.Environment);
         builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.SectionName));
 
@@ -21,20 +25,33 @@ public static class AuthenticationExtensions
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
+                    // Everything is checked, whatever a library default says: issuer, audience,
+                    // lifetime (with exp required), the signature, the algorithm and the token type.
+                    ValidateIssuer = true,
+                    ValidateAudience = true,
                     ValidAudience = options.Audience,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ValidateIssuerSigningKey = true,
+                    ValidTypes = options.TokenTypes,
+                    ClockSkew = options.ClockSkew,
                     NameClaimType = ClinicClaims.Subject,
                     RoleClaimType = ClinicClaims.Role,
-                    ClockSkew = TimeSpan.FromSeconds(30),
                 };
 
                 if (options.Authority is not null)
                 {
+                    // The issuer and keys come from the authority's metadata, over HTTPS only.
                     jwt.Authority = options.Authority;
+                    jwt.RequireHttpsMetadata = true;
+                    jwt.TokenValidationParameters.ValidAlgorithms = options.Algorithms;
                 }
                 else
                 {
                     jwt.TokenValidationParameters.ValidIssuer = AuthOptions.DevIssuer;
                     jwt.TokenValidationParameters.IssuerSigningKey = DevTokenIssuer.Key(options.DevSigningKey!);
+                    jwt.TokenValidationParameters.ValidAlgorithms = [AuthOptions.DevAlgorithm];
                 }
             });
 
@@ -57,6 +74,9 @@ public static class AuthenticationExtensions
         return builder;
     }
 
+    private static bool IsWeak(string algorithm) =>
+        !(algorithm.StartsWith("RS", StringComparison.Ordinal) || algorithm.StartsWith("PS", StringComparison.Ordinal) || algorithm.StartsWith("ES", StringComparison.Ordinal));
+
     /// <summary>Exactly one way to validate tokens, and the development key only in Development.</summary>
     private static void Validate(AuthOptions options, IHostEnvironment environment)
     {
@@ -68,6 +88,12 @@ public static class AuthenticationExtensions
                 "Auth:DevSigningKey is accepted only in the Development environment; use Auth:Authority.",
             (null, { Length: < DevTokenIssuer.MinimumKeyLength }) =>
                 $"Auth:DevSigningKey must be at least {DevTokenIssuer.MinimumKeyLength} characters.",
+            _ when options.ClockSkew < TimeSpan.Zero || options.ClockSkew > AuthOptions.MaxClockSkew =>
+                $"Auth:ClockSkew must be between 00:00:00 and {AuthOptions.MaxClockSkew:c}.",
+            _ when string.IsNullOrWhiteSpace(options.Audience) => "Auth:Audience is required.",
+            _ when options.TokenTypes is not { Length: > 0 } => "Auth:TokenTypes must name at least one token type.",
+            _ when options.Authority is not null && (options.Algorithms is not { Length: > 0 } || options.Algorithms.Any(IsWeak)) =>
+                "Auth:Algorithms must name asymmetric algorithms only (RS*, PS*, ES*); never none or HS*.",
             _ => null,
         };
         if (failure is not null)

@@ -18,6 +18,7 @@ namespace ClinicCluster.Api.Endpoints;
 public static class AppointmentsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const int MaxReasonLength = 500;
 
     public static IEndpointRouteBuilder MapAppointmentsApi(this IEndpointRouteBuilder routes)
     {
@@ -79,7 +80,7 @@ public static class AppointmentsApi
         {
             appointmentId = Identifiers.New("apt");
         }
-        else if (idempotencyKey.Length is 0 or > 255 || idempotencyKey.Any(c => c is < ' ' or > '~'))
+        else if (!FreeText.IsPrintableAscii(idempotencyKey, 255))
         {
             return ApiResults.Invalid(IdempotencyKeyHeader, "1 to 255 printable ASCII characters.");
         }
@@ -110,9 +111,10 @@ public static class AppointmentsApi
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CancelRequest? request,
         IGrainFactory grains)
     {
-        if (request?.Reason is { Length: > 500 })
+        // The grain stores the reason as given; the text rule keeps NUL and control characters out of storage.
+        if (request?.Reason is { } reason && FreeText.Problem(reason, MaxReasonLength, multiline: true) is { } problem)
         {
-            return ApiResults.Invalid("reason", "At most 500 characters.");
+            return ApiResults.Invalid("reason", problem);
         }
 
         return ApiResults.From(await Appointment(grains, clinicId, appointmentId).CancelAsync(request?.Reason), TypedResults.Ok);

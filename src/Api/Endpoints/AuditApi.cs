@@ -11,6 +11,7 @@ public static class AuditApi
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
+    public const int MaxActorLength = 256;
     public const string NdjsonContentType = "application/fhir+ndjson";
 
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder routes)
@@ -35,6 +36,16 @@ public static class AuditApi
         if (patientId is not null && !Identifiers.IsValid(patientId))
         {
             errors["patientId"] = ["Must be a patient id."];
+        }
+
+        if (actor is not null && FreeText.Problem(actor, MaxActorLength) is { } actorProblem)
+        {
+            errors["actor"] = [actorProblem];
+        }
+
+        if (after is < 0)
+        {
+            errors["after"] = ["Must not be negative."];
         }
 
         if (limit is < 1 or > MaxPageSize)

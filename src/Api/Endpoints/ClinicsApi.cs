@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ClinicCluster.Api.Auth;
+using ClinicCluster.Api.Hosting;
 using ClinicCluster.Api.Problems;
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;
@@ -12,7 +13,7 @@ public static class ClinicsApi
 {
     public static IEndpointRouteBuilder MapClinicsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/clinics", CreateClinic).WithTags("Clinics")
+        routes.MapPost("/api/clinics", CreateClinic).WithTags("Clinics").AcceptsLargeBody()
             .Describe("CreateClinic", "Create a clinic", Permission.ClinicManage)
             .Produces<Clinic>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
@@ -22,10 +23,10 @@ public static class ClinicsApi
         clinic.MapGet("/", GetClinic)
             .Describe("GetClinic", "Get a clinic's settings and providers", Permission.ClinicRead)
             .Produces<Clinic>();
-        clinic.MapPut("/", UpdateClinic)
+        clinic.MapPut("/", UpdateClinic).AcceptsLargeBody()
             .Describe("UpdateClinic", "Replace a clinic's settings", Permission.ClinicManage)
             .Produces<Clinic>().ProducesValidationProblem();
-        clinic.MapPost("/providers", AddProvider)
+        clinic.MapPost("/providers", AddProvider).AcceptsLargeBody()
             .Describe("AddProvider", "Add a provider with working hours and time off", Permission.ClinicManage)
             .WithMetadata(new NotIdempotent())
             .Produces<Provider>(StatusCodes.Status201Created).ProducesValidationProblem();
@@ -35,7 +36,7 @@ public static class ClinicsApi
         clinic.MapGet("/providers/{providerId:id}", GetProvider)
             .Describe("GetProvider", "Get a provider", Permission.ClinicRead)
             .Produces<Provider>();
-        clinic.MapPut("/providers/{providerId:id}", UpdateProvider)
+        clinic.MapPut("/providers/{providerId:id}", UpdateProvider).AcceptsLargeBody()
             .Describe("UpdateProvider", "Replace a provider's name, specialty, hours and time off", Permission.ClinicManage)
             .Produces<Provider>().ProducesValidationProblem();
         clinic.MapGet("/providers/{providerId:id}/availability", GetAvailability)
@@ -91,6 +92,11 @@ public static class ClinicsApi
     private static async Task<IResult> GetAvailability(
         [AsParameters] ClinicRoute route, string providerId, DateOnly from, DateOnly to, string type, IGrainFactory grains)
     {
+        if (FreeText.Problem(type, 64) is { } problem)
+        {
+            return ApiResults.Invalid("type", problem);
+        }
+
         var result = await grains
             .GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(route.ClinicId, providerId))
             .GetAvailabilityAsync(from, to, type);

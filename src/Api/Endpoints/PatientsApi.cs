@@ -13,6 +13,8 @@ public static class PatientsApi
 {
     public const int DefaultSearchLimit = 20;
     public const int MaxSearchLimit = 100;
+    public const int MaxMrnLength = 32;
+    public const int MaxNameLength = 100;
 
     public static IEndpointRouteBuilder MapPatientsApi(this IEndpointRouteBuilder routes)
     {
@@ -73,6 +75,17 @@ public static class PatientsApi
             return ApiResults.Invalid("limit", $"Must be between 1 and {MaxSearchLimit}.");
         }
 
+        // The text rule before anything reaches a grain key or the index: no control characters, bounded.
+        if (mrn is not null && FreeText.Problem(mrn, MaxMrnLength) is { } mrnProblem)
+        {
+            return ApiResults.Invalid("mrn", mrnProblem);
+        }
+
+        if (name is not null && FreeText.Problem(name, MaxNameLength) is { } nameProblem)
+        {
+            return ApiResults.Invalid("name", nameProblem);
+        }
+
         var directory = grains.GetGrain<IPatientDirectoryGrain>(clinicId);
         if (mrn is not null)
         {
@@ -81,9 +94,9 @@ public static class PatientsApi
             return TypedResults.Ok(new PatientSearchResponse(hit is null ? [] : [hit]));
         }
 
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        if (string.IsNullOrWhiteSpace(name))
         {
-            return ApiResults.Invalid("name", "A name prefix of 1 to 100 characters.");
+            return ApiResults.Invalid("name", $"A name prefix of 1 to {MaxNameLength} characters.");
         }
 
         var hits = await directory.SearchByNameAsync(name, limit ?? DefaultSearchLimit);

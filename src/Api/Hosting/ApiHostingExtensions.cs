@@ -40,7 +40,18 @@ public static class ApiHostingExtensions
         // Unreadable requests throw instead of answering a bare 400, so the handler below can name the field.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier);
+        {
+            c.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier;
+
+            // A chunked body over the route's limit is cut off by the server while the handler
+            // binds it; the framework then answers a bare 413, named here like every other refusal.
+            if (c.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge && !c.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                c.ProblemDetails.Type = ApiResults.ProblemTypeBase + "body-too-large";
+                c.ProblemDetails.Detail = "The request body is larger than this route accepts.";
+                c.ProblemDetails.Extensions["code"] = "body-too-large";
+            }
+        });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
@@ -58,15 +69,18 @@ public static class ApiHostingExtensions
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
 
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiDocumentTransformer>());
+        builder.AddEdgeLimits();
         return builder;
     }
 
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
+        app.UseEdgeResponses();
         app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseEdgeRateLimits();
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();

@@ -62,10 +62,17 @@ public static class ClusterClientExtensions
                         SearchPath = "orleans",
                     };
                     connectionStringBuilder.ApplicationName ??= "clinic-api";
+                    var tlsFailures = new List<string>();
+                    var connectionString = PostgresTls.Apply(connectionStringBuilder.ConnectionString, builder.Configuration, tlsFailures);
+                    if (tlsFailures.Count > 0)
+                    {
+                        throw new OptionsValidationException("Postgres", typeof(ClusterClientOptions), tlsFailures);
+                    }
+
                     // One data source (one pool) for clustering and the audit queue.
-                    var dataSource = NpgsqlDataSource.Create(connectionStringBuilder.ConnectionString);
+                    var dataSource = NpgsqlDataSource.Create(connectionString);
                     builder.Services.AddSingleton(_ => dataSource);
-                    builder.Services.AddHealthChecks().AddPostgresReadiness(connectionStringBuilder.ConnectionString);
+                    builder.Services.AddHealthChecks().AddPostgresReadiness(connectionString);
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = PostgresInvariant;

@@ -14,20 +14,25 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException badRequest)
+        // A body over the route's limit surfaces from inside the JSON reader, wrapped.
+        var badRequest = exception as BadHttpRequestException ?? exception.InnerException as BadHttpRequestException
+            ?? exception.GetBaseException() as BadHttpRequestException;
+        if (badRequest is null)
         {
             return false;
         }
 
-        var (field, message) = Describe(badRequest);
+        var (field, message) = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? ("body", "The request body is larger than this route accepts.")
+            : Describe(badRequest);
         httpContext.Response.StatusCode = badRequest.StatusCode;
         var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
             Status = badRequest.StatusCode,
             Type = ApiResults.ProblemTypeBase + "validation",
-            Detail = "The request could not be read.",
+            Detail = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.",
         };
-        problem.Extensions["code"] = "validation";
+        problem.Extensions["code"] = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body-too-large" : "validation";
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 

@@ -36,15 +36,15 @@ public static partial class PatientRules
         return errors;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9-]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9-]+\z")]
     private static partial Regex MrnPattern();
 
-    [GeneratedRegex(@"^\+?[0-9 ()-]{3,32}$")]
+    [GeneratedRegex(@"\A\+?[0-9 ()-]{3,32}\z")]
     private static partial Regex PhonePattern();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    [GeneratedRegex(@"\A[^@\s]+@[^@\s]+\.[^@\s]+\z")]
     private static partial Regex EmailPattern();
 
-    [GeneratedRegex("^[A-Z]{2}$")]
+    [GeneratedRegex(@"\A[A-Z]{2}\z")]
     private static partial Regex CountryPattern();
 }

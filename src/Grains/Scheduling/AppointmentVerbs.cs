@@ -65,6 +65,12 @@ public static class AppointmentVerbs
 
     public static Decision Cancel(LedgerRow current, string? reason, BookingPolicy? policy, DateTimeOffset now)
     {
+        // The same text rule as the API's: the grain never stores what the edge would refuse.
+        if (new ValidationErrors().OptionalText(reason, "reason", 500, multiline: true).ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
         if (current.Status == AppointmentStatus.Cancelled)
         {
             return Decision.Unchanged;

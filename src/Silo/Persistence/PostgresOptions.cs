@@ -23,6 +23,12 @@ public sealed class PostgresOptions
     /// <summary>A file holding <see cref="MigrationConnectionString"/>.</summary>
     public string? MigrationConnectionStringFile { get; set; }
 
+    /// <summary>TLS to the server for every connection (see <see cref="ServiceDefaults.PostgresTls"/>).</summary>
+    public string? SslMode { get; set; }
+
+    /// <summary>The PEM CA file that signed the server's certificate.</summary>
+    public string? RootCertificateFile { get; set; }
+
     public static PostgresOptions Read(IConfiguration configuration)
     {
         var options = new PostgresOptions();
@@ -43,7 +49,7 @@ public sealed class PostgresOptions
             failures.Add($"{SectionName}:{nameof(ConnectionString)} (or {nameof(ConnectionStringFile)}) is required for PostgreSQL storage or clustering.");
         }
 
-        return Finish(nameof(ConnectionString), value, "clinic-silo", searchPath: PostgresSchema.Name, failures);
+        return Finish(nameof(ConnectionString), value, "clinic-silo", searchPath: PostgresSchema.Name, failures, this);
     }
 
     /// <summary>The schema owner's connection string for <c>migrate</c>.</summary>
@@ -63,7 +69,7 @@ public sealed class PostgresOptions
             failures.Add($"{SectionName}:{nameof(MigrationConnectionString)} or {SectionName}:{nameof(ConnectionString)} (or their *File forms) is required to migrate.");
         }
 
-        return Finish(name, value, "clinic-migrate", searchPath: null, failures);
+        return Finish(name, value, "clinic-migrate", searchPath: null, failures, this);
     }
 
     private static string? Pick(string name, string? inline, string? file, List<string> failures)
@@ -104,7 +110,7 @@ public sealed class PostgresOptions
         }
     }
 
-    private static string Finish(string name, string? value, string applicationName, string? searchPath, List<string> failures)
+    private static string Finish(string name, string? value, string applicationName, string? searchPath, List<string> failures, PostgresOptions tls)
     {
         if (value is not null)
         {
@@ -125,6 +131,8 @@ public sealed class PostgresOptions
                 {
                     builder.ApplicationName = applicationName;
                 }
+
+                ServiceDefaults.PostgresTls.Apply(builder, tls.SslMode, tls.RootCertificateFile, failures);
 
                 value = builder.ConnectionString;
             }

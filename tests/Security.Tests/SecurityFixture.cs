@@ -1,0 +1,152 @@
+extern alias api;
+
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ClinicCluster.Storage.Tests;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using ApiProgram = api::Program;
+using AuthOptions = api::ClinicCluster.Api.Auth.AuthOptions;
+using DevTokenIssuer = api::ClinicCluster.Api.Auth.DevTokenIssuer;
+
+namespace ClinicCluster.Security.Tests;
+
+/// <summary>
+/// The PostgreSQL mode as production runs it: a migrated throwaway database, a real silo on it
+/// (AdoNet clustering, PostgreSQL storage, durable audit stream) and the API on real Kestrel as an
+/// Orleans client that finds the gateway in the membership table.
+/// </summary>
+public sealed class SecurityFixture : IAsyncLifetime
+{
+    public const string SigningKey = "security-tests-signing-key-0123456789-abcdefghijklmnop";
+    public const string Audience = "clinic-cluster-api";
+
+    private SiloHost? _silo;
+    private ApiFactory? _factory;
+
+    public TestDatabase Database { get; } = new();
+
+    public static AuthOptions AuthOptions { get; } = new() { DevSigningKey = SigningKey, Audience = Audience };
+
+    public static string AdminToken { get; } = Token("admin", "*");
+
+    /// <summary>An HTTP client of the API over a real socket.</summary>
+    public HttpClient Http { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    internal SiloHost Silo => _silo ?? throw new InvalidOperationException("The silo is not started.");
+
+    public static string Token(string role, params string[] clinics) =>
+        DevTokenIssuer.Issue(AuthOptions, "security-" + role, [role], clinics, DateTimeOffset.UtcNow);
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        await Database.MigrateAsync();
+        // Both hosts reach PostgreSQL over TLS with the server's certificate verified.
+        _silo = await SiloHost.StartAsync(Database.App, new Dictionary<string, string?>
+        {
+            ["Postgres:SslMode"] = "VerifyFull",
+            ["Postgres:RootCertificateFile"] = Database.CaFile,
+        });
+
+        var port = FreePort();
+        _factory = new ApiFactory(Database.App, Database.CaFile);
+        _factory.UseKestrel(port);
+        _factory.StartServer();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await WaitUntilReadyAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+
+        await Database.DisposeAsync();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var response = await Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("The API did not become ready.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    internal static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    /// <summary>The API host on the test database, with the test signing key.</summary>
+    internal class ApiFactory(string connectionString, string caFile) : WebApplicationFactory<ApiProgram>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("Cluster:Clustering", "AdoNet");
+            builder.UseSetting("Postgres:ConnectionString", connectionString);
+            builder.UseSetting("Postgres:SslMode", "VerifyFull");
+            builder.UseSetting("Postgres:RootCertificateFile", caFile);
+            builder.UseSetting("Auth:DevSigningKey", SigningKey);
+            builder.UseSetting("Auth:Audience", Audience);
+            builder.UseSetting("Demo:Seed", "false");
+
+            // One address sends every request of the suites; the rate-limit tests start their own API.
+            builder.UseSetting("RateLimits:PerCallerPermits", "1000000");
+            builder.UseSetting("RateLimits:PerAddressPermits", "1000000");
+            builder.UseSetting("RateLimits:AnonymousPerAddressPermits", "1000000");
+            builder.UseSetting("Audit:Denials:Window", "00:00:02");
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("Logging:LogLevel:Orleans", "Error");
+            builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
+            builder.UseSetting("Urls", "http://127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}
+
+/// <summary>The suites share one database, silo and API host and run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class SecurityCollection : ICollectionFixture<SecurityFixture>
+{
+    public const string Name = "Security over the PostgreSQL mode";
+}

@@ -1,0 +1,23 @@
+using ClinicCluster.Storage.Tests;
+
+namespace ClinicCluster.Security.Tests;
+
+/// <summary>
+/// A fingerprint of everything the product stores about clinics, patients and appointments: every
+/// grain state row (type, key, version, payload), the appointment ledger and the reminders. The
+/// audit trail is left out on purpose: every request, refused or not, adds to it.
+/// </summary>
+public static class StateSnapshot
+{
+    private const string Sql = """
+        SELECT concat_ws('/',
+            (SELECT count(*) || ':' || coalesce(md5(string_agg(concat_ws('|', grain_type, grain_id_n0, grain_id_n1, grain_id_ext, version, md5(payload::text)), ',' ORDER BY grain_type, grain_id_n0, grain_id_n1, grain_id_ext)), '')
+               FROM orleans.grain_state),
+            (SELECT count(*) || ':' || coalesce(md5(string_agg(row_to_json(l)::text, ',' ORDER BY clinic_id, appointment_id)), '')
+               FROM (SELECT clinic_id, appointment_id, patient_id, provider_id, appointment_type, starts_at, ends_at, blocked_until, status FROM scheduling.appointment_ledger) l),
+            (SELECT count(*) || ':' || coalesce(md5(string_agg(concat_ws('|', grain_id, reminder_name, start_time, period_ms), ',' ORDER BY grain_id, reminder_name)), '')
+               FROM orleans.reminders))
+        """;
+
+    public static Task<string> TakeAsync(TestDatabase database) => database.ScalarAsync<string>(Sql);
+}
