@@ -22,16 +22,17 @@ public sealed class AuditEventFactory(TimeProvider clock)
         var resourceId = route["appointmentId"] as string ?? route["patientId"] as string ?? IdOf(resultValue);
         var user = http.User;
         var authenticated = user.Identity?.IsAuthenticated == true;
+        var clinicId = route["clinicId"] as string ?? "";
 
         return new AuditEvent(
             EventId: Guid.CreateVersion7(),
             RecordedAt: clock.GetUtcNow(),
-            ClinicId: route["clinicId"] as string ?? "",
+            ClinicId: clinicId,
             Action: outcome == AuditOutcome.Denied && !authenticated ? AuditAction.LoginFailure : declaration.Action,
             Outcome: outcome,
             Actor: new AuditActor(
                 Subject: authenticated ? user.FindFirstValue(ClinicClaims.Subject) : null,
-                Role: authenticated ? string.Join(",", user.FindAll(ClinicClaims.Role).Select(c => c.Value)) : null,
+                Role: authenticated ? string.Join(",", user.RolesIn(clinicId)) : null,
                 ClientAddress: http.Connection.RemoteIpAddress?.ToString(),
                 UserAgent: Truncate(http.Request.Headers.UserAgent.ToString(), 256)),
             PatientId: patientId,
