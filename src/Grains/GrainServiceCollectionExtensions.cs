@@ -1,5 +1,6 @@
 using ClinicCluster.Audit;
 using ClinicCluster.Scheduling;
+using ClinicCluster.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +18,7 @@ public static class GrainServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<SchedulingMetrics>();
         services.TryAddSingleton<IAuditStore, MemoryAuditStore>();
+        services.AddPhiProtection(configuration);
         services.AddOptions<SchedulingOptions>()
             .Bind(configuration.GetSection(SchedulingOptions.SectionName))
             .Validate(o => o.PendingHoldTimeout > TimeSpan.Zero, "Scheduling:PendingHoldTimeout must be positive.")

@@ -11,18 +11,21 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
     private const string FrontDesk = "frontdesk";
     private const string Clinician = "clinician";
     private const string Auditor = "auditor";
+    private const string Officer = "security-officer";
+
+    private static readonly string[] AllRoles = [Admin, FrontDesk, Clinician, Auditor, Officer];
 
     /// <summary>Which roles may call each operation (by its OpenAPI operation id); everyone else gets 403.</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["CreateClinic"] = [Admin],
-        ["GetClinic"] = [Admin, FrontDesk, Clinician, Auditor],
+        ["GetClinic"] = [Admin, FrontDesk, Clinician, Auditor, Officer],
         ["UpdateClinic"] = [Admin],
         ["AddProvider"] = [Admin],
-        ["ListProviders"] = [Admin, FrontDesk, Clinician, Auditor],
-        ["GetProvider"] = [Admin, FrontDesk, Clinician, Auditor],
+        ["ListProviders"] = [Admin, FrontDesk, Clinician, Auditor, Officer],
+        ["GetProvider"] = [Admin, FrontDesk, Clinician, Auditor, Officer],
         ["UpdateProvider"] = [Admin],
-        ["GetAvailability"] = [Admin, FrontDesk, Clinician, Auditor],
+        ["GetAvailability"] = [Admin, FrontDesk, Clinician, Auditor, Officer],
         ["RegisterPatient"] = [Admin, FrontDesk],
         ["GetPatient"] = [Admin, FrontDesk, Clinician],
         ["UpdatePatient"] = [Admin, FrontDesk],
@@ -36,6 +39,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ["CompleteAppointment"] = [Admin, Clinician],
         ["MarkNoShow"] = [Admin, FrontDesk, Clinician],
         ["ListProviderAppointments"] = [Admin, FrontDesk, Clinician],
+
+        // Administrators manage but do not audit: their own access is reviewed by others.
+        ["ListAuditEvents"] = [Auditor, Officer],
+        ["ExportDisclosures"] = [Auditor, Officer],
     };
 
     /// <summary>Every operation that reads or changes patients or appointments (PHI).</summary>
@@ -53,7 +60,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         var data = new TheoryData<string, string, bool>();
         foreach (var (operation, roles) in Allowed)
         {
-            foreach (var role in new[] { Admin, FrontDesk, Clinician, Auditor })
+            foreach (var role in AllRoles)
             {
                 data.Add(operation, role, roles.Contains(role));
             }
@@ -212,6 +219,100 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         Assert.Equal(Responses.WithoutTraceId(takenBody), Responses.WithoutTraceId(freeBody));
     }
 
+    [Fact]
+    public async Task A_role_applies_only_in_the_clinic_that_grants_it()
+    {
+        var a = await fixture.CreateClinicAsync();
+        var b = await fixture.CreateClinicAsync();
+        var token = DevTokenIssuer.Issue(ApiFixture.AuthOptions, "mixed", [(a.Id, FrontDesk), (b.Id, Admin)], DateTimeOffset.UtcNow);
+        var settings = new
+        {
+            name = "Renamed",
+            timeZone = NewYorkZoneId,
+            appointmentTypes = new[] { new { name = Checkup, durationMinutes = 30, bufferMinutes = 10 } },
+            policy = DefaultPolicy(),
+        };
+
+        // Front desk in A: reads and registers, but the admin grant of B does not reach A.
+        using var readA = await _api.GetAsync(a.Path, token);
+        await readA.ExpectAsync(HttpStatusCode.OK);
+        using var manageA = await _api.PutAsync(a.Path, token, settings);
+        await manageA.ExpectProblemAsync(HttpStatusCode.Forbidden);
+        using var providerA = await _api.PostAsync($"{a.Path}/providers", token, ProviderBody());
+        await providerA.ExpectProblemAsync(HttpStatusCode.Forbidden);
+        using var registerA = await _api.PostAsync($"{a.Path}/patients", token, PatientBody());
+        await registerA.ExpectAsync(HttpStatusCode.Created);
+
+        // Admin in B.
+        using var manageB = await _api.PutAsync(b.Path, token, settings);
+        await manageB.ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_grant_for_every_clinic_combines_with_a_grant_for_one()
+    {
+        var a = await fixture.CreateClinicAsync();
+        var patient = await fixture.RegisterPatientAsync(a.Id);
+        var token = DevTokenIssuer.Issue(ApiFixture.AuthOptions, "reviewer", [("*", Auditor), (a.Id, Clinician)], DateTimeOffset.UtcNow);
+        var other = await fixture.CreateClinicAsync();
+
+        using var chart = await _api.GetAsync($"{a.Path}/patients/{patient}", token);
+        await chart.ExpectAsync(HttpStatusCode.OK);
+        using var trail = await _api.GetAsync($"{other.Path}/audit/events", token);
+        await trail.ExpectAsync(HttpStatusCode.OK);
+        var otherPatient = await fixture.RegisterPatientAsync(other.Id);
+        using var otherChart = await _api.GetAsync($"{other.Path}/patients/{otherPatient}", token);
+        await otherChart.ExpectProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Role_and_clinic_claims_without_clinic_roles_grant_nothing()
+    {
+        var clinic = await fixture.CreateClinicAsync();
+        var descriptor = new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = AuthOptions.DevIssuer,
+            Audience = ApiFixture.Audience,
+            Claims = new Dictionary<string, object> { ["sub"] = "legacy", ["role"] = Admin, ["clinic"] = "*" },
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                DevTokenIssuer.Key(ApiFixture.SigningKey), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        };
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(descriptor);
+
+        using var response = await _api.GetAsync(clinic.Path, token);
+        await response.ExpectProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Front_desk_sees_no_clinical_text_in_appointments_and_clinicians_do()
+    {
+        var clinic = await fixture.CreateClinicAsync();
+        var patient = await fixture.RegisterPatientAsync(clinic.Id);
+        var frontDesk = ApiFixture.Token(FrontDesk, clinic.Id);
+        var clinician = ApiFixture.Token(Clinician, clinic.Id);
+
+        using var booked = await _api.PostAsync($"{clinic.Path}/appointments", frontDesk, BookingBody(patient, clinic.ProviderId, NewYork(10, 10)));
+        var bookedBody = await booked.ExpectAsync(HttpStatusCode.Created);
+        var id = bookedBody.Str("id");
+        Assert.Null(Text(bookedBody, "reason"));
+        using var cancelled = await _api.PostAsync($"{clinic.Path}/appointments/{id}/cancel", frontDesk, new { reason = "Patient prefers another doctor" });
+        var cancelledBody = await cancelled.ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(Text(cancelledBody, "cancellationReason"));
+        Assert.Equal("cancelled", cancelledBody.Str("status"));
+
+        using var asFrontDesk = await _api.GetAsync($"{clinic.Path}/appointments/{id}", frontDesk);
+        var hidden = await asFrontDesk.ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(Text(hidden, "reason"));
+        Assert.Null(Text(hidden, "cancellationReason"));
+        Assert.Equal(patient, hidden.Str("patientId"));
+
+        using var asClinician = await _api.GetAsync($"{clinic.Path}/appointments/{id}", clinician);
+        var shown = await asClinician.ExpectAsync(HttpStatusCode.OK);
+        Assert.False(string.IsNullOrEmpty(shown.Str("reason")));
+        Assert.Equal("Patient prefers another doctor", shown.Str("cancellationReason"));
+    }
+
     private Task<HttpResponseMessage> SendAsync(Call call, string? token) =>
         _api.SendAsync(call.Method, call.Path, token, call.Body is null ? null : ApiClient.JsonBody(call.Body));
 
@@ -249,6 +350,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             case "RegisterPatient": return Make(HttpMethod.Post, $"{c}/patients", PatientBody(), HttpStatusCode.Created);
             case "SearchPatients": return Make(HttpMethod.Get, $"{c}/patients?name=alex", null, HttpStatusCode.OK);
             case "ListProviderAppointments": return Make(HttpMethod.Get, $"{p}/appointments?date={date}", null, HttpStatusCode.OK);
+            case "ListAuditEvents": return Make(HttpMethod.Get, $"{c}/audit/events", null, HttpStatusCode.OK);
             default: break;
         }
 
@@ -258,6 +360,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             case "GetPatient": return Make(HttpMethod.Get, $"{c}/patients/{patient}", null, HttpStatusCode.OK);
             case "UpdatePatient": return Make(HttpMethod.Put, $"{c}/patients/{patient}", PatientBody(), HttpStatusCode.OK);
             case "ListPatientAppointments": return Make(HttpMethod.Get, $"{c}/patients/{patient}/appointments", null, HttpStatusCode.OK);
+            case "ExportDisclosures": return Make(HttpMethod.Get, $"{c}/audit/patients/{patient}/disclosures", null, HttpStatusCode.OK);
             case "BookAppointment": return Make(HttpMethod.Post, $"{c}/appointments", BookingBody(patient, clinic.ProviderId, NewYork(10, 10)), HttpStatusCode.Created);
             default: break;
         }
@@ -287,7 +390,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         {
             Issuer = "someone-else",
             Audience = ApiFixture.Audience,
-            Claims = new Dictionary<string, object> { ["sub"] = "eve", ["role"] = Admin, ["clinic"] = "*" },
+            Claims = new Dictionary<string, object> { ["sub"] = "eve", [ClinicClaims.ClinicRoles] = "*:" + Admin },
             Expires = DateTime.UtcNow.AddHours(1),
             SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
                 DevTokenIssuer.Key(ApiFixture.SigningKey), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
@@ -302,6 +405,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         var header = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"JWT\"}");
         return $"{header}.{parts[1]}.";
     }
+
+    /// <summary>A string member, or null when it is null or absent.</summary>
+    private static string? Text(System.Text.Json.JsonElement json, string name) =>
+        json.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
 
     private sealed record Call(HttpMethod Method, string Path, object? Body, HttpStatusCode Success, string TokenClinic);
 }

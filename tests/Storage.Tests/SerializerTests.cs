@@ -34,31 +34,29 @@ public sealed class SerializerTests
     }
 
     [Fact]
-    public void Patient_state_round_trips()
+    public void Patient_state_round_trips_with_its_demographics_as_one_ciphertext()
     {
-        var patient = new Patient("pat-1", "c-1", TestData.Patient("MRN-1"), Start, Start.AddHours(1));
+        var patient = new ProtectedPatient("pat-1", "c-1", "phi1:k1:d3JhcHBlZA:cGF5bG9hZA", Start, Start.AddHours(1));
 
         var json = RoundTrip(new PatientState { Patient = patient }, out var copy);
 
         Assert.Equal(patient, copy.Patient);
-        Assert.Contains("\"birthDate\":\"1980-05-17\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"sex\":\"female\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"demographics\":\"phi1:k1:", json, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Index_states_keep_their_dictionary_keys_verbatim()
     {
-        var summary = new PatientSummary("pat-1", "MRN-ABC", "Testy", "McTestface", new DateOnly(1980, 5, 17));
         var registry = new MrnRegistryState();
-        registry.Patients["MRN-ABC"] = summary;
+        registry.Patients["0123abcd"] = new MrnRegistration("pat-1", "phi1:k1:a:b");
         var names = new NameIndexState();
-        names.Patients["Pat-1"] = summary;
+        names.Patients["Pat-1"] = "phi1:k1:c:d";
 
         RoundTrip(registry, out var registryCopy);
         RoundTrip(names, out var namesCopy);
 
-        Assert.Equal(summary, registryCopy.Patients["MRN-ABC"]);
-        Assert.Equal(summary, namesCopy.Patients["Pat-1"]);
+        Assert.Equal(registry.Patients["0123abcd"], registryCopy.Patients["0123abcd"]);
+        Assert.Equal("phi1:k1:c:d", namesCopy.Patients["Pat-1"]);
     }
 
     [Fact]

@@ -50,6 +50,7 @@ internal sealed class SiloHost : IAsyncDisposable
             // A non-UTC session time zone: membership and reminder times must not depend on it.
             ["Postgres:ConnectionString"] = appConnectionString + ";Timezone=America/New_York",
             ["Urls"] = "http://127.0.0.1:0",
+            ["Encryption:KeyRingFile"] = TestKeyRings.PhiRingFile,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
         });

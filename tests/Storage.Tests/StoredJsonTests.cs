@@ -25,22 +25,25 @@ public sealed class StoredJsonTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task Patient_state_keeps_dates_and_enums_as_text()
+    public async Task Patient_state_keeps_ids_and_times_as_text_and_demographics_as_one_ciphertext()
     {
         var clinicId = TestData.NewId("clinic");
         var patientKey = ClinicScopedKey.Format(clinicId, TestData.NewId("pat"));
         await fixture.Silo.Grains.GetGrain<IClinicGrain>(clinicId).CreateAsync(TestData.Clinic("Json Clinic"));
         await fixture.Silo.Grains.GetGrain<IPatientGrain>(patientKey).CreateAsync(TestData.Patient("MRN-JSON-1"));
 
-        Assert.Equal("1980-05-17", await PatientAsync("birthDate", patientKey));
-        Assert.Equal("female", await PatientAsync("sex", patientKey));
-        Assert.Equal("Springfield", await PatientAsync("address,city", patientKey));
+        Assert.Equal(clinicId, await PatientAsync("clinicId", patientKey));
+        Assert.StartsWith($"phi1:{TestKeyRings.ActiveKeyId}:", await PatientAsync("demographics", patientKey), StringComparison.Ordinal);
+        var document = await fixture.Database.ScalarAsync<string>(
+            "SELECT payload::text FROM orleans.grain_state WHERE grain_type = 'patient' AND grain_id_ext = @id", ("id", patientKey));
+        Assert.DoesNotContain("Springfield", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("1980-05-17", document, StringComparison.Ordinal);
     }
 
     private Task<T> ClinicAsync<T>(string expression, string clinicId) => fixture.Database.ScalarAsync<T>(
         $"SELECT {expression} FROM orleans.grain_state WHERE grain_type = 'clinic' AND grain_id_ext = @id", ("id", clinicId));
 
     private Task<string> PatientAsync(string path, string patientKey) => fixture.Database.ScalarAsync<string>(
-        $"SELECT payload #>> '{{patient,demographics,{path}}}' FROM orleans.grain_state WHERE grain_type = 'patient' AND grain_id_ext = @id",
+        $"SELECT payload #>> '{{patient,{path}}}' FROM orleans.grain_state WHERE grain_type = 'patient' AND grain_id_ext = @id",
         ("id", patientKey));
 }

@@ -23,16 +23,17 @@ public sealed class AuditEventFactory(TimeProvider clock)
         var resourceId = AuditValues.Id(route["appointmentId"] as string ?? route["patientId"] as string ?? IdOf(resultValue));
         var user = http.User;
         var authenticated = user.Identity?.IsAuthenticated == true;
+        var clinicId = route["clinicId"] as string ?? "";
 
         return new AuditEvent(
             EventId: Guid.CreateVersion7(),
             RecordedAt: clock.GetUtcNow(),
-            ClinicId: AuditValues.Id(route["clinicId"] as string) ?? "",
+            ClinicId: AuditValues.Id(clinicId) ?? "",
             Action: outcome == AuditOutcome.Denied && !authenticated ? AuditAction.LoginFailure : declaration.Action,
             Outcome: outcome,
             Actor: new AuditActor(
                 Subject: authenticated ? AuditValues.Text(user.FindFirstValue(ClinicClaims.Subject) ?? "", 256) : null,
-                Role: authenticated ? AuditValues.Text(string.Join(",", user.FindAll(ClinicClaims.Role).Select(c => c.Value)), 256) : null,
+                Role: authenticated ? AuditValues.Text(string.Join(",", user.RolesIn(clinicId)), 256) : null,
                 ClientAddress: http.Connection.RemoteIpAddress?.ToString(),
                 UserAgent: AuditValues.Text(http.Request.Headers.UserAgent.ToString(), 256)),
             PatientId: patientId,

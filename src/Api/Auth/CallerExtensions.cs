@@ -8,9 +8,21 @@ public static class CallerExtensions
     public static string Subject(this ClaimsPrincipal caller) =>
         caller.FindFirstValue(ClinicClaims.Subject) ?? throw new InvalidOperationException("The token has no subject.");
 
-    public static bool CanActIn(this ClaimsPrincipal caller, string clinicId) =>
-        caller.FindAll(ClinicClaims.Clinic).Any(c => c.Value == clinicId || c.Value == ClinicClaims.AnyClinic);
+    /// <summary>The roles the token grants in this clinic (its own grants and "*" grants).</summary>
+    public static IEnumerable<string> RolesIn(this ClaimsPrincipal caller, string clinicId) =>
+        caller.FindAll(ClinicClaims.ClinicRoles)
+            .Select(c => ClinicClaims.ParseGrant(c.Value))
+            .Where(g => g is { } grant && (grant.ClinicId == clinicId || grant.ClinicId == ClinicClaims.AnyClinic))
+            .Select(g => g!.Value.Role)
+            .Distinct(StringComparer.Ordinal);
 
-    public static bool Has(this ClaimsPrincipal caller, Permission permission) =>
-        caller.FindAll(ClinicClaims.Role).Any(role => RolePermissions.Grants(role.Value, permission));
+    /// <summary>Whether a role granted in this clinic carries the permission.</summary>
+    public static bool Has(this ClaimsPrincipal caller, Permission permission, string clinicId) =>
+        caller.RolesIn(clinicId).Any(role => RolePermissions.Grants(role, permission));
+
+    /// <summary>Whether any grant, in any clinic, carries the permission (routes that name no clinic).</summary>
+    public static bool HasAnywhere(this ClaimsPrincipal caller, Permission permission) =>
+        caller.FindAll(ClinicClaims.ClinicRoles)
+            .Select(c => ClinicClaims.ParseGrant(c.Value))
+            .Any(g => g is { } grant && RolePermissions.Grants(grant.Role, permission));
 }

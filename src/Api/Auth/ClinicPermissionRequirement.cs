@@ -2,5 +2,5 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace ClinicCluster.Api.Auth;
 
-/// <summary>The caller's role grants <see cref="Permission"/> and its token names the route's clinic.</summary>
+/// <summary>A role the caller holds in the route's clinic grants <see cref="Permission"/>.</summary>
 public sealed record ClinicPermissionRequirement(Permission Permission) : IAuthorizationRequirement;

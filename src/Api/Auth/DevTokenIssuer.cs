@@ -12,11 +12,15 @@ public static class DevTokenIssuer
 
     public static SymmetricSecurityKey Key(string signingKey) => new(Encoding.UTF8.GetBytes(signingKey));
 
-    public static string Issue(AuthOptions options, string subject, IEnumerable<string> roles, IEnumerable<string> clinics, DateTimeOffset now)
+    /// <summary>A token granting every role in every clinic listed ("*" for all clinics).</summary>
+    public static string Issue(AuthOptions options, string subject, IEnumerable<string> roles, IEnumerable<string> clinics, DateTimeOffset now) =>
+        Issue(options, subject, clinics.SelectMany(c => roles.Select(r => (c, r))), now);
+
+    /// <summary>A token with one <see cref="ClinicClaims.ClinicRoles"/> grant per (clinic, role).</summary>
+    public static string Issue(AuthOptions options, string subject, IEnumerable<(string ClinicId, string Role)> grants, DateTimeOffset now)
     {
         var claims = new List<Claim> { new(ClinicClaims.Subject, subject) };
-        claims.AddRange(roles.Select(r => new Claim(ClinicClaims.Role, r)));
-        claims.AddRange(clinics.Select(c => new Claim(ClinicClaims.Clinic, c)));
+        claims.AddRange(grants.Distinct().Select(g => new Claim(ClinicClaims.ClinicRoles, ClinicClaims.Grant(g.ClinicId, g.Role))));
 
         var descriptor = new SecurityTokenDescriptor
         {

@@ -18,6 +18,9 @@ public enum Permission
     /// <summary>Read appointments and appointment lists (PHI: who sees whom, and why).</summary>
     AppointmentRead,
 
+    /// <summary>See an appointment's reason and cancellation reason (clinical text); without it they are redacted.</summary>
+    ClinicalTextRead,
+
     /// <summary>Book, move and cancel appointments.</summary>
     AppointmentBook,
 

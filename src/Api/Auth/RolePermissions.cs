@@ -1,15 +1,18 @@
 namespace ClinicCluster.Api.Auth;
 
 /// <summary>
-/// Least privilege per role: front desk runs the calendar and registration, clinicians read the
-/// chart and close visits but do not configure the clinic, auditors see configuration and the audit
-/// trail (ids, never demographics) but no PHI, administrators do everything within their clinics.
+/// Least privilege per role, within one clinic. Front desk runs the calendar and registration but
+/// does not see clinical text (appointment reasons); clinicians read the chart, clinical text
+/// included, and close visits but do not configure the clinic or book; administrators manage the
+/// clinic, its patients and appointments but do not read the audit trail, so they never review their
+/// own access; auditors and security officers read the audit trail (ids, never demographics) and the
+/// clinic's configuration, and no PHI.
 /// </summary>
 public static class RolePermissions
 {
     private static readonly Dictionary<string, HashSet<Permission>> Granted = new(StringComparer.Ordinal)
     {
-        [Roles.Admin] = [.. Enum.GetValues<Permission>()],
+        [Roles.Admin] = [.. Enum.GetValues<Permission>().Where(p => p != Permission.AuditRead)],
         [Roles.FrontDesk] =
         [
             Permission.ClinicRead, Permission.PatientRead, Permission.PatientWrite, Permission.AppointmentRead,
@@ -17,10 +20,11 @@ public static class RolePermissions
         ],
         [Roles.Clinician] =
         [
-            Permission.ClinicRead, Permission.PatientRead, Permission.AppointmentRead,
+            Permission.ClinicRead, Permission.PatientRead, Permission.AppointmentRead, Permission.ClinicalTextRead,
             Permission.AppointmentAttend, Permission.AppointmentComplete,
         ],
         [Roles.Auditor] = [Permission.ClinicRead, Permission.AuditRead],
+        [Roles.SecurityOfficer] = [Permission.ClinicRead, Permission.AuditRead],
     };
 
     public static bool Grants(string role, Permission permission) =>

@@ -1,6 +1,6 @@
 namespace ClinicCluster.Api.Auth;
 
-/// <summary>The roles a token can carry.</summary>
+/// <summary>The roles a token can grant, each in a named clinic (see <see cref="ClinicClaims.ClinicRoles"/>).</summary>
 public static class Roles
 {
     public const string Admin = "admin";
@@ -8,5 +8,8 @@ public static class Roles
     public const string Clinician = "clinician";
     public const string Auditor = "auditor";
 
-    public static IReadOnlyList<string> All { get; } = [Admin, FrontDesk, Clinician, Auditor];
+    /// <summary>Reviews the audit trail, including the administrators' own access; holds no other right.</summary>
+    public const string SecurityOfficer = "security-officer";
+
+    public static IReadOnlyList<string> All { get; } = [Admin, FrontDesk, Clinician, Auditor, SecurityOfficer];
 }

@@ -3,8 +3,9 @@ using ClinicCluster.Api.Auth;
 namespace ClinicCluster.Api.Commands;
 
 /// <summary>
-/// <c>dev-token --clinic c1 [--clinic c2] --role frontdesk [--subject alice]</c>: prints a signed
-/// development token. Refuses unless a development signing key is configured, which the API only
+/// <c>dev-token --clinic c1 [--clinic c2] --role frontdesk [--subject alice]</c> (every role in every
+/// clinic named) or <c>dev-token --grant c1:frontdesk --grant c2:admin</c> (a role per clinic): prints a
+/// signed development token. Refuses unless a development signing key is configured, which the API only
 /// accepts in the Development environment.
 /// </summary>
 public static class DevTokenCommand
@@ -23,14 +24,17 @@ public static class DevTokenCommand
         var clinics = Values(args, "--clinic");
         var roles = Values(args, "--role");
         var subject = Values(args, "--subject").LastOrDefault() ?? "dev-user";
-        var unknownRole = roles.FirstOrDefault(r => !Roles.All.Contains(r));
-        if (clinics.Count == 0 || roles.Count == 0 || unknownRole is not null)
+        var grants = clinics.SelectMany(c => roles.Select(r => (c, r))).ToList();
+        var explicitGrants = Values(args, "--grant").Select(ClinicClaims.ParseGrant).ToList();
+        grants.AddRange(explicitGrants.OfType<(string, string)>());
+        var pairedOnlyOne = (clinics.Count == 0) != (roles.Count == 0);
+        if (grants.Count == 0 || pairedOnlyOne || explicitGrants.Contains(null) || grants.Any(g => !Roles.All.Contains(g.Item2)))
         {
-            error.WriteLine($"usage: dev-token --clinic <id|*> [--clinic <id>] --role <{string.Join("|", Roles.All)}> [--subject <name>]");
+            error.WriteLine($"usage: dev-token --clinic <id|*> [--clinic <id>] --role <{string.Join("|", Roles.All)}> [--grant <clinic>:<role>] [--subject <name>]");
             return 2;
         }
 
-        output.WriteLine(DevTokenIssuer.Issue(options, subject, roles, clinics, DateTimeOffset.UtcNow));
+        output.WriteLine(DevTokenIssuer.Issue(options, subject, grants, DateTimeOffset.UtcNow));
         return 0;
     }
 

@@ -24,6 +24,7 @@ public static class AppointmentsApi
     {
         var clinic = routes.MapClinicGroup("Appointments");
         var appointments = clinic.MapGroup("/appointments")
+            .AddEndpointFilter<ClinicalTextFilter>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         appointments.MapPost("/", BookAppointment)
             .Describe("BookAppointment", "Book an appointment; send an Idempotency-Key header to make retries safe", Permission.AppointmentBook)

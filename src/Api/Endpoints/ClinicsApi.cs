@@ -53,7 +53,7 @@ public static class ClinicsApi
         }
 
         // The new clinic's id comes from the body, so the route-based check could not see it.
-        if (!caller.CanActIn(request.Id))
+        if (!caller.Has(Permission.ClinicManage, request.Id))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                 detail: "The token does not name this clinic.");

@@ -15,7 +15,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             Title = "Clinic Cluster API",
             Version = "v1",
             Description = "Book, move and cancel clinic appointments without double booking. Every endpoint needs a JWT bearer token "
-                + "whose claims name the caller's role and clinics. Errors are RFC 7807 problem details.",
+                + "whose clinic_roles claim grants the caller a role per clinic. Errors are RFC 7807 problem details.",
             License = new OpenApiLicense { Name = "Proprietary", Url = new Uri("https://clinic-cluster.dev/license") },
         };
         document.Servers = [new OpenApiServer { Url = "/", Description = "The host serving this document" }];
@@ -34,7 +34,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             BearerFormat = "JWT",
-            Description = "A token with claims sub, role (admin, frontdesk, clinician, auditor) and clinic (one per clinic).",
+            Description = "A token with claims sub and clinic_roles: one \"{clinicId}:{role}\" per grant (roles admin, frontdesk, clinician, auditor, security-officer; \"*\" as the clinic for every clinic).",
         };
         document.Security =
         [

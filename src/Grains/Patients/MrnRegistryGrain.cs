@@ -1,32 +1,43 @@
+using ClinicCluster.Security;
+
 namespace ClinicCluster.Patients;
 
-/// <summary>One partition of a clinic's MRN registry. MRNs compare case-insensitively.</summary>
+/// <summary>
+/// One partition of a clinic's MRN registry. Entries are keyed by the MRN's blind index and hold the
+/// search hit encrypted, so the stored partition reveals neither MRNs nor names.
+/// </summary>
 public sealed class MrnRegistryGrain(
-    [PersistentState("mrns", StorageNames.Patients)] IPersistentState<MrnRegistryState> state) : Grain, IMrnRegistryGrain
+    [PersistentState("mrns", StorageNames.Patients)] IPersistentState<MrnRegistryState> state,
+    IPhiProtector protector,
+    PatientIndexKeys keys) : Grain, IMrnRegistryGrain
 {
+    private string ClinicId => Common.ClinicScopedKey.Parse(this.GetPrimaryKeyString()).ClinicId;
+
     public async Task<bool> ClaimAsync(PatientSummary patient)
     {
-        var key = patient.Mrn.ToUpperInvariant();
-        if (state.State.Patients.TryGetValue(key, out var holder) && holder.Id != patient.Id)
+        var key = keys.MrnIndex(ClinicId, patient.Mrn);
+        if (state.State.Patients.TryGetValue(key, out var holder) && holder.PatientId != patient.Id)
         {
             return false;
         }
 
-        state.State.Patients[key] = patient;
+        state.State.Patients[key] = new MrnRegistration(patient.Id, await protector.ProtectAsync(patient));
         await state.WriteStateAsync();
         return true;
     }
 
     public async Task ReleaseAsync(string mrn, string patientId)
     {
-        var key = mrn.ToUpperInvariant();
-        if (state.State.Patients.TryGetValue(key, out var holder) && holder.Id == patientId)
+        var key = keys.MrnIndex(ClinicId, mrn);
+        if (state.State.Patients.TryGetValue(key, out var holder) && holder.PatientId == patientId)
         {
             state.State.Patients.Remove(key);
             await state.WriteStateAsync();
         }
     }
 
-    public Task<PatientSummary?> FindAsync(string mrn) =>
-        Task.FromResult(state.State.Patients.GetValueOrDefault(mrn.ToUpperInvariant()));
+    public async Task<PatientSummary?> FindAsync(string mrn) =>
+        state.State.Patients.GetValueOrDefault(keys.MrnIndex(ClinicId, mrn)) is { } holder
+            ? await protector.UnprotectAsync<PatientSummary>(holder.Summary)
+            : null;
 }

@@ -1,30 +1,40 @@
+using ClinicCluster.Security;
+
 namespace ClinicCluster.Patients;
 
 /// <summary>
-/// One partition of a clinic's name index. The sorted token set is rebuilt from state on
-/// activation, so a prefix search is a range scan: O(log n + hits), not a pass over every patient.
+/// One partition of a clinic's name index. Stored, it is encrypted search hits by patient id; the
+/// sorted token set and the decrypted hits are rebuilt in memory on activation, so a prefix search
+/// is a range scan (O(log n + hits)) and no name or token ever reaches storage.
 /// </summary>
 public sealed class NameIndexGrain(
-    [PersistentState("names", StorageNames.Patients)] IPersistentState<NameIndexState> state) : Grain, INameIndexGrain
+    [PersistentState("names", StorageNames.Patients)] IPersistentState<NameIndexState> state,
+    IPhiProtector protector,
+    PatientIndexKeys keys) : Grain, INameIndexGrain
 {
+    private readonly Dictionary<string, PatientSummary> _patients = new(StringComparer.Ordinal);
+
     // Ordinal order: the culture-aware default would not keep a prefix's tokens contiguous.
     private readonly SortedSet<(string Token, string PatientId)> _tokens = new(Comparer<(string Token, string PatientId)>.Create(
         static (a, b) => string.CompareOrdinal(a.Token, b.Token) is var c and not 0 ? c : string.CompareOrdinal(a.PatientId, b.PatientId)));
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var patient in state.State.Patients.Values)
+        foreach (var (id, protectedSummary) in state.State.Patients)
         {
+            var patient = await protector.UnprotectAsync<PatientSummary>(protectedSummary, cancellationToken);
+            _patients[id] = patient;
             AddTokens(patient);
         }
 
-        return base.OnActivateAsync(cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
     }
 
     public async Task UpsertAsync(PatientSummary patient)
     {
         RemoveTokens(patient.Id);
-        state.State.Patients[patient.Id] = patient;
+        state.State.Patients[patient.Id] = await protector.ProtectAsync(patient);
+        _patients[patient.Id] = patient;
         AddTokens(patient);
         await state.WriteStateAsync();
     }
@@ -34,6 +44,7 @@ public sealed class NameIndexGrain(
         if (RemoveTokens(patientId))
         {
             state.State.Patients.Remove(patientId);
+            _patients.Remove(patientId);
             await state.WriteStateAsync();
         }
     }
@@ -45,7 +56,7 @@ public sealed class NameIndexGrain(
             .GetViewBetween((prefix, ""), (upper, ""))
             .Select(t => t.PatientId)
             .Distinct()
-            .Select(id => state.State.Patients[id])
+            .Select(id => _patients[id])
             .OrderBy(p => NameTokens.SortKey(p.FamilyName), StringComparer.Ordinal)
             .ThenBy(p => NameTokens.SortKey(p.GivenName), StringComparer.Ordinal)
             .ThenBy(p => p.Id, StringComparer.Ordinal)
@@ -56,10 +67,11 @@ public sealed class NameIndexGrain(
 
     private void AddTokens(PatientSummary patient)
     {
-        var partition = this.GetPrimaryKeyString()[^1..];
+        var self = this.GetPrimaryKeyString();
+        var clinicId = Common.ClinicScopedKey.Parse(self).ClinicId;
         foreach (var token in NameTokens.Of(patient.GivenName, patient.FamilyName))
         {
-            if (NameTokens.Partition(token) == partition)
+            if (keys.Name(clinicId, token) == self)
             {
                 _tokens.Add((token, patient.Id));
             }
@@ -68,7 +80,7 @@ public sealed class NameIndexGrain(
 
     private bool RemoveTokens(string patientId)
     {
-        if (!state.State.Patients.TryGetValue(patientId, out var previous))
+        if (!_patients.TryGetValue(patientId, out var previous))
         {
             return false;
         }

@@ -6,10 +6,10 @@ namespace ClinicCluster.Patients;
 /// takes the request and only routes to the partition that holds the answer.
 /// </summary>
 [StatelessWorker]
-public sealed class PatientDirectoryGrain : Grain, IPatientDirectoryGrain
+public sealed class PatientDirectoryGrain(PatientIndexKeys keys) : Grain, IPatientDirectoryGrain
 {
     public Task<PatientSummary?> FindByMrnAsync(string mrn) =>
-        GrainFactory.GetGrain<IMrnRegistryGrain>(PatientIndexKeys.Mrn(this.GetPrimaryKeyString(), mrn)).FindAsync(mrn);
+        GrainFactory.GetGrain<IMrnRegistryGrain>(keys.Mrn(this.GetPrimaryKeyString(), mrn)).FindAsync(mrn);
 
     public async Task<IReadOnlyList<PatientSummary>> SearchByNameAsync(string prefix, int limit)
     {
@@ -18,7 +18,7 @@ public sealed class PatientDirectoryGrain : Grain, IPatientDirectoryGrain
             return [];
         }
 
-        var key = PatientIndexKeys.Name(this.GetPrimaryKeyString(), token);
+        var key = keys.Name(this.GetPrimaryKeyString(), token);
         return await GrainFactory.GetGrain<INameIndexGrain>(key).SearchAsync(token, limit);
     }
 }

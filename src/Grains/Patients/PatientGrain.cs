@@ -1,27 +1,38 @@
 using ClinicCluster.Common;
+using ClinicCluster.Security;
 
 namespace ClinicCluster.Patients;
 
 /// <summary>
 /// A patient's record. The MRN is claimed in the clinic's registry before the record is stored, so
 /// two registrations with one MRN cannot both succeed; the name index follows the stored record.
+/// The demographics are stored encrypted and kept decrypted in memory while the grain is active.
 /// </summary>
 public sealed class PatientGrain(
     [PersistentState("patient", StorageNames.Patients)] IPersistentState<PatientState> state,
+    IPhiProtector protector,
+    PatientIndexKeys keys,
     TimeProvider clock) : Grain, IPatientGrain
 {
     private string _clinicId = "";
     private string _patientId = "";
+    private Patient? _patient;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_clinicId, _patientId) = ClinicScopedKey.Parse(this.GetPrimaryKeyString());
-        return base.OnActivateAsync(cancellationToken);
+        if (state.State.Patient is { } stored)
+        {
+            var demographics = await protector.UnprotectAsync<PatientDemographics>(stored.Demographics, cancellationToken);
+            _patient = new Patient(stored.Id, stored.ClinicId, demographics, stored.CreatedAt, stored.UpdatedAt);
+        }
+
+        await base.OnActivateAsync(cancellationToken);
     }
 
     public async Task<Result<Patient>> CreateAsync(PatientDemographics demographics)
     {
-        if (state.State.Patient is not null)
+        if (_patient is not null)
         {
             return Error.Conflict("patient-exists", "A patient with this id already exists.");
         }
@@ -33,7 +44,7 @@ public sealed class PatientGrain(
 
     public async Task<Result<Patient>> UpdateAsync(PatientDemographics demographics)
     {
-        if (state.State.Patient is not { } previous)
+        if (_patient is not { } previous)
         {
             return Error.NotFound("Patient");
         }
@@ -42,7 +53,7 @@ public sealed class PatientGrain(
         return await StoreAsync(patient, previous);
     }
 
-    public Task<Patient?> GetAsync() => Task.FromResult(state.State.Patient);
+    public Task<Patient?> GetAsync() => Task.FromResult(_patient);
 
     private async Task<Result<Patient>> StoreAsync(Patient patient, Patient? previous)
     {
@@ -58,14 +69,17 @@ public sealed class PatientGrain(
             return Error.Conflict("mrn-taken", "Another patient of this clinic has this medical record number.");
         }
 
-        state.State.Patient = patient;
+        var stored = state.State.Patient;
+        state.State.Patient = new ProtectedPatient(patient.Id, patient.ClinicId, await protector.ProtectAsync(patient.Demographics),
+            patient.CreatedAt, patient.UpdatedAt);
         try
         {
             await state.WriteStateAsync();
+            _patient = patient;
         }
         catch
         {
-            state.State.Patient = previous;
+            state.State.Patient = stored;
             if (previous is null || !SameMrn(previous, patient))
             {
                 await Registry(summary.Mrn).ReleaseAsync(summary.Mrn, _patientId);
@@ -95,10 +109,10 @@ public sealed class PatientGrain(
     }
 
     private HashSet<string> Partitions(string givenName, string familyName) =>
-        NameTokens.Of(givenName, familyName).Select(t => PatientIndexKeys.Name(_clinicId, t)).ToHashSet();
+        NameTokens.Of(givenName, familyName).Select(t => keys.Name(_clinicId, t)).ToHashSet();
 
     private IMrnRegistryGrain Registry(string mrn) =>
-        GrainFactory.GetGrain<IMrnRegistryGrain>(PatientIndexKeys.Mrn(_clinicId, mrn));
+        GrainFactory.GetGrain<IMrnRegistryGrain>(keys.Mrn(_clinicId, mrn));
 
     private INameIndexGrain NameIndex(string key) => GrainFactory.GetGrain<INameIndexGrain>(key);
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Health;
 using ClinicCluster.ServiceDefaults.Management;
@@ -37,6 +38,13 @@ public static class SiloHostingExtensions
             postgres = dataSource;
             PostgresSchema.RegisterProviderFactory();
             builder.Services.AddHealthChecks().AddPostgresReadiness(connectionString);
+        }
+
+        if (options.Storage != StorageMode.Memory && string.IsNullOrWhiteSpace(builder.Configuration[SecurityServiceCollectionExtensions.KeyRingSetting]))
+        {
+            // A random in-process key with durable storage would leave every patient unreadable after a restart.
+            throw new OptionsValidationException(EncryptionOptions.SectionName, typeof(EncryptionOptions),
+                [$"{SecurityServiceCollectionExtensions.KeyRingSetting} is required with Silo:Storage={options.Storage} (see docs/security.md)."]);
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);

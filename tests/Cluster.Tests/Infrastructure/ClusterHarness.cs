@@ -77,7 +77,11 @@ public sealed class ClusterHarness : IAsyncDisposable
         var suffix = Guid.NewGuid().ToString("N")[..12];
         ClusterId = "cluster-" + suffix;
         ServiceId = "service-" + suffix;
+        KeyRingFile = WriteKeyRing(LogFolder);
     }
+
+    /// <summary>The PHI key ring every silo of this cluster mounts (Encryption:KeyRingFile).</summary>
+    public string KeyRingFile { get; }
 
     public string TestName { get; }
 
@@ -199,6 +203,15 @@ public sealed class ClusterHarness : IAsyncDisposable
         await Task.CompletedTask;
     }
 
+    private static string WriteKeyRing(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "phi-key-ring.json");
+        static string Key() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        File.WriteAllText(path, $$"""{"activeKeyId":"cluster-1","keys":{"cluster-1":"{{Key()}}"},"indexKey":"{{Key()}}"}""");
+        return path;
+    }
+
     private SiloHost LaunchSilo()
     {
         var name = $"silo{++_siloCount}";
@@ -217,6 +230,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["Silo__AdvertisedIPAddress"] = "127.0.0.1",
             ["Silo__ShutdownTimeout"] = SiloShutdownTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Postgres__ConnectionString"] = _database.AppConnectionString,
+            ["Encryption__KeyRingFile"] = KeyRingFile,
             // "Booked appointment" lines (AppointmentGrain, Information) tell which silo hosted which booking.
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__ClinicCluster"] = "Information",

@@ -6,7 +6,7 @@ namespace ClinicCluster.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// An HS256 development token as the API's DevTokenIssuer signs it (issuer clinic-cluster-dev,
-/// audience clinic-cluster-api, claims sub, role and clinic), built here so the suite needs no
+/// audience clinic-cluster-api, claims sub and clinic_roles, one "{clinic}:{role}" per grant), built here so the suite needs no
 /// reference to the API assembly: the API runs only as a separate process.
 /// </summary>
 public static class DevToken
@@ -26,8 +26,7 @@ public static class DevToken
             ["iss"] = Issuer,
             ["aud"] = Audience,
             ["sub"] = subject,
-            ["role"] = roles,
-            ["clinic"] = clinics,
+            ["clinic_roles"] = clinics.SelectMany(c => roles.Select(r => $"{c}:{r}")).ToArray(),
             ["iat"] = now,
             ["nbf"] = now - 5,
             ["exp"] = now + (long)lifetime.TotalSeconds,

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using ClinicCluster.Security;
+
+namespace ClinicCluster.Storage.Tests;
+
+/// <summary>Key ring files the test silos mount, as a Secret would be mounted in production.</summary>
+internal static class TestKeyRings
+{
+    public const string ActiveKeyId = "test-1";
+
+    private static readonly string Folder = Directory.CreateTempSubdirectory("clinic-keys-").FullName;
+
+    /// <summary>One PHI key ring for every silo of this test run, so a restarted silo reads what the last one wrote.</summary>
+    public static string PhiRingFile { get; } = Write("phi", ActiveKeyId, [(ActiveKeyId, KeyRing.NewKeyBase64())], KeyRing.NewKeyBase64());
+
+    /// <summary>Writes a key ring file and returns its path.</summary>
+    public static string Write(string name, string activeKeyId, IEnumerable<(string Id, string Key)> keys, string? indexKey)
+    {
+        var path = Path.Combine(Folder, $"{name}-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            activeKeyId,
+            keys = keys.ToDictionary(k => k.Id, k => k.Key),
+            indexKey,
+        }));
+        return path;
+    }
+}
