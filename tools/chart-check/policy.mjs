@@ -270,8 +270,11 @@ export const rules = {
 
   "silo scale-in removes one pod at a time after a stabilisation window"(docs) {
     const bad = [];
-    for (const o of docs.filter((d) => d.kind === "HorizontalPodAutoscaler" && d.metadata?.labels?.["app.kubernetes.io/component"] === "silo")) {
-      const down = o.spec?.behavior?.scaleDown ?? {};
+    const scalers = docs.filter((d) => (d.kind === "HorizontalPodAutoscaler" || d.kind === "ScaledObject") &&
+      d.metadata?.labels?.["app.kubernetes.io/component"] === "silo");
+    for (const o of scalers) {
+      const behavior = o.kind === "ScaledObject" ? o.spec?.advanced?.horizontalPodAutoscalerConfig?.behavior : o.spec?.behavior;
+      const down = behavior?.scaleDown ?? {};
       if (!((down.stabilizationWindowSeconds ?? 0) >= 60)) bad.push(`${id(o)}: scale-down stabilisation window under 60 s`);
       const policies = down.policies ?? [];
       if (!policies.length || !policies.every((p) => p.type === "Pods" && p.value === 1)) bad.push(`${id(o)}: scale-down is not one pod per period`);
