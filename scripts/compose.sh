@@ -67,6 +67,17 @@ case ${1:-} in
       -d "{\"patientId\":\"pat-demo\",\"providerId\":\"prv-demo\",\"appointmentType\":\"checkup\",\"start\":\"$slot\",\"reason\":\"compose check\"}")
     [ "$status" = 201 ] || { echo "compose.sh: booking answered $status" >&2; exit 1; }
     echo "compose: booked at $slot (201)"
+    # The chart's `helm test` script, as rendered, against this API (needs scripts/chart-check.sh's Helm).
+    helm=.tmp/chart-check/bin/helm/helm
+    if [ -x "$helm" ]; then
+      "$helm" template clinic deploy/helm/clinic-cluster -f deploy/helm/clinic-cluster/values-local.yaml \
+        --show-only templates/tests/test-booking.yaml >"$dir/test-pod.yaml"
+      token >"$dir/test-token"
+      node -e 'const y=require("./tools/chart-check/node_modules/yaml");const fs=require("fs");
+        process.stdout.write(y.parse(fs.readFileSync(process.argv[1],"utf8")).spec.containers[0].args[0])' "$dir/test-pod.yaml" |
+        sed -e "s|http://clinic-api:80|http://127.0.0.1:5080|; s|/var/run/secrets/clinic/test/token|$dir/test-token|" >"$dir/test-pod.sh"
+      sh -e "$dir/test-pod.sh" | sed 's/^/compose: helm test script: /'
+    fi
     for _ in $(seq 60); do
       targets=$(curl -s http://127.0.0.1:9090/api/v1/targets || true)
       [ "$(grep -o '"health":"[a-z]*"' <<<"$targets" | wc -l)" -ge 3 ] && break

@@ -156,7 +156,10 @@ for n in 1 2; do
   ip_var=silo${n}_ip
   wait_200 "http://${!ip_var}:8081/health/ready" 120 "$run_id-silo$n"
 done
-log "both silos ready"
+active=$(docker exec -e PGPASSWORD="$super_pw" "$run_id-postgres" psql -tA -h 127.0.0.1 -U postgres -d clinic \
+  -c "SELECT count(*) FROM orleans.membership WHERE deployment_id = 'image-test' AND status = 3")
+[ "$active" = 2 ] || die "the membership table lists $active active silos, not 2"
+log "both silos ready, one cluster: 2 active members in the membership table"
 
 log "API at $api_ip"
 docker run -d --name "$run_id-api" "${hardening[@]}" --ip "$api_ip" "${api_env[@]}" "clinic-cluster/api:$tag" >/dev/null

@@ -137,6 +137,7 @@ schema = {
         }),
         "autoscaling": obj({"engine": {"enum": ["hpa", "keda"]},
                             "keda": obj({"prometheusAddress": {"type": "string", "pattern": r"^https?://"}, "authenticationRef": S})}),
+        "prometheusAdapter": obj({"configMap": B}),
         "ingress": obj({"enabled": B, "className": S, "host": {"type": "string", "minLength": 1}, "clusterIssuer": S,
                         "maxBodySize": {"type": "string", "pattern": r"^[0-9]+[kmg]?$"}, "rateLimitRps": intr(1), "annotations": MAP}),
         "networkPolicy": obj({

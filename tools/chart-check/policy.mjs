@@ -132,16 +132,18 @@ export const rules = {
 
   "termination grace period exceeds the shutdown timeout plus the preStop delay"(docs) {
     const bad = [];
-    const hosts = [["silo", "Silo__ShutdownTimeout"], ["api", "HostOptions__ShutdownTimeout"]];
+    // The silo's own setting (a TimeSpan); the API uses the generic host's key (seconds).
+    const hosts = [["silo", "Silo__ShutdownTimeout"], ["api", "shutdownTimeoutSeconds"]];
     for (const o of docs.filter((d) => d.kind === "Deployment")) {
       const host = hosts.find(([name]) => component(o) === name);
       if (!host) continue;
       const { spec } = podSpec(o);
       const c = spec?.containers?.[0] ?? {};
-      const timeout = seconds(envValue(c, host[1])?.value);
+      const raw = envValue(c, host[1])?.value;
+      const timeout = /^\d+$/.test(raw ?? "") ? Number(raw) : seconds(raw);
       const preStop = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
       const grace = spec?.terminationGracePeriodSeconds ?? 30;
-      if (Number.isNaN(timeout)) bad.push(`${id(o)}: ${host[1]} is not set as hh:mm:ss`);
+      if (Number.isNaN(timeout)) bad.push(`${id(o)}: ${host[1]} is not set (hh:mm:ss or seconds)`);
       else if (!(grace > timeout + preStop)) bad.push(`${id(o)}: terminationGracePeriodSeconds ${grace} <= ${host[1]} ${timeout} + preStop ${preStop}`);
       if (!c.lifecycle?.preStop) bad.push(`${id(o)}: no preStop delay`);
     }
@@ -270,8 +272,11 @@ export const rules = {
 
   "silo scale-in removes one pod at a time after a stabilisation window"(docs) {
     const bad = [];
-    for (const o of docs.filter((d) => d.kind === "HorizontalPodAutoscaler" && d.metadata?.labels?.["app.kubernetes.io/component"] === "silo")) {
-      const down = o.spec?.behavior?.scaleDown ?? {};
+    const scalers = docs.filter((d) => (d.kind === "HorizontalPodAutoscaler" || d.kind === "ScaledObject") &&
+      d.metadata?.labels?.["app.kubernetes.io/component"] === "silo");
+    for (const o of scalers) {
+      const behavior = o.kind === "ScaledObject" ? o.spec?.advanced?.horizontalPodAutoscalerConfig?.behavior : o.spec?.behavior;
+      const down = behavior?.scaleDown ?? {};
       if (!((down.stabilizationWindowSeconds ?? 0) >= 60)) bad.push(`${id(o)}: scale-down stabilisation window under 60 s`);
       const policies = down.policies ?? [];
       if (!policies.length || !policies.every((p) => p.type === "Pods" && p.value === 1)) bad.push(`${id(o)}: scale-down is not one pod per period`);
