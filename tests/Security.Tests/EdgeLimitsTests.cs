@@ -206,7 +206,7 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
     private async Task<ExtraApi> StartApiAsync(Dictionary<string, string?> settings, string environment = "Development")
     {
         var port = SecurityFixture.FreePort();
-        var factory = new ConfiguredApiFactory(fixture.Database.App, fixture.Database.CaFile, settings, environment);
+        var factory = new ConfiguredApiFactory(fixture.Database.App, fixture.Database.CaFile, fixture.Certificates.Api, settings, environment);
         factory.UseKestrel(port);
         factory.StartServer();
         var api = new ExtraApi(factory, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
@@ -223,8 +223,8 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
         }
     }
 
-    private sealed class ConfiguredApiFactory(string connectionString, string caFile, Dictionary<string, string?> settings, string environment)
-        : SecurityFixture.ApiFactory(connectionString, caFile)
+    private sealed class ConfiguredApiFactory(string connectionString, string caFile, Pem certificate, Dictionary<string, string?> settings, string environment)
+        : SecurityFixture.ApiFactory(connectionString, caFile, certificate)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

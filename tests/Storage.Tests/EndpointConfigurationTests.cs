@@ -55,6 +55,7 @@ public sealed class EndpointConfigurationTests
             ["Silo:SiloPort"] = "21111",
             ["Silo:GatewayPort"] = "31111",
             ["Postgres:ConnectionString"] = "Host=127.0.0.1;Database=clinic;Username=clinic_app;Password=unused",
+            ["ClusterTls:Enabled"] = "false",
         });
         builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
         builder.AddClinicSilo();

@@ -28,8 +28,15 @@ public static class ClusterClientExtensions
                 results.Select(r => $"Cluster:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
         }
 
+        // Mutual TLS to the gateways, with the silos' certificate checked against the cluster CA.
+        var clusterTls = ClusterTls.Load(builder.Configuration, reachableFromOtherMachines: options.Clustering != ClientClusteringMode.Localhost);
         builder.UseOrleansClient(client =>
         {
+            if (clusterTls is not null)
+            {
+                client.UseTls(clusterTls.Configure);
+            }
+
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;

@@ -28,6 +28,9 @@ public static class SiloHostingExtensions
             PostgresSchema.RegisterProviderFactory();
         }
 
+        // Mutual TLS on the silo and gateway ports; loaded now so a bad certificate stops the host in one line.
+        var clusterTls = ClusterTls.Load(builder.Configuration, reachableFromOtherMachines: options.Clustering != ClusteringMode.Localhost);
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         if (options.Storage == StorageMode.Postgres)
         {
@@ -89,6 +92,11 @@ public static class SiloHostingExtensions
                 default:
                     throw new OptionsValidationException(SiloOptions.SectionName, typeof(SiloOptions),
                         [$"Silo:Storage '{options.Storage}' is not supported by this build."]);
+            }
+
+            if (clusterTls is not null)
+            {
+                silo.UseTls(clusterTls.Configure);
             }
 
             silo.AddDashboard();
