@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: build with warnings as errors, formatting check, the xUnit suites (domain,
-# grains on a test cluster, API over HTTP, PostgreSQL storage and audit, multi-silo cluster with
+# grains on a test cluster, API over HTTP, PostgreSQL storage and audit, security at the edges
+# (hostile input, limits, TLS and mTLS), multi-silo cluster with
 # real processes), then the newcomer smoke test with the OpenAPI lint.
 # Ends with one line "N passed, N failed".
 set -euo pipefail
@@ -25,7 +26,7 @@ status=0
 : >.tmp/test-output.txt
 # One project at a time: the cluster suite measures failover times and should not share two
 # cores with the others.
-for project in Domain Grains Api Storage Cluster; do
+for project in Domain Grains Api Storage Security Cluster; do
   echo "-- tests/$project.Tests"
   dotnet test "tests/$project.Tests/$project.Tests.csproj" --no-build --nologo 2>&1 | tee -a .tmp/test-output.txt || status=1
 done

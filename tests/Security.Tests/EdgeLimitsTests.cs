@@ -71,6 +71,46 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
     }
 
     [Fact]
+    public async Task Behind_a_known_proxy_each_forwarded_client_has_its_own_limit_and_others_cannot_claim_one()
+    {
+        await using var api = await StartApiAsync(new()
+        {
+            ["RateLimits:AnonymousPerAddressPermits"] = "2",
+            ["Proxy:KnownNetworks:0"] = "127.0.0.0/8",
+        });
+        var clinic = "/api/clinics/" + "rl-" + Guid.NewGuid().ToString("N")[..8];
+        async Task<HttpStatusCode> FromAsync(string client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, clinic);
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", client);
+            using var response = await api.Http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await FromAsync("203.0.113.1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await FromAsync("203.0.113.1"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await FromAsync("203.0.113.1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await FromAsync("203.0.113.2"));
+    }
+
+    [Fact]
+    public async Task Without_a_known_proxy_a_forwarded_address_cannot_escape_the_limit()
+    {
+        await using var api = await StartApiAsync(new() { ["RateLimits:AnonymousPerAddressPermits"] = "2" });
+        var clinic = "/api/clinics/" + "rl-" + Guid.NewGuid().ToString("N")[..8];
+        var statuses = new List<HttpStatusCode>();
+        foreach (var client in new[] { "203.0.113.1", "203.0.113.2", "203.0.113.3" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, clinic);
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", client);
+            using var response = await api.Http.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
     public async Task Bodies_beyond_the_route_limit_are_413_problems()
     {
         var clinic = await Seeding.CreateVictimAsync(fixture.Http, "body");
@@ -206,7 +246,7 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
     private async Task<ExtraApi> StartApiAsync(Dictionary<string, string?> settings, string environment = "Development")
     {
         var port = SecurityFixture.FreePort();
-        var factory = new ConfiguredApiFactory(fixture.Database.App, fixture.Database.CaFile, settings, environment);
+        var factory = new ConfiguredApiFactory(fixture.Database.App, fixture.Database.CaFile, fixture.Certificates.Api, settings, environment);
         factory.UseKestrel(port);
         factory.StartServer();
         var api = new ExtraApi(factory, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
@@ -223,8 +263,8 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
         }
     }
 
-    private sealed class ConfiguredApiFactory(string connectionString, string caFile, Dictionary<string, string?> settings, string environment)
-        : SecurityFixture.ApiFactory(connectionString, caFile)
+    private sealed class ConfiguredApiFactory(string connectionString, string caFile, Pem certificate, Dictionary<string, string?> settings, string environment)
+        : SecurityFixture.ApiFactory(connectionString, caFile, certificate)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

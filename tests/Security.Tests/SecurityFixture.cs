@@ -27,6 +27,9 @@ public sealed class SecurityFixture : IAsyncLifetime
 
     public TestDatabase Database { get; } = new();
 
+    /// <summary>The cluster CA and the silo's and API's certificates: both hosts run with mutual TLS.</summary>
+    public TestCertificates Certificates { get; } = new();
+
     public static AuthOptions AuthOptions { get; } = new() { DevSigningKey = SigningKey, Audience = Audience };
 
     public static string AdminToken { get; } = Token("admin", "*");
@@ -45,15 +48,15 @@ public sealed class SecurityFixture : IAsyncLifetime
     {
         await Database.InitializeAsync();
         await Database.MigrateAsync();
-        // Both hosts reach PostgreSQL over TLS with the server's certificate verified.
-        _silo = await SiloHost.StartAsync(Database.App, new Dictionary<string, string?>
-        {
-            ["Postgres:SslMode"] = "VerifyFull",
-            ["Postgres:RootCertificateFile"] = Database.CaFile,
-        });
+        // Both hosts reach PostgreSQL over TLS with the server's certificate verified,
+        // and the cluster's own connections use mutual TLS.
+        var silo = TestCertificates.Settings(Certificates.Silo);
+        silo["Postgres:SslMode"] = "VerifyFull";
+        silo["Postgres:RootCertificateFile"] = Database.CaFile;
+        _silo = await SiloHost.StartAsync(Database.App, silo);
 
         var port = FreePort();
-        _factory = new ApiFactory(Database.App, Database.CaFile);
+        _factory = new ApiFactory(Database.App, Database.CaFile, Certificates.Api);
         _factory.UseKestrel(port);
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -75,6 +78,7 @@ public sealed class SecurityFixture : IAsyncLifetime
         }
 
         await Database.DisposeAsync();
+        Certificates.Dispose();
     }
 
     private async Task WaitUntilReadyAsync()
@@ -118,7 +122,7 @@ public sealed class SecurityFixture : IAsyncLifetime
     }
 
     /// <summary>The API host on the test database, with the test signing key.</summary>
-    internal class ApiFactory(string connectionString, string caFile) : WebApplicationFactory<ApiProgram>
+    internal class ApiFactory(string connectionString, string caFile, Pem certificate) : WebApplicationFactory<ApiProgram>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -127,6 +131,11 @@ public sealed class SecurityFixture : IAsyncLifetime
             builder.UseSetting("Postgres:ConnectionString", connectionString);
             builder.UseSetting("Postgres:SslMode", "VerifyFull");
             builder.UseSetting("Postgres:RootCertificateFile", caFile);
+            foreach (var (key, value) in TestCertificates.Settings(certificate))
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.UseSetting("Auth:DevSigningKey", SigningKey);
             builder.UseSetting("Auth:Audience", Audience);
             builder.UseSetting("Demo:Seed", "false");

@@ -49,6 +49,9 @@ internal sealed class SiloHost : IAsyncDisposable
             ["Silo:ShutdownTimeout"] = "00:00:05",
             // A non-UTC session time zone: membership and reminder times must not depend on it.
             ["Postgres:ConnectionString"] = appConnectionString + ";Timezone=America/New_York",
+
+            // These suites test storage; mutual TLS is tested (and turned on) in Security.Tests.
+            ["ClusterTls:Enabled"] = "false",
             ["Urls"] = "http://127.0.0.1:0",
             ["Encryption:KeyRingFile"] = TestKeyRings.PhiRingFile,
             ["Logging:LogLevel:Default"] = "Warning",

@@ -36,8 +36,15 @@ public static class ClusterClientExtensions
             builder.AllowAnonymousManagement();
         }
 
+        // Mutual TLS to the gateways, with the silos' certificate checked against the cluster CA.
+        var clusterTls = ClusterTls.Load(builder.Configuration, reachableFromOtherMachines: options.Clustering != ClientClusteringMode.Localhost);
         builder.UseOrleansClient(client =>
         {
+            if (clusterTls is not null)
+            {
+                client.UseTls(clusterTls.Configure);
+            }
+
             // Grain calls join the HTTP request's trace.
             client.AddActivityPropagation();
             client.Configure<ClusterOptions>(o =>

@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using ClinicCluster.Api.Auth;
 using ClinicCluster.Api.Problems;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,23 @@ public static class EdgeLimitsExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<HttpsSettings>().Bind(builder.Configuration.GetSection(HttpsSettings.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.SectionName))
+            .Validate(o => o.KnownNetworks.All(ProxyOptions.IsNetwork), "Proxy:KnownNetworks must be CIDR networks such as 10.0.0.0/8.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+
+            // Only the nearest hop is believed, and only from a configured proxy network.
+            forwarded.ForwardLimit = 1;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var network in proxies.Value.KnownNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
 
         builder.Services.AddHsts(_ => { });
         builder.Services.AddOptions<Microsoft.AspNetCore.HttpsPolicy.HstsOptions>().Configure<IOptions<HttpsSettings>>((hsts, settings) =>
@@ -68,6 +86,11 @@ public static class EdgeLimitsExtensions
     /// <summary>Before routing decisions matter: headers on every response, header limits, HSTS, CORS.</summary>
     public static WebApplication UseEdgeResponses(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.KnownNetworks.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();

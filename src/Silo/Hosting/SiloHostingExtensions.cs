@@ -47,6 +47,9 @@ public static class SiloHostingExtensions
                 [$"{SecurityServiceCollectionExtensions.KeyRingSetting} is required with Silo:Storage={options.Storage} (see docs/security.md)."]);
         }
 
+        // Mutual TLS on the silo and gateway ports; loaded now so a bad certificate stops the host in one line.
+        var clusterTls = ClusterTls.Load(builder.Configuration, reachableFromOtherMachines: options.Clustering != ClusteringMode.Localhost);
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         if (options.Storage == StorageMode.Postgres)
         {
@@ -118,6 +121,11 @@ public static class SiloHostingExtensions
                 default:
                     throw new OptionsValidationException(SiloOptions.SectionName, typeof(SiloOptions),
                         [$"Silo:Storage '{options.Storage}' is not supported by this build."]);
+            }
+
+            if (clusterTls is not null)
+            {
+                silo.UseTls(clusterTls.Configure);
             }
 
             silo.AddActivityPropagation();

@@ -136,6 +136,9 @@ public sealed class ClusterHarness : IAsyncDisposable
 
             // One caller drives the whole load from one address; the edge limits are tested in Security.Tests.
             ["RateLimits__Enabled"] = "false",
+
+            // Failover is tested here; mutual TLS in Security.Tests.
+            ["ClusterTls__Enabled"] = "false",
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__ClinicCluster"] = "Information",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
@@ -231,6 +234,10 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["Silo__ShutdownTimeout"] = SiloShutdownTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Postgres__ConnectionString"] = _database.AppConnectionString,
             ["Encryption__KeyRingFile"] = KeyRingFile,
+
+            // Failover is tested here; mutual TLS in Security.Tests.
+            ["ClusterTls__Enabled"] = "false",
+
             // "Booked appointment" lines (AppointmentGrain, Information) tell which silo hosted which booking.
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__ClinicCluster"] = "Information",
