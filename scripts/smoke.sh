@@ -46,6 +46,13 @@ call POST "/appointments/$appointment/cancel" 200 '{"reason":"smoke test"}' | gr
 call GET "/patients/$patient/appointments" 200 | grep -q "$appointment"
 echo "smoke: booked, rescheduled and cancelled $appointment"
 
+# The embedded default scrapes anonymously; the booking and the conflict are counted by outcome.
+curl -sSf "http://127.0.0.1:$API_MANAGEMENT_PORT/metrics" >"$out/api-metrics.txt"
+grep -q '^clinic_bookings_total{.*outcome="conflict"' "$out/api-metrics.txt"
+curl -sSf "http://127.0.0.1:$SILO_HTTP_PORT/metrics" >"$out/silo-metrics.txt"
+grep -q '^orleans_catalog_activations' "$out/silo-metrics.txt"
+echo "smoke: both hosts serve /metrics on their management ports"
+
 curl -sS -o "$out/openapi.json" "http://127.0.0.1:$API_PORT/openapi/v1.json"
 (cd tools/openapi-lint && npx --no-install redocly lint "../../$out/openapi.json")
 echo "smoke: OpenAPI document passes redocly lint"

@@ -35,6 +35,7 @@ public sealed class TracingTests(ObservabilityFixture fixture)
         Assert.True(trace.Any(s => s.Source.Name == "Microsoft.Orleans.Application" && s.Kind == ActivityKind.Client
             && s.DisplayName.Contains("Appointment", StringComparison.Ordinal)), names);
         Assert.Contains(trace, IsGrainServer);
+        Assert.All(trace.Where(IsGrainServer), s => Assert.True(clinicId == s.GetTagItem("clinic.id") as string, s.DisplayName));
         Assert.Contains(trace, IsDatabase);
         Assert.All(trace.Where(s => s != http), s => Assert.NotNull(s.ParentSpanId.ToHexString()));
 

@@ -129,6 +129,7 @@ public static class SiloHostingExtensions
             }
 
             silo.AddActivityPropagation();
+            silo.AddIncomingGrainCallFilter<ClinicSpanFilter>();
             silo.AddOperatorDashboard(builder);
         });
 
