@@ -7,7 +7,8 @@
 #   BENCH_SMOKE=1 scripts/bench.sh   every scenario for 2 s, checks the JSON, no table (under a minute after the build)
 #
 # Settings: BENCH_CONNECTIONS (64), BENCH_DURATION (10 s per scenario), BENCH_READ_DURATION (60 s:
-# the audit target is stated for a minute of reads), BENCH_PAIRS (32). Results: .tmp/bench/*.json.
+# the audit target is stated for a minute of reads), BENCH_WARMUP (3 s unmeasured before each),
+# BENCH_PAIRS (32). Results: .tmp/bench/*.json; the table on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -17,7 +18,8 @@ connections=${BENCH_CONNECTIONS:-64}
 duration=${BENCH_DURATION:-10}
 read_duration=${BENCH_READ_DURATION:-60}
 pairs=${BENCH_PAIRS:-32}
-if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; fi
+warmup=${BENCH_WARMUP:-3}
+if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; warmup=0; fi
 
 out=.tmp/bench
 bin=$out/bin
@@ -103,7 +105,7 @@ run() {
   local s0 a0 p0
   s0=$(cpu_of "$silo_pid"); a0=$(cpu_of "$api_pid"); p0=$(cpu_pg)
   loadgen "$scenario" --url "http://127.0.0.1:$api_port" --signing-key "$signing_key" \
-    --connections "$connections" --duration "$seconds" --pairs "$pairs" --out "$out/$name.json" "$@"
+    --connections "$connections" --duration "$seconds" --warmup "$warmup" --pairs "$pairs" --out "$out/$name.json" "$@"
   printf '{"silo": %s, "api": %s, "postgres": %s}\n' \
     "$(awk -v a="$s0" -v b="$(cpu_of "$silo_pid")" 'BEGIN { print b - a }')" \
     "$(awk -v a="$a0" -v b="$(cpu_of "$api_pid")" 'BEGIN { print b - a }')" \
@@ -111,7 +113,7 @@ run() {
 }
 
 echo "Ceilings..."
-loadgen ceiling --connections "$connections" --duration "$duration" --out "$out/ceiling-http.json"
+loadgen ceiling --connections "$connections" --duration "$duration" --warmup "$warmup" --out "$out/ceiling-http.json"
 psql_owner -d "$database" -c "CREATE TABLE public.bench_upsert (k integer PRIMARY KEY, v bigint NOT NULL)"
 cat >"$out/upsert.sql" <<'SQL'
 \set k random(1, 100000)
@@ -174,9 +176,9 @@ echo "| Scenario | req/s | p50 ms | p99 ms | statuses | ceiling | ratio | CPU-s/
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for name in read-patient book contend availability mixed; do
   case $name in book|contend) ceiling=$pgbench_tps; label="pgbench $pgbench_tps tps" ;; *) ceiling=$http_ceiling; label="HTTP $http_ceiling req/s" ;; esac
-  jq -r --arg label "$label" --argjson ceiling "$ceiling" --slurpfile cpu "$out/$name.cpu.json" '
+  jq -r --arg ceilingname "$label" --argjson ceiling "$ceiling" --slurpfile cpu "$out/$name.cpu.json" '
     (.requests / 1000) as $k |
-    "| \(.scenario) | \(.throughput) | \(.latencyMs.p50) | \(.latencyMs.p99) | \(.statuses | to_entries | map("\(.key)x\(.value)") | join(" ")) | \($label) | \((.throughput / $ceiling * 1000 | round) / 1000) | \(($cpu[0].silo / $k * 100 | round) / 100) | \(($cpu[0].api / $k * 100 | round) / 100) | \(($cpu[0].postgres / $k * 100 | round) / 100) |"' "$out/$name.json"
+    "| \(.scenario) | \(.throughput) | \(.latencyMs.p50) | \(.latencyMs.p99) | \(.statuses | to_entries | map("\(.key)x\(.value)") | join(" ")) | \($ceilingname) | \((.throughput / $ceiling * 1000 | round) / 1000) | \(($cpu[0].silo / $k * 100 | round) / 100) | \(($cpu[0].api / $k * 100 | round) / 100) | \(($cpu[0].postgres / $k * 100 | round) / 100) |"' "$out/$name.json"
 done
 echo
 echo "Audit after ${read_duration}s of reads: $(cat "$out/audit-lag.json")"
