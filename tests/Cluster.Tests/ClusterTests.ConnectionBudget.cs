@@ -7,7 +7,7 @@ namespace ClinicCluster.Cluster.Tests;
 
 /// <summary>
 /// The connection budget of docs/capacity.md under a burst: one silo and the API with
-/// Postgres:MaxPoolSize = 5 (silo: its data source and the providers' shared pool, 2 x 5; API: 5),
+/// Postgres:MaxPoolSize = 5 (each process has one data source, so one pool: silo 5 + API 5),
 /// on a database of its own (no other test's silo shares it) that admits only a few more
 /// connections than that. 1,000 concurrent bookings of
 /// 10 slots must give exactly 10 x 201 and 990 x 409, nothing else (no 503 from an exhausted
@@ -18,7 +18,7 @@ namespace ClinicCluster.Cluster.Tests;
 public sealed partial class ClusterTests
 {
     private const int PoolSize = 5;
-    private const int Budget = (2 * PoolSize) + PoolSize;
+    private const int Budget = PoolSize + PoolSize;
 
     [Fact(Timeout = 300_000)]
     [RunOrder(7)]
