@@ -7,7 +7,8 @@
 #   BENCH_SMOKE=1 scripts/bench.sh   every scenario for 2 s, checks the JSON, no table (under a minute after the build)
 #
 # Settings: BENCH_CONNECTIONS (64), BENCH_DURATION (10 s per scenario), BENCH_READ_DURATION (60 s:
-# the audit target is stated for a minute of reads), BENCH_PAIRS (32). Results: .tmp/bench/*.json.
+# the audit target is stated for a minute of reads), BENCH_WARMUP (3 s unmeasured before each),
+# BENCH_PAIRS (32). Results: .tmp/bench/*.json; the table on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -17,7 +18,8 @@ connections=${BENCH_CONNECTIONS:-64}
 duration=${BENCH_DURATION:-10}
 read_duration=${BENCH_READ_DURATION:-60}
 pairs=${BENCH_PAIRS:-32}
-if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; fi
+warmup=${BENCH_WARMUP:-3}
+if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; warmup=0; fi
 
 out=.tmp/bench
 bin=$out/bin
@@ -74,44 +76,49 @@ Urls="http://127.0.0.1:$api_port" Cluster__Clustering=AdoNet Postgres__Connectio
 api_pid=$!; pids+=("$api_pid")
 wait_ready api 127.0.0.1 "$api_port" /health/ready 90
 
-# CPU seconds (user + system) of a process; for PostgreSQL the postmaster with every child,
-# live backends by their own counters and exited ones through the postmaster's children totals.
+# CPU seconds (user + system) of the silo, the API and PostgreSQL (the postmaster with every
+# child: live backends by their own counters, exited ones through the postmaster's children
+# totals), sampled twice a second into $out/cpu-samples.txt; each scenario's share is the
+# difference across its measured window (from its JSON), so seeding and warm-up are not counted.
 ticks=$(getconf CLK_TCK)
-cpu_of() { awk -v t="$ticks" '{ sub(/^.*\) /, ""); print ($12 + $13) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 postmaster=$(head -n 1 "/tmp/clinic-pg-$pg_port/data/postmaster.pid" 2>/dev/null || true)
-cpu_pg() {
-  local total=0 pid ppid
-  for stat in /proc/[0-9]*/stat; do
-    pid=${stat#/proc/}; pid=${pid%/stat}
-    ppid=$(awk '{ sub(/^.*\) /, ""); print $2 }' "$stat" 2>/dev/null || echo 0)
-    if [ "$pid" = "$postmaster" ] || [ "$ppid" = "$postmaster" ]; then
-      total=$(awk -v a="$total" -v b="$(cpu_of "$pid")" 'BEGIN { print a + b }')
-    fi
-  done
-  local waited
-  waited=$(awk -v t="$ticks" '{ sub(/^.*\) /, ""); print ($14 + $15) / t }' "/proc/$postmaster/stat" 2>/dev/null || echo 0)
-  awk -v a="$total" -v b="$waited" 'BEGIN { print a + b }'
+cpu_sample() {
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v t="$ticks" -v pm="$postmaster" -v silo="$silo_pid" -v api="$api_pid" '
+    { pid = $1; line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
+      if (pid == silo) s = f[12] + f[13]
+      if (pid == api) a = f[12] + f[13]
+      if (pid == pm) p += f[12] + f[13] + f[14] + f[15]
+      else if (f[2] == pm) p += f[12] + f[13] }
+    END { printf "%.2f %.2f %.2f\n", s / t, a / t, p / t }'
+}
+cpu_samples=$out/cpu-samples.txt
+: >"$cpu_samples"
+( while :; do echo "$(date +%s.%N) $(cpu_sample)" >>"$cpu_samples"; sleep 0.5; done ) &
+pids+=($!)
+
+# cpu_between START END: CPU seconds of silo, API and PostgreSQL between two Unix times, as JSON.
+cpu_between() {
+  awk -v from="$1" -v to="$2" '
+    $1 <= from { s0 = $2; a0 = $3; p0 = $4 }
+    $1 >= to && !done { s1 = $2; a1 = $3; p1 = $4; done = 1 }
+    END { printf "{\"silo\": %.2f, \"api\": %.2f, \"postgres\": %.2f}\n", s1 - s0, a1 - a0, p1 - p0 }' "$cpu_samples"
 }
 
 loadgen() { dotnet "$bin/LoadGen/ClinicCluster.LoadGen.dll" "$@"; }
 audited() { psql_owner -d "$database" -c "SELECT count(*) FROM audit.events"; }
 queued() { psql_owner -d "$database" -c "SELECT count(*) FROM orleans.stream_messages"; }
 
-# run NAME SCENARIO SECONDS [extra args]: one scenario with CPU accounting into $out/NAME.json.
+# run NAME SCENARIO SECONDS [extra args]: one scenario into $out/NAME.json, its CPU into NAME.cpu.json.
 run() {
   local name=$1 scenario=$2 seconds=$3; shift 3
-  local s0 a0 p0
-  s0=$(cpu_of "$silo_pid"); a0=$(cpu_of "$api_pid"); p0=$(cpu_pg)
   loadgen "$scenario" --url "http://127.0.0.1:$api_port" --signing-key "$signing_key" \
-    --connections "$connections" --duration "$seconds" --pairs "$pairs" --out "$out/$name.json" "$@"
-  printf '{"silo": %s, "api": %s, "postgres": %s}\n' \
-    "$(awk -v a="$s0" -v b="$(cpu_of "$silo_pid")" 'BEGIN { print b - a }')" \
-    "$(awk -v a="$a0" -v b="$(cpu_of "$api_pid")" 'BEGIN { print b - a }')" \
-    "$(awk -v a="$p0" -v b="$(cpu_pg)" 'BEGIN { print b - a }')" >"$out/$name.cpu.json"
+    --connections "$connections" --duration "$seconds" --warmup "$warmup" --pairs "$pairs" --out "$out/$name.json" "$@"
+  sleep 1 # one more CPU sample after the window
+  cpu_between "$(jq .startedAtUnix "$out/$name.json")" "$(jq .endedAtUnix "$out/$name.json")" >"$out/$name.cpu.json"
 }
 
 echo "Ceilings..."
-loadgen ceiling --connections "$connections" --duration "$duration" --out "$out/ceiling-http.json"
+loadgen ceiling --connections "$connections" --duration "$duration" --warmup "$warmup" --out "$out/ceiling-http.json"
 psql_owner -d "$database" -c "CREATE TABLE public.bench_upsert (k integer PRIMARY KEY, v bigint NOT NULL)"
 cat >"$out/upsert.sql" <<'SQL'
 \set k random(1, 100000)
@@ -174,9 +181,9 @@ echo "| Scenario | req/s | p50 ms | p99 ms | statuses | ceiling | ratio | CPU-s/
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for name in read-patient book contend availability mixed; do
   case $name in book|contend) ceiling=$pgbench_tps; label="pgbench $pgbench_tps tps" ;; *) ceiling=$http_ceiling; label="HTTP $http_ceiling req/s" ;; esac
-  jq -r --arg label "$label" --argjson ceiling "$ceiling" --slurpfile cpu "$out/$name.cpu.json" '
+  jq -r --arg ceilingname "$label" --argjson ceiling "$ceiling" --slurpfile cpu "$out/$name.cpu.json" '
     (.requests / 1000) as $k |
-    "| \(.scenario) | \(.throughput) | \(.latencyMs.p50) | \(.latencyMs.p99) | \(.statuses | to_entries | map("\(.key)x\(.value)") | join(" ")) | \($label) | \((.throughput / $ceiling * 1000 | round) / 1000) | \(($cpu[0].silo / $k * 100 | round) / 100) | \(($cpu[0].api / $k * 100 | round) / 100) | \(($cpu[0].postgres / $k * 100 | round) / 100) |"' "$out/$name.json"
+    "| \(.scenario) | \(.throughput) | \(.latencyMs.p50) | \(.latencyMs.p99) | \(.statuses | to_entries | map("\(.key)x\(.value)") | join(" ")) | \($ceilingname) | \((.throughput / $ceiling * 1000 | round) / 1000) | \(($cpu[0].silo / $k * 100 | round) / 100) | \(($cpu[0].api / $k * 100 | round) / 100) | \(($cpu[0].postgres / $k * 100 | round) / 100) |"' "$out/$name.json"
 done
 echo
 echo "Audit after ${read_duration}s of reads: $(cat "$out/audit-lag.json")"

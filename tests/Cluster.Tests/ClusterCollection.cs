@@ -30,6 +30,9 @@ public sealed class ClusterSuiteFixture : IAsyncLifetime
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The database is not ready.");
 
+    /// <summary>The server, for a test that needs a database of its own.</summary>
+    public PostgresServer Server => _server ?? throw new InvalidOperationException("The server is not ready.");
+
     /// <summary>What the failover tests saw acknowledged, for the ledger check that runs after them.</summary>
     public ConcurrentBag<(string ClinicId, string AppointmentId)> FailoverAcknowledged { get; } = [];
 

@@ -7,8 +7,9 @@ namespace ClinicCluster.Cluster.Tests;
 
 /// <summary>
 /// The connection budget of docs/capacity.md under a burst: one silo and the API with
-/// Postgres:MaxPoolSize = 5 (silo: its data source and the providers' shared pool, 2 x 5; API: 5),
-/// on a database that admits only a few more connections than that. 1,000 concurrent bookings of
+/// Postgres:MaxPoolSize = 5 (each process has one data source, so one pool: silo 5 + API 5),
+/// on a database of its own (no other test's silo shares it) that admits only a few more
+/// connections than that. 1,000 concurrent bookings of
 /// 10 slots must give exactly 10 x 201 and 990 x 409, nothing else (no 503 from an exhausted
 /// server, no 500 from an unserialisable driver exception), and the sampled connections of the
 /// database never exceed the budget. Written against the HTTP API, so it holds whatever the
@@ -17,14 +18,28 @@ namespace ClinicCluster.Cluster.Tests;
 public sealed partial class ClusterTests
 {
     private const int PoolSize = 5;
-    private const int Budget = (2 * PoolSize) + PoolSize;
+    private const int Budget = PoolSize + PoolSize;
 
     [Fact(Timeout = 300_000)]
     [RunOrder(7)]
     public async Task A_burst_of_1000_bookings_for_10_slots_stays_within_the_connection_budget()
     {
+        var database = await suite.Server.CreateDatabaseAsync("clinic_budget");
+        try
+        {
+            await database.MigrateAsync();
+            await BurstWithinBudgetAsync(database);
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
+    private async Task BurstWithinBudgetAsync(TestDatabase database)
+    {
         var pool = new Dictionary<string, string> { ["Postgres__MaxPoolSize"] = PoolSize.ToString(CultureInfo.InvariantCulture) };
-        await using var cluster = new ClusterHarness(nameof(A_burst_of_1000_bookings_for_10_slots_stays_within_the_connection_budget), suite.Database, output, pool);
+        await using var cluster = new ClusterHarness(nameof(A_burst_of_1000_bookings_for_10_slots_stays_within_the_connection_budget), database, output, pool);
         await cluster.StartSiloAsync();
         var api = await cluster.StartApiAsync(pool, maxConnections: 1000);
         var clinic = await TestClinic.CreateAsync(api, "budget", providers: 1, patients: 100);
@@ -32,11 +47,11 @@ public sealed partial class ClusterTests
 
         // Few slots: the budget, the test's own connections (sampler, setup) and a few spare. Connections beyond
         // that would be refused by the server (53300) and show up as 503s.
-        await SetConnectionLimitAsync(Budget + 5);
+        await SetConnectionLimitAsync(database, Budget + 5);
         try
         {
             using var sampling = new CancellationTokenSource();
-            var sampler = SampleConnectionsAsync(sampling.Token);
+            var sampler = SampleConnectionsAsync(database, sampling.Token);
 
             // Every patient tries every slot at once: 100 x 10 requests in flight together.
             var statuses = new ConcurrentDictionary<int, int>();
@@ -74,15 +89,15 @@ public sealed partial class ClusterTests
         }
         finally
         {
-            await SetConnectionLimitAsync(-1);
+            await SetConnectionLimitAsync(database, -1);
         }
     }
 
-    private async Task SetConnectionLimitAsync(int limit)
+    private static async Task SetConnectionLimitAsync(TestDatabase database, int limit)
     {
-        await using var connection = await suite.Database.OpenAsync();
+        await using var connection = await database.OpenAsync();
         await using var command = new NpgsqlCommand(
-            $"ALTER DATABASE \"{suite.Database.Name}\" CONNECTION LIMIT {limit.ToString(CultureInfo.InvariantCulture)}", connection);
+            $"ALTER DATABASE \"{database.Name}\" CONNECTION LIMIT {limit.ToString(CultureInfo.InvariantCulture)}", connection);
         await command.ExecuteNonQueryAsync();
     }
 
@@ -90,9 +105,9 @@ public sealed partial class ClusterTests
     /// The most connections of this test's processes (application names clinic-*) to the test
     /// database seen at once, how many samples, and each pool's peak.
     /// </summary>
-    private async Task<(int Peak, int Samples, string ByApplication)> SampleConnectionsAsync(CancellationToken stop)
+    private static async Task<(int Peak, int Samples, string ByApplication)> SampleConnectionsAsync(TestDatabase database, CancellationToken stop)
     {
-        await using var connection = await suite.Database.OpenAsync();
+        await using var connection = await database.OpenAsync();
         var (peak, samples) = (0, 0);
         var peaks = new SortedDictionary<string, int>(StringComparer.Ordinal);
         while (!stop.IsCancellationRequested)

@@ -5,7 +5,7 @@ namespace ClinicCluster.LoadGen;
 
 /// <summary>
 /// The command line: <c>LoadGen &lt;scenario&gt; [--url http://127.0.0.1:5080] [--connections 64]
-/// [--duration 10] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--out file.json]
+/// [--duration 10] [--warmup 0] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--out file.json]
 /// [--signing-key KEY]</c>. Closed loop (each connection sends its next request when the last one
 /// answered) unless <c>--rate</c> is set: then open loop at that many requests per second, at most
 /// <c>--connections</c> in flight. Bounded: loopback targets only, at most 10 minutes, at most
@@ -23,6 +23,9 @@ public sealed record LoadOptions
     public int Connections { get; init; } = 64;
     public double DurationSeconds { get; init; } = 10;
     public double Rate { get; init; }
+
+    /// <summary>Seconds of unmeasured load before the measured run.</summary>
+    public double WarmUpSeconds { get; init; }
     public long MaxRequests { get; init; } = 1_000_000;
 
     /// <summary>Provider/patient pairs seeded for read, book, availability and mixed.</summary>
@@ -43,7 +46,7 @@ public sealed record LoadOptions
     {
         if (args.Count == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--out FILE] [--signing-key K]");
+            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--out FILE] [--signing-key K]");
         }
 
         var options = new LoadOptions { Scenario = args[0] };
@@ -61,6 +64,7 @@ public sealed record LoadOptions
                 "--connections" => options with { Connections = Int(value) },
                 "--duration" => options with { DurationSeconds = Double(value) },
                 "--rate" => options with { Rate = Double(value) },
+                "--warmup" => options with { WarmUpSeconds = Double(value) },
                 "--max-requests" => options with { MaxRequests = long.Parse(value, CultureInfo.InvariantCulture) },
                 "--pairs" => options with { Pairs = Int(value) },
                 "--slots" => options with { Slots = Int(value) },
@@ -86,9 +90,9 @@ public sealed record LoadOptions
             throw new ArgumentException("--connections 1..2048, --pairs 1..100000, --slots 1..1000");
         }
 
-        if (DurationSeconds is <= 0 or > MaxDurationSeconds || MaxRequests is < 1 or > MaxRequestsLimit || Rate < 0)
+        if (DurationSeconds is <= 0 or > MaxDurationSeconds || WarmUpSeconds is < 0 or > 60 || MaxRequests is < 1 or > MaxRequestsLimit || Rate < 0)
         {
-            throw new ArgumentException($"--duration 0..{MaxDurationSeconds} s, --max-requests 1..{MaxRequestsLimit}, --rate >= 0");
+            throw new ArgumentException($"--duration 0..{MaxDurationSeconds} s, --warmup 0..60 s, --max-requests 1..{MaxRequestsLimit}, --rate >= 0");
         }
     }
 

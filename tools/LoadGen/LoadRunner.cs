@@ -14,11 +14,12 @@ public static class LoadRunner
     /// <summary>Sends request number <c>index</c> (0, 1, 2... across all workers) and answers its HTTP status.</summary>
     public delegate Task<int> Send(long index, CancellationToken cancellationToken);
 
-    public static async Task<(Recorder Recorder, long Dropped)> RunAsync(LoadOptions options, Send send)
+    /// <summary>Runs for the options' duration; request numbers start at <paramref name="firstIndex"/> (after a warm-up's).</summary>
+    public static async Task<(Recorder Recorder, long Dropped, long Issued)> RunAsync(LoadOptions options, Send send, long firstIndex = 0)
     {
         var recorder = new Recorder();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.DurationSeconds));
-        long issued = -1;
+        long issued = firstIndex - 1;
         long dropped = 0;
 
         async Task One(long index, long startedAt)
@@ -43,7 +44,7 @@ public static class LoadRunner
                 while (!stop.IsCancellationRequested)
                 {
                     var index = Interlocked.Increment(ref issued);
-                    if (index >= options.MaxRequests)
+                    if (index - firstIndex >= options.MaxRequests)
                     {
                         return;
                     }
@@ -67,13 +68,14 @@ public static class LoadRunner
                 for (; next <= due && next < options.MaxRequests; next++)
                 {
                     var scheduled = origin + (long)(next * interval);
+                    issued = firstIndex + next;
                     if (!slots.Wait(0))
                     {
                         dropped++;
                         continue;
                     }
 
-                    var index = next;
+                    var index = firstIndex + next;
                     inFlight.Add(Task.Run(async () =>
                     {
                         try
@@ -95,6 +97,6 @@ public static class LoadRunner
         }
 
         recorder.Stop();
-        return (recorder, dropped);
+        return (recorder, dropped, issued + 1);
     }
 }

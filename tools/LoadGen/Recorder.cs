@@ -9,6 +9,7 @@ public sealed class Recorder
     private readonly List<double> _latencies = [];
     private readonly SortedDictionary<int, long> _statuses = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private TimeSpan? _elapsed;
 
     public void Record(TimeSpan latency, int status)
@@ -41,6 +42,8 @@ public sealed class Recorder
                 new Latency(Percentile(sorted, 0.50), Percentile(sorted, 0.95), Percentile(sorted, 0.99), sorted.Length == 0 ? 0 : Math.Round(sorted[^1], 2)),
                 _statuses.ToDictionary(s => s.Key == 0 ? "error" : s.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), s => s.Value),
                 dropped,
+                Math.Round(_startedAt.ToUnixTimeMilliseconds() / 1000.0, 3),
+                Math.Round((_startedAt + _elapsed.Value).ToUnixTimeMilliseconds() / 1000.0, 3),
                 extra ?? new Dictionary<string, object>());
         }
     }
@@ -51,7 +54,10 @@ public sealed class Recorder
 
 public sealed record Latency(double P50, double P95, double P99, double Max);
 
-/// <summary>What one run measured; written as JSON with <c>--out</c>.</summary>
+/// <summary>
+/// What one run measured; written as JSON with <c>--out</c>. The measured window (Unix seconds)
+/// lets scripts/bench.sh attribute CPU time to exactly these requests, without seeding or warm-up.
+/// </summary>
 public sealed record Report(
     string Scenario,
     string Mode,
@@ -63,4 +69,6 @@ public sealed record Report(
     Latency LatencyMs,
     Dictionary<string, long> Statuses,
     long Dropped,
+    double StartedAtUnix,
+    double EndedAtUnix,
     IReadOnlyDictionary<string, object> Checks);
