@@ -14,6 +14,11 @@ if (args is ["audit", "verify", ..])
     return await AuditVerifyCommand.RunAsync(args[2..], Console.Out, Console.Error);
 }
 
+if (args is [ReconcileCommand.Name, ..])
+{
+    return await ReconcileCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
+
 try
 {
     var app = SiloApplication.Build(WebApplication.CreateBuilder(args));

@@ -75,6 +75,46 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal("cancelled", await StatusAsync(clinicId, appointment));
     }
 
+    [Fact]
+    public async Task The_reconcile_command_repairs_views_that_disagree_with_the_ledger_and_then_finds_them_clean()
+    {
+        var (clinicId, appointment) = await BookOneAsync();
+        Assert.Equal(AppointmentStatus.Booked, (await appointment.GetAsync())!.Status);
+
+        // A change behind the grains' back (an operator's correction): the calendars and the
+        // appointment's activation still show the visit booked.
+        await TestDatabase.ScalarAsync<int>(_database.Owner, """
+            WITH changed AS (
+                UPDATE scheduling.appointment_ledger SET status = 'cancelled', version = version + 1
+                WHERE clinic_id = @c RETURNING 1)
+            SELECT count(*)::int FROM changed
+            """, ("c", clinicId));
+        string[] args = ["--clinic", clinicId, "--Silo:Clustering=AdoNet", $"--Postgres:ConnectionString={_database.App}"];
+
+        var (firstExit, firstOutput) = await ReconcileAsync(args);
+        var (secondExit, secondOutput) = await ReconcileAsync(args);
+
+        output.WriteLine(firstOutput);
+        output.WriteLine(secondOutput);
+        Assert.Equal(1, firstExit);
+        Assert.Contains("extra provider-calendar/", firstOutput, StringComparison.Ordinal);
+        Assert.Contains("extra patient-calendar/", firstOutput, StringComparison.Ordinal);
+        Assert.Contains("appointmentstale appointment/apt-nul", firstOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("unrepaired", firstOutput, StringComparison.Ordinal);
+        Assert.Equal(0, secondExit);
+        Assert.Contains($"{clinicId}: clean", secondOutput, StringComparison.Ordinal);
+        Assert.Equal(AppointmentStatus.Cancelled, (await appointment.GetAsync())!.Status);
+        Assert.Empty(await Silo.Grains.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(clinicId, "prv-nul")).GetBlocksAsync());
+    }
+
+    private static async Task<(int Exit, string Output)> ReconcileAsync(string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await ClinicCluster.Silo.Commands.ReconcileCommand.RunAsync(args, output, error);
+        return (exit, output + error.ToString());
+    }
+
     private async Task<(string ClinicId, IAppointmentGrain Appointment)> BookOneAsync()
     {
         var clinicId = TestData.NewId("nul");

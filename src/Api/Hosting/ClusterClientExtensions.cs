@@ -52,6 +52,7 @@ public static class ClusterClientExtensions
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
 
             switch (options.Clustering)
             {

@@ -21,6 +21,14 @@ public sealed class ClusterClientOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// How long a grain call may wait for its answer. Orleans' 30 s default is what a request in
+    /// flight through a dead gateway waited; a few seconds, then a retry of a repeatable request
+    /// on a live gateway, is a shorter tail (docs/reliability.md).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>With AdoNet clustering: the PostgreSQL connection string of the membership table.</summary>
     public string? ConnectionString { get; set; }
 

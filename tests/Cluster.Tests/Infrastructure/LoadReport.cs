@@ -26,7 +26,8 @@ public sealed record LoadReport(
     int BookingsFailedAfterEvent,
     double? RecoveryAfterEventSeconds,
     double SlowestRequestSeconds,
-    string SlowestRequest)
+    string SlowestRequest,
+    double P99Seconds)
 {
     public static LoadReport From(LoadRun load, double? eventAt = null)
     {
@@ -99,20 +100,33 @@ public sealed record LoadReport(
             BookingsFailedAfterEvent: failedKeys,
             RecoveryAfterEventSeconds: Round(recovery),
             SlowestRequestSeconds: slowest is null ? 0 : Round(slowest.Finished - slowest.Started),
-            SlowestRequest: slowest is null ? "" : $"{slowest.Kind} {slowest.Key} at t={Round(slowest.Started)}: {slowest.Status}");
+            SlowestRequest: slowest is null ? "" : $"{slowest.Kind} {slowest.Key} at t={Round(slowest.Started)}: {slowest.Status}",
+            P99Seconds: Round(Percentile(attempts.Select(a => a.Finished - a.Started).ToList(), 0.99)));
     }
 
     public override string ToString() =>
         $"{Attempts} attempts ({Bookings} bookings, {Acknowledged} acknowledged, {Reads} reads) in {DurationSeconds} s; " +
         $"outcomes: {string.Join(", ", ByStatus.Select(p => $"{p.Key}: {p.Value}"))}; " +
         $"longest gap without a decided booking {LongestGapSeconds} s (t={LongestGapFrom}..{LongestGapTo}); " +
-        $"slowest request {SlowestRequestSeconds} s ({SlowestRequest})" +
+        $"p99 {P99Seconds} s, slowest request {SlowestRequestSeconds} s ({SlowestRequest})" +
         (EventAt is null ? "" :
             $"; event at t={EventAt}: longest stall after it {GapAfterEventSeconds} s, decisions resumed +{ResumedAfterEventSeconds} s after it; failures from +{FirstFailureAfterEvent?.ToString(CultureInfo.InvariantCulture) ?? "-"} " +
             $"to +{LastFailureAfterEvent?.ToString(CultureInfo.InvariantCulture) ?? "-"} s, {BookingsFailedAfterEvent} bookings failed at least once, " +
             $"all of them succeeded by +{RecoveryAfterEventSeconds?.ToString(CultureInfo.InvariantCulture) ?? "never"} s");
 
     private static double Round(double value) => Math.Round(value, 2);
+
+    /// <summary>Nearest-rank percentile of request latencies (seconds); 0 when there are none.</summary>
+    private static double Percentile(List<double> latencies, double fraction)
+    {
+        if (latencies.Count == 0)
+        {
+            return 0;
+        }
+
+        latencies.Sort();
+        return latencies[Math.Clamp((int)Math.Ceiling(fraction * latencies.Count) - 1, 0, latencies.Count - 1)];
+    }
 
     private static double? Round(double? value) => value is null ? null : Math.Round(value.Value, 2);
 }

@@ -19,8 +19,8 @@ public sealed class BufferedOutput : ITestOutputHelper
 /// <summary>
 /// The no-show reminder scenario: one silo (no-show 2 s after the end) and the API, a UTC clinic
 /// with a 1-minute visit type and a provider working all day, and one visit booked to start in
-/// 20 s. Nobody checks the patient in, so about 82 s after booking the durable reminder must turn
-/// the appointment into a no-show. That wait is real time; the collection fixture starts this
+/// 20 s. Nobody checks the patient in, so about 82 s after booking the clinic's sweeper (a grain
+/// timer, revived by one durable reminder per clinic) must turn the appointment into a no-show. That wait is real time; the collection fixture starts this
 /// scenario first so the wait passes while the other tests run, and the no-show test then only
 /// has to look (or wait for what is left).
 /// </summary>
@@ -39,6 +39,8 @@ public sealed class NoShowScenario : IAsyncDisposable
             {
                 ["Scheduling__NoShowAfter"] = NoShowAfter.ToString("c", CultureInfo.InvariantCulture),
                 ["Scheduling__DueSoonBefore"] = "00:00:05",
+                // The clinic's sweeper (not a reminder per appointment) finds the missed visit.
+                ["Scheduling__SweepInterval"] = "00:00:02",
             });
         Booking = Task.Run(BookAsync);
     }

@@ -1,0 +1,104 @@
+using ClinicCluster.Scheduling;
+using ClinicCluster.Silo.Hosting;
+using ClinicCluster.Silo.Persistence;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace ClinicCluster.Silo.Commands;
+
+/// <summary>
+/// <c>reconcile --clinic c1 [--clinic c2]</c>: joins the running cluster as a client and has each
+/// clinic's reconciler compare every activated calendar and appointment with the ledger, repair
+/// them to it, and report. One line per finding, ids only. Exit codes: 0 clean, 1 something was
+/// repaired or could not be, 2 usage, configuration or connection problem.
+/// </summary>
+internal static class ReconcileCommand
+{
+    public const string Name = "reconcile";
+
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var clinics = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--clinic" && a.i + 1 < args.Length)
+            .Select(a => args[a.i + 1]).ToList();
+        if (clinics.Count == 0)
+        {
+            await error.WriteLineAsync("usage: reconcile --clinic <id> [--clinic <id>]");
+            return 2;
+        }
+
+        IHost client;
+        try
+        {
+            client = BuildClient(CommandConfiguration.Build(args));
+        }
+        catch (OptionsValidationException exception)
+        {
+            await error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
+            return 2;
+        }
+
+        using (client)
+        {
+            try
+            {
+                using var connect = new CancellationTokenSource(ConnectTimeout);
+                await client.StartAsync(connect.Token);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or OrleansException or TimeoutException)
+            {
+                await error.WriteLineAsync($"Cannot reach the cluster: {exception.Message.ReplaceLineEndings(" ")}");
+                return 2;
+            }
+
+            var grains = client.Services.GetRequiredService<IClusterClient>();
+            var differences = 0;
+            foreach (var clinic in clinics)
+            {
+                var findings = await grains.GetGrain<IClinicReconcilerGrain>(clinic).ReconcileAsync();
+                foreach (var finding in findings)
+                {
+                    await output.WriteLineAsync($"{clinic}: {finding}");
+                }
+
+                differences += findings.Count;
+                await output.WriteLineAsync($"{clinic}: {(findings.Count == 0 ? "clean" : $"{findings.Count} finding(s), {findings.Count(f => f.Repaired)} repaired")}");
+            }
+
+            await client.StopAsync();
+            return differences == 0 ? 0 : 1;
+        }
+    }
+
+    /// <summary>An Orleans client of the cluster the silo settings describe (same ids, same membership).</summary>
+    private static IHost BuildClient(IConfiguration configuration)
+    {
+        var options = SiloHostingExtensions.ReadOptions(configuration);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(orleans =>
+        {
+            orleans.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            if (options.Clustering == ClusteringMode.AdoNet)
+            {
+                PostgresSchema.RegisterProviderFactory();
+                var connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
+                orleans.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = PostgresSchema.Invariant;
+                    o.ConnectionString = connectionString;
+                });
+            }
+            else
+            {
+                orleans.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+            }
+        });
+        return builder.Build();
+    }
+}
