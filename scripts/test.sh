@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: build with warnings as errors, formatting check, the xUnit suites (domain,
-# grains on a test cluster, API over HTTP, PostgreSQL storage and audit, security at the edges
-# (hostile input, limits, TLS and mTLS), multi-silo cluster with
-# real processes), then the newcomer smoke test with the OpenAPI lint.
+# grains on a test cluster, API over HTTP, PostgreSQL storage and audit, hostile input and TLS,
+# observability with a real Prometheus and Chromium, multi-silo cluster with real processes), then
+# the script suites: the newcomer smoke test with the OpenAPI lint, the load tool's smoke, the
+# Helm chart checks, the Prometheus rule tests and the backup drills (pgBackRest PITR, encrypted
+# repository, logical round trip).
 # Ends with one line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,18 +28,35 @@ status=0
 : >.tmp/test-output.txt
 # One project at a time: the cluster suite measures failover times and should not share two
 # cores with the others.
-for project in Domain Grains Api Storage Security Cluster; do
+for project in Domain Grains Api Storage Security Observability Cluster; do
   echo "-- tests/$project.Tests"
   dotnet test "tests/$project.Tests/$project.Tests.csproj" --no-build --nologo 2>&1 | tee -a .tmp/test-output.txt || status=1
 done
 
-echo "== smoke"
-smoke=0
-scripts/smoke.sh || smoke=1
+# Script suites: each counts as one test, passed when its script exits 0.
+script_passed=0
+script_failed=0
+suite() {
+  local name=$1
+  shift
+  echo "== $name"
+  if "$@"; then
+    script_passed=$((script_passed + 1))
+  else
+    echo "FAILED: $name"
+    script_failed=$((script_failed + 1))
+  fi
+}
+
+suite smoke scripts/smoke.sh
+suite "load tool smoke" env BENCH_SMOKE=1 scripts/bench.sh
+suite "chart checks" scripts/chart-check.sh
+suite "prometheus rules" scripts/check-prometheus-rules.sh
+suite "backup drills" env DRILL_NO_BUILD=1 scripts/backup/test.sh
 
 passed=$(sed -n 's/.*Passed: *\([0-9]*\),.*/\1/p' .tmp/test-output.txt | awk '{s+=$1} END {print s+0}')
 failed=$(sed -n 's/.*Failed: *\([0-9]*\),.*/\1/p' .tmp/test-output.txt | awk '{s+=$1} END {print s+0}')
-passed=$((passed + (smoke == 0 ? 1 : 0)))
-failed=$((failed + smoke))
+passed=$((passed + script_passed))
+failed=$((failed + script_failed))
 echo "$passed passed, $failed failed"
-[ "$status" = 0 ] && [ "$smoke" = 0 ]
+[ "$status" = 0 ] && [ "$script_failed" = 0 ]
