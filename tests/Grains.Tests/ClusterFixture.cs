@@ -1,5 +1,6 @@
 using ClinicCluster.FaultInjection;
 using ClinicCluster.Scheduling;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -36,6 +37,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = new TestClusterBuilder(2);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+
+        // Sweeps only when a test asks (SweeperTests): grain timers run on the fake clock, and the
+        // tests' advances of it (an hour or two in all) must not fire a sweep behind their back.
+        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(
+            new Dictionary<string, string?> { ["Scheduling:SweepInterval"] = "30.00:00:00" }));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

@@ -148,7 +148,10 @@ public sealed partial class AppointmentGrain(
         if (write.Outcome == LedgerWriteOutcome.Written)
         {
             await RecordAsync(calendars, write.Row!);
-            LogCommitted(logger, operation, _clinicId, _appointmentId, write.Row!.Version);
+            if (operation == SchedulingOperation.Book)
+            {
+                LogBooked(logger, _clinicId, _appointmentId);
+            }
             return write.Row!.ToAppointment();
         }
 
@@ -250,6 +253,6 @@ public sealed partial class AppointmentGrain(
 
     private CalendarPair Calendars(SchedulingOperation operation) => new(GrainFactory, faults, operation, logger);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Operation} of appointment {AppointmentId} in clinic {ClinicId} committed at version {Version}")]
-    private static partial void LogCommitted(ILogger logger, SchedulingOperation operation, string clinicId, string appointmentId, long version);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Booked appointment {AppointmentId} in clinic {ClinicId}")]
+    private static partial void LogBooked(ILogger logger, string clinicId, string appointmentId);
 }
