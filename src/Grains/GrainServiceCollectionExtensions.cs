@@ -16,6 +16,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<IAppointmentLedger, NoAppointmentLedger>();
         services.TryAddSingleton<IAuditStore, MemoryAuditStore>();
         services.AddPhiProtection(configuration);
+        services.AddAuditChainKeys(configuration);
         services.AddOptions<SchedulingOptions>()
             .Bind(configuration.GetSection(SchedulingOptions.SectionName))
             .Validate(o => o.PendingHoldTimeout > TimeSpan.Zero, "Scheduling:PendingHoldTimeout must be positive.")

@@ -47,6 +47,7 @@ internal sealed class SiloHost : IAsyncDisposable
             ["Postgres:ConnectionString"] = appConnectionString + ";Timezone=America/New_York",
             ["Urls"] = "http://127.0.0.1:0",
             ["Encryption:KeyRingFile"] = TestKeyRings.PhiRingFile,
+            ["Audit:ChainKeyFile"] = TestKeyRings.ChainRingFile,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
         });

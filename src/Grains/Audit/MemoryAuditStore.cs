@@ -4,7 +4,7 @@ namespace ClinicCluster.Audit;
 /// The embedded default's audit store: the silo's memory, lost on restart like all of its state.
 /// Each clinic's records are written by one grain activation, but reads may interleave, so a lock.
 /// </summary>
-public sealed class MemoryAuditStore : IAuditStore
+public sealed class MemoryAuditStore(AuditChainKeys keys) : IAuditStore
 {
     private readonly Dictionary<string, List<AuditRecord>> _clinics = new(StringComparer.Ordinal);
     private readonly HashSet<Guid> _eventIds = [];
@@ -26,7 +26,7 @@ public sealed class MemoryAuditStore : IAuditStore
 
             var previous = records.Count == 0 ? AuditChain.Genesis : records[^1].Hash;
             var stored = auditEvent with { RecordedAt = AuditChain.ToMicroseconds(auditEvent.RecordedAt) };
-            records.Add(new AuditRecord(records.Count + 1, stored, previous, AuditChain.Hash(previous, stored)));
+            records.Add(AuditChain.Link(records.Count + 1, previous, stored, keys.Active));
             return Task.FromResult(true);
         }
     }

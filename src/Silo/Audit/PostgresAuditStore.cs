@@ -8,7 +8,7 @@ namespace ClinicCluster.Silo.Audit;
 /// (a redelivery stops here), take the clinic's advisory lock, read the chain head, insert the
 /// record linked to it. The lock, not the grain, is what keeps the chain linear.
 /// </summary>
-public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStore
+public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, AuditChainKeys keys) : IAuditStore
 {
     public async Task<bool> AppendAsync(AuditEvent auditEvent)
     {
@@ -44,7 +44,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStor
             }
         }
 
-        var record = new AuditRecord(sequence + 1, stored, previousHash, AuditChain.Hash(previousHash, stored));
+        var record = AuditChain.Link(sequence + 1, previousHash, stored, keys.Active);
         await using (var insert = new NpgsqlCommand(AuditSql.Insert, connection, transaction))
         {
             AuditRows.Bind(insert, record);

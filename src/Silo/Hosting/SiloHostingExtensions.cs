@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using ClinicCluster.Audit;
 using ClinicCluster.Security;
+using ClinicCluster.Silo.Audit;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Options;
@@ -29,11 +31,15 @@ public static class SiloHostingExtensions
             PostgresSchema.RegisterProviderFactory();
         }
 
-        if (options.Storage != StorageMode.Memory && string.IsNullOrWhiteSpace(builder.Configuration[SecurityServiceCollectionExtensions.KeyRingSetting]))
+        // A random in-process key with durable storage would leave every patient unreadable, and the
+        // audit chain unverifiable, after a restart.
+        foreach (var setting in new[] { SecurityServiceCollectionExtensions.KeyRingSetting, AuditChainOptions.ChainKeySetting })
         {
-            // A random in-process key with durable storage would leave every patient unreadable after a restart.
-            throw new OptionsValidationException(EncryptionOptions.SectionName, typeof(EncryptionOptions),
-                [$"{SecurityServiceCollectionExtensions.KeyRingSetting} is required with Silo:Storage={options.Storage} (see docs/security.md)."]);
+            if (options.Storage != StorageMode.Memory && string.IsNullOrWhiteSpace(builder.Configuration[setting]))
+            {
+                throw new OptionsValidationException(setting, typeof(EncryptionOptions),
+                    [$"{setting} is required with Silo:Storage={options.Storage} (see docs/security.md)."]);
+            }
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
@@ -41,6 +47,11 @@ public static class SiloHostingExtensions
         {
             // Registered before the grain services, whose in-memory defaults are TryAdd.
             builder.Services.AddPostgresDataServices(postgres!);
+            if (!string.IsNullOrWhiteSpace(builder.Configuration["Audit:CheckpointDirectory"]))
+            {
+                builder.Services.AddSingleton<AuditCheckpointWriter>();
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointWriter>());
+            }
         }
 
         builder.Services.AddClinicGrainServices(builder.Configuration);

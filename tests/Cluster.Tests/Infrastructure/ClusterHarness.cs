@@ -78,7 +78,13 @@ public sealed class ClusterHarness : IAsyncDisposable
         ClusterId = "cluster-" + suffix;
         ServiceId = "service-" + suffix;
         KeyRingFile = WriteKeyRing(LogFolder);
+        ChainKeyFile = Path.Combine(LogFolder, "audit-chain-keys.json");
+        var chainKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        File.WriteAllText(ChainKeyFile, "{\"activeKeyId\":\"chain-1\",\"keys\":{\"chain-1\":\"" + chainKey + "\"}}");
     }
+
+    /// <summary>The audit chain key ring every silo of this cluster mounts (Audit:ChainKeyFile).</summary>
+    public string ChainKeyFile { get; }
 
     /// <summary>The PHI key ring every silo of this cluster mounts (Encryption:KeyRingFile).</summary>
     public string KeyRingFile { get; }
@@ -219,6 +225,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["Silo__ShutdownTimeout"] = SiloShutdownTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Postgres__ConnectionString"] = _database.AppConnectionString,
             ["Encryption__KeyRingFile"] = KeyRingFile,
+            ["Audit__ChainKeyFile"] = ChainKeyFile,
             // "Booked appointment" lines (AppointmentGrain, Information) tell which silo hosted which booking.
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__ClinicCluster"] = "Information",
