@@ -43,7 +43,8 @@ public sealed class AuditEventFactory(TimeProvider clock)
             PurposeOfUse: Truncate(http.Request.Headers[PurposeOfUseHeader].ToString(), 32) ?? "TREAT",
             CorrelationId: Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
             QueryKind: details.QueryKind,
-            ResultCount: details.ResultCount);
+            ResultCount: details.ResultCount,
+            DisclosedPatientIds: details.DisclosedPatientIds);
     }
 
     private static string? PatientOf(object? value) => value switch

@@ -37,7 +37,8 @@ public sealed class MemoryAuditStore(AuditChainKeys keys) : IAuditStore
         {
             IReadOnlyList<AuditRecord> page = _clinics.GetValueOrDefault(clinicId, [])
                 .Where(r => r.Sequence > query.AfterSequence)
-                .Where(r => query.PatientId is null || r.Event.PatientId == query.PatientId)
+                .Where(r => query.PatientId is null || r.Event.PatientId == query.PatientId
+                    || r.Event.DisclosedPatientIds?.Contains(query.PatientId) == true)
                 .Where(r => query.ActorSubject is null || r.Event.Actor.Subject == query.ActorSubject)
                 .Where(r => query.From is null || r.Event.RecordedAt >= query.From)
                 .Where(r => query.To is null || r.Event.RecordedAt < query.To)
