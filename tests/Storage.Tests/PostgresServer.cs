@@ -12,12 +12,20 @@ internal sealed class PostgresServer
 {
     private static readonly Lazy<Task<PostgresServer>> Instance = new(StartAsync);
 
-    private PostgresServer(string owner, string app, string superuser)
+    private PostgresServer(string owner, string app, string api, string retention, string superuser)
     {
         Owner = owner;
         App = app;
+        Api = api;
+        Retention = retention;
         Superuser = superuser;
     }
+
+    /// <summary>clinic_api: the API's role (gateway list and audit enqueue only).</summary>
+    public string Api { get; }
+
+    /// <summary>clinic_retention: the only role that may truncate or drop audit history.</summary>
+    public string Retention { get; }
 
     /// <summary>clinic_owner on the "clinic" database: may create databases and owns what it creates.</summary>
     public string Owner { get; }
@@ -44,7 +52,8 @@ internal sealed class PostgresServer
             .Where(line => line.StartsWith("export ", StringComparison.Ordinal))
             .Select(line => line["export ".Length..].Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\''), StringComparer.Ordinal);
-        return new PostgresServer(exports["CLINIC_PG_OWNER"], exports["CLINIC_PG_APP"], exports["CLINIC_PG_SUPERUSER"]);
+        return new PostgresServer(exports["CLINIC_PG_OWNER"], exports["CLINIC_PG_APP"], exports["CLINIC_PG_API"], exports["CLINIC_PG_RETENTION"],
+            exports["CLINIC_PG_SUPERUSER"]);
     }
 
     private static async Task<string> RunAsync(string script, string verb)

@@ -20,6 +20,12 @@ public sealed class TestDatabase : IAsyncLifetime
     /// <summary>clinic_app on this database: what silos connect as.</summary>
     public string App => PostgresServer.OnDatabase(Server.App, Name);
 
+    /// <summary>clinic_api on this database: what the API connects as.</summary>
+    public string Api => PostgresServer.OnDatabase(Server.Api, Name);
+
+    /// <summary>clinic_retention on this database.</summary>
+    public string Retention => PostgresServer.OnDatabase(Server.Retention, Name);
+
     /// <summary>The superuser on this database.</summary>
     public string Superuser => PostgresServer.OnDatabase(Server.Superuser, Name);
 

@@ -133,7 +133,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["Cluster__Clustering"] = "AdoNet",
             ["Cluster__ClusterId"] = ClusterId,
             ["Cluster__ServiceId"] = ServiceId,
-            ["Postgres__ConnectionString"] = _database.AppConnectionString,
+            ["Postgres__ConnectionString"] = _database.ApiConnectionString,
             ["Auth__DevSigningKey"] = DevToken.SigningKey,
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__ClinicCluster"] = "Information",
