@@ -16,6 +16,11 @@ if (args is ["audit", "verify", ..])
     return await AuditVerifyCommand.RunAsync(args[2..], Console.Out, Console.Error);
 }
 
+if (args is ["encryption", "rotate", ..])
+{
+    return await ClinicCluster.Silo.Encryption.EncryptionRotateCommand.RunAsync(args[2..], Console.Out, Console.Error);
+}
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);

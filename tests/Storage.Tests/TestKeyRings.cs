@@ -10,8 +10,13 @@ internal static class TestKeyRings
 
     private static readonly string Folder = Directory.CreateTempSubdirectory("clinic-keys-").FullName;
 
+    /// <summary>The first KEK and the blind-index key of <see cref="PhiRingFile"/>, for rotation tests.</summary>
+    public static string PhiKey { get; } = KeyRing.NewKeyBase64();
+
+    public static string PhiIndexKey { get; } = KeyRing.NewKeyBase64();
+
     /// <summary>One PHI key ring for every silo of this test run, so a restarted silo reads what the last one wrote.</summary>
-    public static string PhiRingFile { get; } = Write("phi", ActiveKeyId, [(ActiveKeyId, KeyRing.NewKeyBase64())], KeyRing.NewKeyBase64());
+    public static string PhiRingFile { get; } = Write("phi", ActiveKeyId, [(ActiveKeyId, PhiKey)], PhiIndexKey);
 
     public const string ChainKeyId = "chain-1";
 
