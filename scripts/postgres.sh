@@ -4,19 +4,24 @@
 #
 #   scripts/postgres.sh start    initdb if needed, start, create database "clinic" and the roles
 #   scripts/postgres.sh status   exit 0 when running, 3 when not
-#   scripts/postgres.sh env      print export lines: CLINIC_PG_OWNER, CLINIC_PG_APP (Npgsql strings),
-#                                CLINIC_PG_CA (the CA file that signed the server's TLS certificate)
+#   scripts/postgres.sh env      print export lines: CLINIC_PG_OWNER, CLINIC_PG_APP, CLINIC_PG_API,
+#                                CLINIC_PG_RETENTION (Npgsql strings), CLINIC_PG_CA (the CA file
+#                                that signed the server's TLS certificate)
 #   scripts/postgres.sh stop     stop the server and delete its data directory
 #
 # Port: PGPORT_CLINIC (55432). Passwords (local testing only): CLINIC_PG_OWNER_PASSWORD,
-# CLINIC_PG_APP_PASSWORD. Roles: clinic_owner owns the database and runs migrations (it may create
-# databases, for the tests' throwaway ones); clinic_app is the silo's runtime role and gets only
-# what migrations grant it. Run as root, the server runs as the "postgres" OS user.
+# CLINIC_PG_APP_PASSWORD, CLINIC_PG_API_PASSWORD, CLINIC_PG_RETENTION_PASSWORD. Roles: clinic_owner
+# owns the database and runs migrations (it may create databases, for the tests' throwaway ones);
+# clinic_app is the silo's runtime role, clinic_api the API's (gateway list and audit enqueue only),
+# clinic_retention the only role that may truncate or drop audit history; each gets only what
+# migrations grant it. Run as root, the server runs as the "postgres" OS user.
 set -euo pipefail
 
 port=${PGPORT_CLINIC:-55432}
 owner_password=${CLINIC_PG_OWNER_PASSWORD:-clinic-owner-dev}
 app_password=${CLINIC_PG_APP_PASSWORD:-clinic-app-dev}
+api_password=${CLINIC_PG_API_PASSWORD:-clinic-api-dev}
+retention_password=${CLINIC_PG_RETENTION_PASSWORD:-clinic-retention-dev}
 database=clinic
 root=/tmp/clinic-pg-$port
 data=$root/data
@@ -124,15 +129,23 @@ CONF
 # Roles and database; safe to run on every start. Passwords go through psql variables, never
 # through string concatenation.
 provision() {
-  superuser_psql -d postgres -v owner_pw="$owner_password" -v app_pw="$app_password" <<'SQL'
+  superuser_psql -d postgres -v owner_pw="$owner_password" -v app_pw="$app_password" \
+    -v api_pw="$api_password" -v retention_pw="$retention_password" <<'SQL'
 SELECT format('CREATE ROLE clinic_owner LOGIN CREATEDB PASSWORD %L', :'owner_pw')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clinic_owner') \gexec
 SELECT format('CREATE ROLE clinic_app LOGIN PASSWORD %L', :'app_pw')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clinic_app') \gexec
 SELECT format('ALTER ROLE clinic_owner LOGIN CREATEDB NOSUPERUSER NOCREATEROLE PASSWORD %L', :'owner_pw') \gexec
 SELECT format('ALTER ROLE clinic_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', :'app_pw') \gexec
+SELECT format('CREATE ROLE clinic_api LOGIN PASSWORD %L', :'api_pw')
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clinic_api') \gexec
+SELECT format('ALTER ROLE clinic_api LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', :'api_pw') \gexec
+SELECT format('CREATE ROLE clinic_retention LOGIN PASSWORD %L', :'retention_pw')
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clinic_retention') \gexec
+SELECT format('ALTER ROLE clinic_retention LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', :'retention_pw') \gexec
 -- The providers' bootstrap query names the Orleans query table without a schema.
 ALTER ROLE clinic_app SET search_path = orleans;
+ALTER ROLE clinic_api SET search_path = orleans;
 SELECT 'CREATE DATABASE clinic OWNER clinic_owner'
 WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'clinic') \gexec
 SQL
@@ -187,6 +200,8 @@ env_lines() {
   echo "export CLINIC_PG_OWNER=$(quote "$(connection_string clinic_owner "$owner_password")")"
   echo "export CLINIC_PG_APP=$(quote "$(connection_string clinic_app "$app_password")")"
   echo "export CLINIC_PG_CA=$(quote "$tls_dir/ca.crt")"
+  echo "export CLINIC_PG_API=$(quote "$(connection_string clinic_api "$api_password")")"
+  echo "export CLINIC_PG_RETENTION=$(quote "$(connection_string clinic_retention "$retention_password")")"
   # The bootstrap superuser over the private socket (trust): for tests that play an intruder.
   echo "export CLINIC_PG_SUPERUSER=$(quote "Host=$socket_dir;Port=$port;Database=clinic;Username=$(server_user)")"
 }

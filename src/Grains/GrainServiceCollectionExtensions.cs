@@ -19,6 +19,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<SchedulingMetrics>();
         services.TryAddSingleton<IAuditStore, MemoryAuditStore>();
         services.AddPhiProtection(configuration);
+        services.AddAuditChainKeys(configuration);
         services.AddOptions<SchedulingOptions>()
             .Bind(configuration.GetSection(SchedulingOptions.SectionName))
             .Validate(o => o.PendingHoldTimeout > TimeSpan.Zero, "Scheduling:PendingHoldTimeout must be positive.")

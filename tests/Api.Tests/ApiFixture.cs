@@ -39,6 +39,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public int GatewayPort { get; private set; }
 
+    /// <summary>The silo's services (its audit chain keys, for checking links).</summary>
+    public IServiceProvider SiloServices => _silo?.Services ?? throw new InvalidOperationException("The silo is not started.");
+
     /// <summary>Grain access to the silo, for reading what the API wrote (the audit trail).</summary>
     public IGrainFactory Grains => _silo?.Services.GetRequiredService<IGrainFactory>()
         ?? throw new InvalidOperationException("The silo is not started.");

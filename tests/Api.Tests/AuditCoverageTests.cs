@@ -200,12 +200,15 @@ public sealed class AuditCoverageTests(ApiFixture fixture)
             await Task.Delay(100);
         }
 
+        var keys = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<AuditChainKeys>(fixture.SiloServices);
         var previous = AuditChain.Genesis;
         for (var i = 0; i < records.Count; i++)
         {
             Assert.Equal(i + 1, records[i].Sequence);
             Assert.Equal(previous, records[i].PreviousHash);
-            Assert.Equal(AuditChain.Hash(previous, records[i].Event), records[i].Hash);
+            Assert.Equal(keys.Active.Id, records[i].ChainKeyId);
+            Assert.Equal(AuditChain.Hash(previous, records[i].Event, keys.Active), records[i].Hash);
+            Assert.NotEqual(AuditChain.UnkeyedHash(previous, records[i].Event), records[i].Hash);
             previous = records[i].Hash;
         }
     }

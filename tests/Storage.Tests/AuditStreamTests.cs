@@ -201,7 +201,7 @@ public sealed class AuditStreamTests : IAsyncLifetime
     private async Task AssertChainsAsync(IReadOnlyList<AuditEvent> published)
     {
         await using var dataSource = NpgsqlDataSource.Create(_database.Owner);
-        var verifier = new AuditChainVerifier(dataSource);
+        var verifier = new AuditChainVerifier(dataSource, TestKeyRings.ChainKeys);
         foreach (var clinic in published.GroupBy(e => e.ClinicId))
         {
             var result = await verifier.VerifyAsync(clinic.Key, CancellationToken.None);

@@ -57,6 +57,7 @@ public sealed class EndpointConfigurationTests
             ["Postgres:ConnectionString"] = "Host=127.0.0.1;Database=clinic;Username=clinic_app;Password=unused",
             ["Encryption:KeyRingFile"] = TestKeyRings.PhiRingFile,
             ["ClusterTls:Enabled"] = "false",
+            ["Audit:ChainKeyFile"] = TestKeyRings.ChainRingFile,
         });
         builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
         builder.AddClinicSilo();

@@ -12,13 +12,21 @@ internal sealed class PostgresServer
 {
     private static readonly Lazy<Task<PostgresServer>> Instance = new(StartAsync);
 
-    private PostgresServer(string owner, string app, string superuser, string caFile)
+    private PostgresServer(string owner, string app, string api, string retention, string superuser, string caFile)
     {
         Owner = owner;
         App = app;
+        Api = api;
+        Retention = retention;
         Superuser = superuser;
         CaFile = caFile;
     }
+
+    /// <summary>clinic_api: the API's role (gateway list and audit enqueue only).</summary>
+    public string Api { get; }
+
+    /// <summary>clinic_retention: the only role that may truncate or drop audit history.</summary>
+    public string Retention { get; }
 
     /// <summary>clinic_owner on the "clinic" database: may create databases and owns what it creates.</summary>
     public string Owner { get; }
@@ -48,7 +56,8 @@ internal sealed class PostgresServer
             .Where(line => line.StartsWith("export ", StringComparison.Ordinal))
             .Select(line => line["export ".Length..].Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\''), StringComparer.Ordinal);
-        return new PostgresServer(exports["CLINIC_PG_OWNER"], exports["CLINIC_PG_APP"], exports["CLINIC_PG_SUPERUSER"], exports["CLINIC_PG_CA"]);
+        return new PostgresServer(exports["CLINIC_PG_OWNER"], exports["CLINIC_PG_APP"], exports["CLINIC_PG_API"], exports["CLINIC_PG_RETENTION"],
+            exports["CLINIC_PG_SUPERUSER"], exports["CLINIC_PG_CA"]);
     }
 
     private static async Task<string> RunAsync(string script, string verb)

@@ -54,6 +54,7 @@ internal sealed class SiloHost : IAsyncDisposable
             ["ClusterTls:Enabled"] = "false",
             ["Urls"] = "http://127.0.0.1:0",
             ["Encryption:KeyRingFile"] = TestKeyRings.PhiRingFile,
+            ["Audit:ChainKeyFile"] = TestKeyRings.ChainRingFile,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
         });

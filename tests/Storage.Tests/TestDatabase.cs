@@ -23,6 +23,12 @@ public sealed class TestDatabase : IAsyncLifetime
     /// <summary>The CA of the server's TLS certificate.</summary>
     public string CaFile => Server.CaFile;
 
+    /// <summary>clinic_api on this database: what the API connects as.</summary>
+    public string Api => PostgresServer.OnDatabase(Server.Api, Name);
+
+    /// <summary>clinic_retention on this database.</summary>
+    public string Retention => PostgresServer.OnDatabase(Server.Retention, Name);
+
     /// <summary>The superuser on this database.</summary>
     public string Superuser => PostgresServer.OnDatabase(Server.Superuser, Name);
 

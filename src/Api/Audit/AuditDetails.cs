@@ -14,6 +14,13 @@ public sealed class AuditDetails
 
     public string? PatientId { get; set; }
 
+    /// <summary>Every patient a search or list returned (ids only), for each patient's accounting of disclosures.</summary>
+    public IReadOnlyList<string>? DisclosedPatientIds { get; private set; }
+
+    /// <summary>Records the patients a response discloses: distinct, at most <see cref="ClinicCluster.Audit.AuditEvent.MaxDisclosedPatients"/>.</summary>
+    public void Disclosed(IEnumerable<string> patientIds) =>
+        DisclosedPatientIds = patientIds.Distinct(StringComparer.Ordinal).Take(ClinicCluster.Audit.AuditEvent.MaxDisclosedPatients).ToList();
+
     public static AuditDetails Of(HttpContext http)
     {
         if (http.Items[Key] is not AuditDetails details)

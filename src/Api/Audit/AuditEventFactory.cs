@@ -44,7 +44,8 @@ public sealed class AuditEventFactory(TimeProvider clock)
             PurposeOfUse: AuditValues.PurposeOfUse(http.Request.Headers[PurposeOfUseHeader].ToString()) ?? "TREAT",
             CorrelationId: Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
             QueryKind: details.QueryKind,
-            ResultCount: details.ResultCount);
+            ResultCount: details.ResultCount,
+            DisclosedPatientIds: details.DisclosedPatientIds);
     }
 
     private static string? PatientOf(object? value) => value switch

@@ -6,7 +6,12 @@ namespace ClinicCluster.Api.Audit;
 /// <summary>Renders a stored audit record as a FHIR R4 AuditEvent resource (for NDJSON export).</summary>
 public static class FhirAuditEvent
 {
-    public static JsonObject From(AuditRecord record)
+    /// <summary>The code system of our operation names (the OpenAPI operation ids), the second subtype coding.</summary>
+    public const string OperationSystem = "urn:clinic-cluster:operation";
+
+    /// <param name="record">The stored record.</param>
+    /// <param name="disclosedTo">In a patient's accounting: the patient, named as the entity of a search or list that returned them.</param>
+    public static JsonObject From(AuditRecord record, string? disclosedTo = null)
     {
         var e = record.Event;
         var agent = new JsonObject
@@ -46,11 +51,13 @@ public static class FhirAuditEvent
                 ["code"] = "rest",
                 ["display"] = "RESTful Operation",
             },
-            ["subtype"] = new JsonArray(new JsonObject
-            {
-                ["system"] = "http://hl7.org/fhir/restful-interaction",
-                ["code"] = Interaction(e.Action),
-            }),
+            ["subtype"] = new JsonArray(
+                new JsonObject
+                {
+                    ["system"] = "http://hl7.org/fhir/restful-interaction",
+                    ["code"] = Interaction(e.Action),
+                },
+                new JsonObject { ["system"] = OperationSystem, ["code"] = e.Operation }),
             ["action"] = ActionCode(e.Action),
             ["recorded"] = e.RecordedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
             ["outcome"] = OutcomeCode(e.Outcome, e.HttpStatus),
@@ -63,7 +70,9 @@ public static class FhirAuditEvent
         };
 
         var entities = new JsonArray();
-        if (e.PatientId is { } patientId)
+        var patientId = e.PatientId
+            ?? (disclosedTo is not null && e.DisclosedPatientIds?.Contains(disclosedTo) == true ? disclosedTo : null);
+        if (patientId is not null)
         {
             entities.Add(new JsonObject
             {

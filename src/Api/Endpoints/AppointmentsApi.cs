@@ -133,7 +133,9 @@ public static class AppointmentsApi
     private static async Task<IResult> ListProviderDay(string clinicId, string providerId, DateOnly date, HttpContext http, IGrainFactory grains)
     {
         var result = await grains.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(clinicId, providerId)).ListDayAsync(date);
-        AuditDetails.Of(http).ResultCount = result.Value?.Count;
+        var audit = AuditDetails.Of(http);
+        audit.ResultCount = result.Value?.Count;
+        audit.Disclosed(result.Value?.Select(a => a.PatientId) ?? []);
         return ApiResults.From(result, items => TypedResults.Ok(new AppointmentListResponse(items)));
     }
 

@@ -81,7 +81,7 @@ public static class AuditApi
         while (true)
         {
             var page = await trail.QueryAsync(new AuditQuery(patientId, null, null, null, after, MaxPageSize));
-            lines.AddRange(page.Select(r => FhirAuditEvent.From(r).ToJsonString()));
+            lines.AddRange(page.Select(r => FhirAuditEvent.From(r, patientId).ToJsonString()));
             if (page.Count < MaxPageSize)
             {
                 break;

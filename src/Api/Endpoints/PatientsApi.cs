@@ -91,6 +91,7 @@ public static class PatientsApi
         {
             var hit = await directory.FindByMrnAsync(mrn);
             (audit.ResultCount, audit.PatientId) = (hit is null ? 0 : 1, hit?.Id);
+            audit.Disclosed(hit is null ? [] : [hit.Id]);
             return TypedResults.Ok(new PatientSearchResponse(hit is null ? [] : [hit]));
         }
 
@@ -101,6 +102,7 @@ public static class PatientsApi
 
         var hits = await directory.SearchByNameAsync(name, limit ?? DefaultSearchLimit);
         audit.ResultCount = hits.Count;
+        audit.Disclosed(hits.Select(h => h.Id));
         return TypedResults.Ok(new PatientSearchResponse(hits));
     }
 

@@ -2,7 +2,10 @@ namespace ClinicCluster.Audit;
 
 /// <summary>
 /// One access to protected health information, aligned with FHIR R4 AuditEvent. It names the
-/// patient and the resource by id only: no names, birth dates, reasons or search text, ever.
+/// patient and the resource by id only: no names, birth dates, reasons or search text, ever. A
+/// search or list that returned patients names each of them in <see cref="DisclosedPatientIds"/>
+/// (at most <see cref="MaxDisclosedPatients"/> per event), so every patient's accounting of
+/// disclosures includes it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.AuditEvent")]
 public sealed record AuditEvent(
@@ -20,4 +23,9 @@ public sealed record AuditEvent(
     [property: Id(11)] string? PurposeOfUse,
     [property: Id(12)] string? CorrelationId,
     [property: Id(13)] string? QueryKind,
-    [property: Id(14)] int? ResultCount);
+    [property: Id(14)] int? ResultCount,
+    [property: Id(15)] IReadOnlyList<string>? DisclosedPatientIds = null)
+{
+    /// <summary>The bound on <see cref="DisclosedPatientIds"/>: the largest page a search or list returns.</summary>
+    public const int MaxDisclosedPatients = 200;
+}

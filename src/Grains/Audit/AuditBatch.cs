@@ -21,9 +21,9 @@ public static class AuditBatch
 
     /// <summary>
     /// Chains the events whose ids were newly claimed onto the head, in batch order, each id once.
-    /// The link itself is <see cref="AuditChain.Hash"/>, computed per event.
+    /// The link itself is <see cref="AuditChain.Link"/> with the active chain key, computed per event.
     /// </summary>
-    public static List<AuditRecord> Link(IReadOnlyList<AuditEvent> events, ISet<Guid> claimed, long headSequence, string headHash)
+    public static List<AuditRecord> Link(IReadOnlyList<AuditEvent> events, ISet<Guid> claimed, long headSequence, string headHash, AuditChainKey key)
     {
         var records = new List<AuditRecord>(claimed.Count);
         var (sequence, previous) = (headSequence, headHash);
@@ -36,9 +36,9 @@ public static class AuditBatch
             }
 
             var stored = auditEvent with { RecordedAt = AuditChain.ToMicroseconds(auditEvent.RecordedAt) };
-            var hash = AuditChain.Hash(previous, stored);
-            records.Add(new AuditRecord(++sequence, stored, previous, hash));
-            previous = hash;
+            var record = AuditChain.Link(++sequence, previous, stored, key);
+            records.Add(record);
+            previous = record.Hash;
         }
 
         return records;

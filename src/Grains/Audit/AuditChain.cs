@@ -6,19 +6,30 @@ using System.Text.Json;
 namespace ClinicCluster.Audit;
 
 /// <summary>
-/// The per-clinic SHA-256 hash chain: each record's hash covers the previous record's hash and a
-/// canonical form of its event, so changing, removing or inserting a row breaks every later link.
+/// The per-clinic keyed hash chain: each record's hash is an HMAC-SHA-256, under a chain key the
+/// database never holds, of the previous record's hash and a canonical form of its event. Changing,
+/// removing or inserting a row breaks every later link, and without the key nobody (an intruder
+/// with insert rights, the database owner) can compute a consistent replacement tail.
 /// </summary>
 public static class AuditChain
 {
     /// <summary>The "previous hash" of a clinic's first record.</summary>
     public static readonly string Genesis = new('0', 64);
 
-    public static string Hash(string previousHash, AuditEvent auditEvent)
-    {
-        var bytes = Encoding.UTF8.GetBytes(previousHash + "\n" + Canonical(auditEvent));
-        return Convert.ToHexStringLower(SHA256.HashData(bytes));
-    }
+    /// <summary>One link: the record's hash from the previous record's hash and the event.</summary>
+    public static string Hash(string previousHash, AuditEvent auditEvent, AuditChainKey key) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(key.Secret, Encoding.UTF8.GetBytes(previousHash + "\n" + Canonical(auditEvent))));
+
+    /// <summary>The record that follows <paramref name="previousHash"/> at <paramref name="sequence"/>, linked under the key.</summary>
+    public static AuditRecord Link(long sequence, string previousHash, AuditEvent auditEvent, AuditChainKey key) =>
+        new(sequence, auditEvent, previousHash, Hash(previousHash, auditEvent, key), key.Id);
+
+    /// <summary>
+    /// The unkeyed SHA-256 link of rows written before the chain was keyed (their key id is null).
+    /// Verification accepts such rows only before the first keyed row and never after it.
+    /// </summary>
+    public static string UnkeyedHash(string previousHash, AuditEvent auditEvent) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(previousHash + "\n" + Canonical(auditEvent))));
 
     /// <summary>
     /// The event as fixed-order JSON with invariant formats. Times are cut to microseconds, the
@@ -54,6 +65,18 @@ public static class AuditChain
             else
             {
                 json.WriteNull("resultCount");
+            }
+
+            // Only when present, so events from before the field existed keep their canonical form.
+            if (e.DisclosedPatientIds is { } disclosed)
+            {
+                json.WriteStartArray("disclosedPatientIds");
+                foreach (var id in disclosed)
+                {
+                    json.WriteStringValue(id);
+                }
+
+                json.WriteEndArray();
             }
 
             json.WriteEndObject();

@@ -4,7 +4,7 @@ namespace ClinicCluster.Audit;
 /// The embedded default's audit store: the silo's memory, lost on restart like all of its state.
 /// Each clinic's records are written by one grain activation, but reads may interleave, so a lock.
 /// </summary>
-public sealed class MemoryAuditStore : IAuditStore
+public sealed class MemoryAuditStore(AuditChainKeys keys) : IAuditStore
 {
     private readonly Dictionary<string, List<AuditRecord>> _clinics = new(StringComparer.Ordinal);
     private readonly HashSet<Guid> _eventIds = [];
@@ -25,7 +25,7 @@ public sealed class MemoryAuditStore : IAuditStore
             }
 
             var head = records.Count == 0 ? AuditChain.Genesis : records[^1].Hash;
-            var added = AuditBatch.Link(events, claimed, records.Count, head);
+            var added = AuditBatch.Link(events, claimed, records.Count, head, keys.Active);
             records.AddRange(added);
             return Task.FromResult<IReadOnlyList<AuditRecord>>(added);
         }
@@ -37,7 +37,8 @@ public sealed class MemoryAuditStore : IAuditStore
         {
             IReadOnlyList<AuditRecord> page = _clinics.GetValueOrDefault(clinicId, [])
                 .Where(r => r.Sequence > query.AfterSequence)
-                .Where(r => query.PatientId is null || r.Event.PatientId == query.PatientId)
+                .Where(r => query.PatientId is null || r.Event.PatientId == query.PatientId
+                    || r.Event.DisclosedPatientIds?.Contains(query.PatientId) == true)
                 .Where(r => query.ActorSubject is null || r.Event.Actor.Subject == query.ActorSubject)
                 .Where(r => query.From is null || r.Event.RecordedAt >= query.From)
                 .Where(r => query.To is null || r.Event.RecordedAt < query.To)

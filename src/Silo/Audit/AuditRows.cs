@@ -49,6 +49,11 @@ internal static class AuditRows
         p.AddWithValue("result_count", (object?)e.ResultCount ?? DBNull.Value);
         p.AddWithValue("previous_hash", record.PreviousHash);
         p.AddWithValue("hash", record.Hash);
+        p.AddWithValue("chain_key_id", (object?)record.ChainKeyId ?? DBNull.Value);
+        p.Add(new NpgsqlParameter("disclosed_patient_ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
+        {
+            Value = (object?)e.DisclosedPatientIds?.ToArray() ?? DBNull.Value,
+        });
     }
 
     /// <summary>Reads a row selected with <see cref="AuditSql.Columns"/>.</summary>
@@ -69,8 +74,9 @@ internal static class AuditRows
             PurposeOfUse: Text(r, 14),
             CorrelationId: Text(r, 15),
             QueryKind: Text(r, 16),
-            ResultCount: r.IsDBNull(17) ? null : r.GetInt32(17));
-        return new AuditRecord(r.GetInt64(0), auditEvent, r.GetString(18), r.GetString(19));
+            ResultCount: r.IsDBNull(17) ? null : r.GetInt32(17),
+            DisclosedPatientIds: r.IsDBNull(22) ? null : r.GetFieldValue<string[]>(22));
+        return new AuditRecord(r.GetInt64(0), auditEvent, r.GetString(18), r.GetString(19), Text(r, 21));
     }
 
     private static string? Text(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);

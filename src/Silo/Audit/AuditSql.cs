@@ -22,28 +22,33 @@ internal static class AuditSql
         INSERT INTO audit.events (
             clinic_id, sequence, event_id, recorded_at, action, outcome, actor_subject, actor_role,
             client_address, user_agent, patient_id, resource_type, resource_id, operation, http_status,
-            purpose_of_use, correlation_id, query_kind, result_count, previous_hash, hash)
+            purpose_of_use, correlation_id, query_kind, result_count, previous_hash, hash, chain_key_id, disclosed_patient_ids)
         VALUES (
             @clinic_id, @sequence, @event_id, @recorded_at, @action, @outcome, @actor_subject, @actor_role,
             @client_address, @user_agent, @patient_id, @resource_type, @resource_id, @operation, @http_status,
-            @purpose_of_use, @correlation_id, @query_kind, @result_count, @previous_hash, @hash)
+            @purpose_of_use, @correlation_id, @query_kind, @result_count, @previous_hash, @hash, @chain_key_id, @disclosed_patient_ids)
         """;
 
     public const string Columns = """
         sequence, event_id, recorded_at, action, outcome, actor_subject, actor_role, client_address, user_agent,
         patient_id, resource_type, resource_id, operation, http_status, purpose_of_use, correlation_id,
-        query_kind, result_count, previous_hash, hash, clinic_id
+        query_kind, result_count, previous_hash, hash, clinic_id, chain_key_id, disclosed_patient_ids
         """;
 
     public const string Query = $"""
         SELECT {Columns} FROM audit.events
         WHERE clinic_id = @clinic_id AND sequence > @after
-          AND (@patient_id::text IS NULL OR patient_id = @patient_id)
+          AND (@patient_id::text IS NULL OR patient_id = @patient_id OR disclosed_patient_ids @> ARRAY[@patient_id::text])
           AND (@actor::text IS NULL OR actor_subject = @actor)
           AND (@from::timestamptz IS NULL OR recorded_at >= @from)
           AND (@to::timestamptz IS NULL OR recorded_at < @to)
         ORDER BY sequence
         LIMIT @limit
+        """;
+
+    /// <summary>Each clinic's chain head, for the checkpoints.</summary>
+    public const string Heads = """
+        SELECT DISTINCT ON (clinic_id) clinic_id, sequence, hash FROM audit.events ORDER BY clinic_id, sequence DESC
         """;
 
     public const string Chain = $"""

@@ -1,3 +1,5 @@
+using ClinicCluster.Audit;
+using ClinicCluster.Security;
 using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -6,7 +8,7 @@ namespace ClinicCluster.Silo.Audit;
 
 /// <summary>
 /// <c>audit verify --clinic c1 [--clinic c2]</c>: walks each clinic's hash chain and prints the
-/// first broken link. Exit codes: 0 every chain intact, 1 a chain is broken, 2 usage or connection.
+/// first broken link, then checks the clinic's signed checkpoint (Audit:ChainKeyFile, Audit:CheckpointDirectory). Exit codes: 0 every chain intact, 1 a chain is broken, 2 usage or connection.
 /// </summary>
 internal static class AuditVerifyCommand
 {
@@ -21,18 +23,42 @@ internal static class AuditVerifyCommand
         }
 
         string connectionString;
+        AuditChainKeys keys;
+        AuditCheckpoints? checkpoints = null;
         try
         {
-            connectionString = PostgresOptions.Read(CommandConfiguration.Build(args)).ResolveRuntime();
+            var configuration = CommandConfiguration.Build(args);
+            connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
+            var chain = configuration.GetSection(AuditChainOptions.SectionName).Get<AuditChainOptions>() ?? new AuditChainOptions();
+            if (string.IsNullOrWhiteSpace(chain.ChainKeyFile))
+            {
+                await error.WriteLineAsync($"Configuration error: {AuditChainOptions.ChainKeySetting} is required to verify the keyed chain.");
+                return 2;
+            }
+
+            keys = new AuditChainKeys(KeyRing.Load(chain.ChainKeyFile, AuditChainOptions.ChainKeySetting, requireIndexKey: false));
+            if (!string.IsNullOrWhiteSpace(chain.CheckpointDirectory))
+            {
+                checkpoints = new AuditCheckpoints(chain.CheckpointDirectory, keys);
+            }
+            else
+            {
+                await error.WriteLineAsync("warning: Audit:CheckpointDirectory is not set; a removed tail cannot be detected.");
+            }
         }
         catch (OptionsValidationException exception)
         {
             await error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
             return 2;
         }
+        catch (InvalidDataException exception)
+        {
+            await error.WriteLineAsync($"Configuration error: {exception.Message}");
+            return 2;
+        }
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var verifier = new AuditChainVerifier(dataSource);
+        var verifier = new AuditChainVerifier(dataSource, keys, checkpoints);
         var broken = false;
         try
         {
@@ -41,7 +67,8 @@ internal static class AuditVerifyCommand
                 var result = await verifier.VerifyAsync(clinic, CancellationToken.None);
                 if (result.IsIntact)
                 {
-                    await output.WriteLineAsync($"{clinic}: intact, {result.VerifiedRecords} record(s) verified.");
+                    var anchor = result.CheckpointSequence is { } at ? $", signed checkpoint at sequence {at} matches" : ", no checkpoint";
+                    await output.WriteLineAsync($"{clinic}: intact, {result.VerifiedRecords} record(s) verified{anchor}.");
                 }
                 else
                 {
@@ -50,6 +77,11 @@ internal static class AuditVerifyCommand
                         $"{clinic}: BROKEN at sequence {result.BrokenAt} after {result.VerifiedRecords} intact record(s): {result.Problem}.");
                 }
             }
+        }
+        catch (InvalidDataException exception)
+        {
+            await error.WriteLineAsync($"Cannot read a checkpoint: {exception.Message}");
+            return 2;
         }
         catch (NpgsqlException exception)
         {

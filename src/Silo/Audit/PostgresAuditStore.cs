@@ -11,7 +11,7 @@ namespace ClinicCluster.Silo.Audit;
 /// other onto the head. The lock, not the grain, is what keeps the chain linear; taking it before
 /// the claims means two transactions of one clinic never wait on each other's claims (no deadlock).
 /// </summary>
-public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStore
+public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, AuditChainKeys keys) : IAuditStore
 {
     public async Task<bool> AppendAsync(AuditEvent auditEvent) =>
         (await AppendBatchAsync([auditEvent])).Count == 1;
@@ -58,7 +58,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStor
             return [];
         }
 
-        var records = AuditBatch.Link(events, claimed, sequence, previousHash);
+        var records = AuditBatch.Link(events, claimed, sequence, previousHash, keys.Active);
         await using (var insert = new NpgsqlBatch(connection, transaction))
         {
             foreach (var record in records)

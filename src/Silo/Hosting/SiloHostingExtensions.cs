@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using ClinicCluster.Audit;
 using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Health;
 using ClinicCluster.ServiceDefaults.Management;
 using ClinicCluster.Silo.Dashboard;
+using ClinicCluster.Silo.Audit;
 using ClinicCluster.Silo.Persistence;
 using ClinicCluster.Silo.Telemetry;
 using Microsoft.Extensions.Options;
@@ -40,11 +42,15 @@ public static class SiloHostingExtensions
             builder.Services.AddHealthChecks().AddPostgresReadiness(connectionString);
         }
 
-        if (options.Storage != StorageMode.Memory && string.IsNullOrWhiteSpace(builder.Configuration[SecurityServiceCollectionExtensions.KeyRingSetting]))
+        // A random in-process key with durable storage would leave every patient unreadable, and the
+        // audit chain unverifiable, after a restart.
+        foreach (var setting in new[] { SecurityServiceCollectionExtensions.KeyRingSetting, AuditChainOptions.ChainKeySetting })
         {
-            // A random in-process key with durable storage would leave every patient unreadable after a restart.
-            throw new OptionsValidationException(EncryptionOptions.SectionName, typeof(EncryptionOptions),
-                [$"{SecurityServiceCollectionExtensions.KeyRingSetting} is required with Silo:Storage={options.Storage} (see docs/security.md)."]);
+            if (options.Storage != StorageMode.Memory && string.IsNullOrWhiteSpace(builder.Configuration[setting]))
+            {
+                throw new OptionsValidationException(setting, typeof(EncryptionOptions),
+                    [$"{setting} is required with Silo:Storage={options.Storage} (see docs/security.md)."]);
+            }
         }
 
         // Mutual TLS on the silo and gateway ports; loaded now so a bad certificate stops the host in one line.
@@ -55,6 +61,11 @@ public static class SiloHostingExtensions
         {
             // Registered before the grain services, whose in-memory defaults are TryAdd.
             builder.Services.AddPostgresDataServices();
+            if (!string.IsNullOrWhiteSpace(builder.Configuration["Audit:CheckpointDirectory"]))
+            {
+                builder.Services.AddSingleton<AuditCheckpointWriter>();
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointWriter>());
+            }
         }
 
         builder.Services.AddClinicGrainServices(builder.Configuration);

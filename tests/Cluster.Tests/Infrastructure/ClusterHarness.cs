@@ -78,7 +78,13 @@ public sealed class ClusterHarness : IAsyncDisposable
         ClusterId = "cluster-" + suffix;
         ServiceId = "service-" + suffix;
         KeyRingFile = WriteKeyRing(LogFolder);
+        ChainKeyFile = Path.Combine(LogFolder, "audit-chain-keys.json");
+        var chainKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        File.WriteAllText(ChainKeyFile, "{\"activeKeyId\":\"chain-1\",\"keys\":{\"chain-1\":\"" + chainKey + "\"}}");
     }
+
+    /// <summary>The audit chain key ring every silo of this cluster mounts (Audit:ChainKeyFile).</summary>
+    public string ChainKeyFile { get; }
 
     /// <summary>The PHI key ring every silo of this cluster mounts (Encryption:KeyRingFile).</summary>
     public string KeyRingFile { get; }
@@ -131,7 +137,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["Cluster__Clustering"] = "AdoNet",
             ["Cluster__ClusterId"] = ClusterId,
             ["Cluster__ServiceId"] = ServiceId,
-            ["Postgres__ConnectionString"] = _database.AppConnectionString,
+            ["Postgres__ConnectionString"] = _database.ApiConnectionString,
             ["Auth__DevSigningKey"] = DevToken.SigningKey,
 
             // One caller drives the whole load from one address; the edge limits are tested in Security.Tests.
@@ -234,6 +240,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["Silo__ShutdownTimeout"] = SiloShutdownTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Postgres__ConnectionString"] = _database.AppConnectionString,
             ["Encryption__KeyRingFile"] = KeyRingFile,
+            ["Audit__ChainKeyFile"] = ChainKeyFile,
 
             // Failover is tested here; mutual TLS in Security.Tests.
             ["ClusterTls__Enabled"] = "false",

@@ -9,12 +9,16 @@ namespace ClinicCluster.Cluster.Tests.Infrastructure;
 /// </summary>
 public sealed class PostgresServer
 {
-    private PostgresServer(string owner, string app, bool startedByUs)
+    private PostgresServer(string owner, string app, string api, bool startedByUs)
     {
         OwnerConnectionString = owner;
         AppConnectionString = app;
+        ApiConnectionString = api;
         StartedByUs = startedByUs;
     }
+
+    /// <summary>The API's role (clinic_api: gateway list and audit enqueue only) on database "clinic".</summary>
+    public string ApiConnectionString { get; }
 
     /// <summary>The schema owner on database "clinic" (may create databases).</summary>
     public string OwnerConnectionString { get; }
@@ -39,12 +43,13 @@ public sealed class PostgresServer
         await ScriptAsync("env", envLog, allowFailure: false);
         var variables = ParseExports(await ChildProcess.ReadSharedAsync(envLog));
         File.Delete(envLog); // It holds passwords; only needed for this moment.
-        if (!variables.TryGetValue("CLINIC_PG_OWNER", out var owner) || !variables.TryGetValue("CLINIC_PG_APP", out var app))
+        if (!variables.TryGetValue("CLINIC_PG_OWNER", out var owner) || !variables.TryGetValue("CLINIC_PG_APP", out var app)
+            || !variables.TryGetValue("CLINIC_PG_API", out var api))
         {
-            throw new InvalidOperationException("scripts/postgres.sh env printed no CLINIC_PG_OWNER / CLINIC_PG_APP.");
+            throw new InvalidOperationException("scripts/postgres.sh env printed no CLINIC_PG_OWNER / CLINIC_PG_APP / CLINIC_PG_API.");
         }
 
-        return new PostgresServer(owner, app, startedByUs: !running);
+        return new PostgresServer(owner, app, api, startedByUs: !running);
     }
 
     /// <summary>Stops the server only if this run started it (other work may be using a server it found running).</summary>
@@ -67,7 +72,10 @@ public sealed class PostgresServer
             await command.ExecuteNonQueryAsync();
         }
 
-        return new TestDatabase(this, name, WithDatabase(OwnerConnectionString, name), WithDatabase(AppConnectionString, name));
+        return new TestDatabase(this, name, WithDatabase(OwnerConnectionString, name), WithDatabase(AppConnectionString, name))
+        {
+            ApiConnectionString = WithDatabase(ApiConnectionString, name),
+        };
     }
 
     internal async Task DropDatabaseAsync(string name)
@@ -131,6 +139,9 @@ public sealed class TestDatabase(PostgresServer server, string name, string owne
 
     /// <summary>The runtime role the silos and the API connect as.</summary>
     public string AppConnectionString { get; } = appConnectionString;
+
+    /// <summary>The role the API connects as (clinic_api).</summary>
+    public required string ApiConnectionString { get; init; }
 
     /// <summary>Runs <c>dotnet ClinicCluster.Silo.dll migrate</c> against this database.</summary>
     public async Task MigrateAsync()

@@ -1,0 +1,74 @@
+using ClinicCluster.Security;
+using ClinicCluster.Silo.Persistence;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ClinicCluster.Silo.Encryption;
+
+/// <summary>
+/// <c>encryption rotate [--batch-size 200]</c>: re-encrypts existing PHI under the active KEK of
+/// <c>Encryption:KeyRingFile</c>, in bounded batches (see <see cref="PhiReencryptor"/>). Exit codes:
+/// 0 nothing left under another key, 1 rows changed meanwhile (run again), 2 usage, configuration or
+/// connection problem.
+/// </summary>
+internal static class EncryptionRotateCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var batchSize = 200;
+        var sizeAt = Array.IndexOf(args, "--batch-size");
+        if (sizeAt >= 0 && (sizeAt + 1 >= args.Length || !int.TryParse(args[sizeAt + 1], out batchSize) || batchSize is < 1 or > 10_000))
+        {
+            await error.WriteLineAsync("usage: encryption rotate [--batch-size <1-10000>]");
+            return 2;
+        }
+
+        IPhiProtector protector;
+        string connectionString;
+        try
+        {
+            var configuration = CommandConfiguration.Build(args);
+            connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
+            var file = configuration[SecurityServiceCollectionExtensions.KeyRingSetting];
+            if (string.IsNullOrWhiteSpace(file))
+            {
+                await error.WriteLineAsync($"Configuration error: {SecurityServiceCollectionExtensions.KeyRingSetting} is required.");
+                return 2;
+            }
+
+            var ring = KeyRing.Load(file, SecurityServiceCollectionExtensions.KeyRingSetting, requireIndexKey: true);
+            protector = new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKey!);
+        }
+        catch (OptionsValidationException exception)
+        {
+            await error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
+            return 2;
+        }
+        catch (InvalidDataException exception)
+        {
+            await error.WriteLineAsync($"Configuration error: {exception.Message}");
+            return 2;
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            var report = await new PhiReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
+            await output.WriteLineAsync(
+                $"{report.Rows} rows, {report.Values} protected values; re-encrypted {report.ValuesReencrypted} value(s) in {report.RowsRewritten} row(s); " +
+                $"{report.RowsChangedMeanwhile} row(s) changed meanwhile.");
+            return report.RowsChangedMeanwhile == 0 ? 0 : 1;
+        }
+        catch (NpgsqlException exception)
+        {
+            await error.WriteLineAsync($"Cannot read grain state: {exception.Message.ReplaceLineEndings(" ")}");
+            return 2;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // Never the value: only that a stored ciphertext could not be opened with this ring.
+            await error.WriteLineAsync("A stored value cannot be decrypted with this key ring (is its key retired already?).");
+            return 2;
+        }
+    }
+}
