@@ -34,10 +34,14 @@ free_port() {
   done
 }
 
-echo "Building Release..."
+# Numbers come from Release; the smoke only checks that every scenario runs, so it reuses the
+# Debug build that scripts/test.sh has just made instead of compiling everything again.
+configuration=Release
+[ "$smoke" = 1 ] && configuration=${BENCH_CONFIGURATION:-Debug}
+echo "Building $configuration..."
 for project in src/Silo/Silo.csproj src/Api/Api.csproj tools/LoadGen/LoadGen.csproj; do
   name=$(basename "$project" .csproj)
-  dotnet build "$project" -c Release --nologo -v quiet -o "$bin/$name" >/dev/null
+  dotnet build "$project" -c "$configuration" --nologo -v quiet -o "$bin/$name" >/dev/null
 done
 
 scripts/postgres.sh start >/dev/null
@@ -60,18 +64,31 @@ stop() {
 }
 trap stop EXIT INT TERM
 
+# The key rings a Secret mounts in production (the silo refuses durable storage without them).
+key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
+(
+  umask 077
+  printf '{"activeKeyId":"bench-1","keys":{"bench-1":"%s"},"indexKey":"%s"}\n' "$(key)" "$(key)" >"$out/phi-key-ring.json"
+  printf '{"activeKeyId":"chain-1","keys":{"chain-1":"%s"}}\n' "$(key)" >"$out/audit-chain-keys.json"
+)
+api_cs="${CLINIC_PG_API/Database=clinic/Database=$database}"
+# One machine: no mutual TLS between the processes (Security.Tests proves it); the edge rate
+# limits are off because the benchmark measures the system behind them from one client address.
+export ClusterTls__Enabled=false RateLimits__Enabled=false
+
 silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
 signing_key=bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz
 export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning
 Urls="http://127.0.0.1:$silo_http" Silo__SiloPort=$silo_port Silo__GatewayPort=$gateway \
 Silo__Clustering=AdoNet Silo__Storage=Postgres Postgres__ConnectionString="$app_cs" \
+Encryption__KeyRingFile="$out/phi-key-ring.json" Audit__ChainKeyFile="$out/audit-chain-keys.json" \
   dotnet "$bin/Silo/ClinicCluster.Silo.dll" >"$out/silo.log" 2>&1 &
 silo_pid=$!; pids+=("$silo_pid")
 silo_started=$(date +%s.%N)
 wait_ready silo 127.0.0.1 "$silo_http" /health/ready 90
 silo_ready=$(date +%s.%N)
 
-Urls="http://127.0.0.1:$api_port" Cluster__Clustering=AdoNet Postgres__ConnectionString="$app_cs" Auth__DevSigningKey=$signing_key \
+Urls="http://127.0.0.1:$api_port" Cluster__Clustering=AdoNet Postgres__ConnectionString="$api_cs" Auth__DevSigningKey=$signing_key \
   dotnet "$bin/Api/ClinicCluster.Api.dll" >"$out/api.log" 2>&1 &
 api_pid=$!; pids+=("$api_pid")
 wait_ready api 127.0.0.1 "$api_port" /health/ready 90

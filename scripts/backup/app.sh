@@ -61,7 +61,7 @@ start_silo() {
   # shellcheck disable=SC2016 # the inner shell expands $1
   env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
     Urls="http://127.0.0.1:$http" Management__Port="$mgmt" \
-    Silo__Clustering=AdoNet Silo__Storage=Postgres Postgres__ConnectionString="$connection" \
+    Silo__Clustering=AdoNet Silo__Storage=Postgres Postgres__ConnectionString="$connection" ClusterTls__Enabled=false \
     Silo__SiloPort="$silo_port" Silo__GatewayPort="$gateway_port" Silo__AdvertisedIPAddress=127.0.0.1 \
     "${app_key_env[@]}" ${DRILL_APP_ENV:+$DRILL_APP_ENV} \
     bash -c 'cd "$(dirname "$1")" && exec dotnet "$(basename "$1")"' silo "$silo_dll" >>"$log" 2>&1 &
@@ -76,7 +76,7 @@ start_api() {
   # shellcheck disable=SC2016 # the inner shell expands $1
   env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
     Urls="http://127.0.0.1:$port" Management__Port="$mgmt" \
-    Cluster__Clustering=AdoNet Postgres__ConnectionString="$connection" \
+    Cluster__Clustering=AdoNet Postgres__ConnectionString="$connection" ClusterTls__Enabled=false \
     "${app_key_env[@]}" ${DRILL_APP_ENV:+$DRILL_APP_ENV} \
     bash -c 'cd "$(dirname "$1")" && exec dotnet "$(basename "$1")"' api "$api_dll" >>"$log" 2>&1 &
   app_pids+=($!)

@@ -134,7 +134,7 @@ public sealed class AuditTamperTests(StorageFixture fixture)
     public async Task A_batch_is_chained_in_order_and_skips_ids_already_stored_or_repeated()
     {
         await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
-        var store = new PostgresAuditStore(dataSource);
+        var store = new PostgresAuditStore(dataSource, TestKeyRings.ChainKeys);
         var clinic = TestData.NewId("aud");
         var stored = Event(clinic);
         Assert.True(await store.AppendAsync(stored));
@@ -158,7 +158,7 @@ public sealed class AuditTamperTests(StorageFixture fixture)
         // Two activations of a clinic's log grain (a silo declared dead that still runs) may append
         // at once, with overlapping redeliveries: the advisory lock orders them, no deadlock.
         await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
-        var store = new PostgresAuditStore(dataSource);
+        var store = new PostgresAuditStore(dataSource, TestKeyRings.ChainKeys);
         var clinic = TestData.NewId("aud");
         var events = Enumerable.Range(0, 200).Select(_ => Event(clinic)).ToList();
         var batches = Enumerable.Range(0, 20).Select(i => events.Skip(i * 10).Take(20).Reverse().ToList()).ToList();

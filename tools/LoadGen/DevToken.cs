@@ -6,8 +6,9 @@ namespace ClinicCluster.LoadGen;
 
 /// <summary>
 /// A development token as <c>dotnet run --project src/Api -- dev-token</c> signs it (HS256 with
-/// Auth:DevSigningKey, issuer clinic-cluster-dev, audience clinic-cluster-api, claims sub, role,
-/// clinic), minted here so a run does not start the API once per token.
+/// Auth:DevSigningKey, issuer clinic-cluster-dev, audience clinic-cluster-api, claims sub and
+/// clinic_roles, one "{clinic}:{role}" per grant), minted here so a run does not start the API once
+/// per token.
 /// </summary>
 public static class DevToken
 {
@@ -20,8 +21,7 @@ public static class DevToken
             ["iss"] = "clinic-cluster-dev",
             ["aud"] = "clinic-cluster-api",
             ["sub"] = "loadgen",
-            ["role"] = new[] { "admin" },
-            ["clinic"] = new[] { "*" },
+            ["clinic_roles"] = new[] { "*:admin" },
             ["iat"] = now,
             ["nbf"] = now - 5,
             ["exp"] = now + 3600,

@@ -96,6 +96,8 @@ public sealed class ObservabilityFixture : IAsyncLifetime
             ["Cluster:ClusterId"] = clusterId,
             ["Cluster:ServiceId"] = clusterId,
             ["Postgres:ConnectionString"] = proxied,
+            ["ClusterTls:Enabled"] = "false", // one machine; mutual TLS is tested in Security.Tests
+            ["RateLimits:Enabled"] = "false",
             ["Auth:DevSigningKey"] = SigningKey,
             ["Auth:Audience"] = Audience,
             ["Demo:Seed"] = "false",
@@ -186,6 +188,9 @@ public sealed class ObservabilityFixture : IAsyncLifetime
             ["Silo:AdvertisedIPAddress"] = "127.0.0.1",
             ["Silo:ShutdownTimeout"] = "00:00:05",
             ["Postgres:ConnectionString"] = connectionString,
+            ["ClusterTls:Enabled"] = "false",
+            ["Encryption:KeyRingFile"] = ClinicCluster.Storage.Tests.TestKeyRings.PhiRingFile,
+            ["Audit:ChainKeyFile"] = ClinicCluster.Storage.Tests.TestKeyRings.ChainRingFile,
             ["Management:Port"] = Invariant(SiloManagementPort),
             ["Management:MetricsTokenFile"] = MetricsTokenFile,
             ["Dashboard:CredentialsFile"] = credentials,
