@@ -38,8 +38,32 @@ public sealed partial class ClusterTests
             Assert.Equal(200, (await api.SendAsync(HttpMethod.Put, $"/api/clinics/{clinic.Id}/patients/{id}", patient.Body)).Status);
         }
 
-        // Appointment markers (reason, cancellation reason) join here once the appointment state is
-        // encrypted: book with a marker reason, cancel with a marker reason, add both to `markers`.
+        // The clinical free text of appointments: a marker reason when booking, another when cancelling.
+        var day = DateTimeOffset.UtcNow.AddDays(2).Date;
+        for (var i = 0; i < patients.Count; i++)
+        {
+            var (reason, cancellation) = (PatientMarkers.New().GivenName, PatientMarkers.New().FamilyName);
+            markers.Add(reason);
+            markers.Add(cancellation);
+            var start = new DateTimeOffset(day.AddHours(15 + i), TimeSpan.Zero); // 10:00-14:00 in New York
+            var booked = await api.SendAsync(HttpMethod.Post, $"/api/clinics/{clinic.Id}/appointments", new
+            {
+                patientId = patients[i],
+                providerId = clinic.Providers[0],
+                appointmentType = TestClinic.Checkup,
+                start = start.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+                reason,
+            });
+            Assert.True(booked.Status == 201, $"book: {booked.Status} {booked.Short}");
+            var appointment = booked.Field("id")!;
+            var cancelled = await api.SendAsync(HttpMethod.Post, $"/api/clinics/{clinic.Id}/appointments/{appointment}/cancel", new { reason = cancellation });
+            Assert.True(cancelled.Status == 200, $"cancel: {cancelled.Status} {cancelled.Short}");
+
+            // Read back decrypted, for a role that may see clinical text.
+            var read = await api.GetAppointmentAsync(clinic.Id, appointment);
+            Assert.Contains(reason, read.Body, StringComparison.Ordinal);
+            Assert.Contains(cancellation, read.Body, StringComparison.Ordinal);
+        }
 
         await WaitForAuditAsync(clinic.Id, minimum: patients.Count * 5);
         await Task.Delay(TimeSpan.FromSeconds(2)); // the console logger writes asynchronously

@@ -1,4 +1,5 @@
 using ClinicCluster.Scheduling;
+using ClinicCluster.Security;
 using Npgsql;
 
 namespace ClinicCluster.Silo.Ledger;
@@ -8,9 +9,11 @@ namespace ClinicCluster.Silo.Ledger;
 /// truth for appointments (decision 0006). Each write is one statement, so one round trip; the
 /// exclusion constraints refuse overlapping active ranges per provider (with buffer) and per
 /// patient whatever the grains do. Database errors propagate unchanged (a grain call filter turns
-/// them into StorageUnavailableException for the API).
+/// them into StorageUnavailableException for the API). The clinical free text (reason, cancellation
+/// reason) is PHI: it is encrypted here, on its way into the table, and decrypted on the way out, so
+/// neither the table nor a dump or backup of it holds it in the clear (decision 0012).
 /// </summary>
-public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource) : IAppointmentLedger
+public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource, IPhiProtector protector) : IAppointmentLedger
 {
     public async Task<LedgerWrite> InsertAsync(LedgerRow row)
     {
@@ -20,7 +23,8 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource) : IAp
         command.Parameters.AddWithValue("provider_id", row.ProviderId);
         command.Parameters.AddWithValue("appointment_type", row.AppointmentType);
         command.Parameters.AddWithValue("time_zone", row.TimeZone);
-        command.Parameters.AddWithValue("reason", (object?)row.Reason ?? DBNull.Value);
+        command.Parameters.AddWithValue("reason", await ProtectAsync(row.Reason));
+        command.Parameters.AddWithValue("cancellation_reason", await ProtectAsync(row.CancellationReason));
         command.Parameters.AddWithValue("request_fingerprint", (object?)row.RequestFingerprint ?? DBNull.Value);
         command.Parameters.AddWithValue("created_at", row.CreatedAt.UtcDateTime);
         command.Parameters.AddWithValue("booked_starts_at", row.BookedStart.UtcDateTime);
@@ -38,6 +42,7 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource) : IAp
     {
         await using var command = dataSource.CreateCommand(LedgerSql.Update);
         Bind(command, row);
+        command.Parameters.AddWithValue("cancellation_reason", await ProtectAsync(row.CancellationReason));
         command.Parameters.AddWithValue("expected_version", expectedVersion);
         return await WriteAsync(command) ?? LedgerWrite.Conflict(await GetAsync(row.ClinicId, row.AppointmentId));
     }
@@ -100,12 +105,11 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource) : IAp
         command.Parameters.AddWithValue("blocked_until", row.BlockedUntil.UtcDateTime);
         command.Parameters.AddWithValue("buffer_minutes", row.BufferMinutes);
         command.Parameters.AddWithValue("status", AppointmentTransitions.Name(row.Status));
-        command.Parameters.AddWithValue("cancellation_reason", (object?)row.CancellationReason ?? DBNull.Value);
         command.Parameters.AddWithValue("updated_at", row.UpdatedAt.UtcDateTime);
     }
 
     /// <summary>The row the statement returned; null when its condition matched nothing.</summary>
-    private static async Task<LedgerWrite?> WriteAsync(NpgsqlCommand command)
+    private async Task<LedgerWrite?> WriteAsync(NpgsqlCommand command)
     {
         try
         {
@@ -129,15 +133,33 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource) : IAp
         return await ReadAsync(command);
     }
 
-    private static async Task<IReadOnlyList<LedgerRow>> ReadAsync(NpgsqlCommand command)
+    private async Task<IReadOnlyList<LedgerRow>> ReadAsync(NpgsqlCommand command)
     {
         var rows = new List<LedgerRow>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            rows.Add(LedgerRows.Read(reader));
+            while (await reader.ReadAsync())
+            {
+                rows.Add(LedgerRows.Read(reader));
+            }
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            rows[i] = rows[i] with
+            {
+                Reason = await RevealAsync(rows[i].Reason),
+                CancellationReason = await RevealAsync(rows[i].CancellationReason),
+            };
         }
 
         return rows;
     }
+
+    private async ValueTask<object> ProtectAsync(string? text) =>
+        text is null ? DBNull.Value : await protector.ProtectAsync(text);
+
+    // Rows written before the ledger encrypted its text hold it in the clear; they read as they are.
+    private async ValueTask<string?> RevealAsync(string? stored) =>
+        PhiCiphertext.IsProtected(stored) ? await protector.UnprotectAsync(stored!) : stored;
 }
