@@ -7,7 +7,9 @@ namespace ClinicCluster.Silo.Encryption;
 
 /// <summary>
 /// <c>encryption rotate [--batch-size 200]</c>: re-encrypts existing PHI under the active KEK of
-/// <c>Encryption:KeyRingFile</c>, in bounded batches (see <see cref="PhiReencryptor"/>). Exit codes:
+/// <c>Encryption:KeyRingFile</c>, in bounded batches: the patient grain states (see
+/// <see cref="PhiReencryptor"/>), then the appointment ledger's reasons (<see cref="LedgerReencryptor"/>),
+/// both as the runtime role, which may update both tables. Exit codes:
 /// 0 nothing left under another key, 1 rows changed meanwhile (run again), 2 usage, configuration or
 /// connection problem.
 /// </summary>
@@ -53,15 +55,15 @@ internal static class EncryptionRotateCommand
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         try
         {
-            var report = await new PhiReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
-            await output.WriteLineAsync(
-                $"{report.Rows} rows, {report.Values} protected values; re-encrypted {report.ValuesReencrypted} value(s) in {report.RowsRewritten} row(s); " +
-                $"{report.RowsChangedMeanwhile} row(s) changed meanwhile.");
-            return report.RowsChangedMeanwhile == 0 ? 0 : 1;
+            var grains = await new PhiReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
+            await WriteAsync(output, "grain state", grains);
+            var ledger = await new LedgerReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
+            await WriteAsync(output, "appointment ledger", ledger);
+            return grains.RowsChangedMeanwhile + ledger.RowsChangedMeanwhile == 0 ? 0 : 1;
         }
         catch (NpgsqlException exception)
         {
-            await error.WriteLineAsync($"Cannot read grain state: {exception.Message.ReplaceLineEndings(" ")}");
+            await error.WriteLineAsync($"Cannot read or write the stored PHI: {exception.Message.ReplaceLineEndings(" ")}");
             return 2;
         }
         catch (System.Security.Cryptography.CryptographicException)
@@ -71,4 +73,8 @@ internal static class EncryptionRotateCommand
             return 2;
         }
     }
+
+    private static Task WriteAsync(TextWriter output, string what, ReencryptionReport report) => output.WriteLineAsync(
+        $"{what}: {report.Rows} rows, {report.Values} protected values; re-encrypted {report.ValuesReencrypted} value(s) in {report.RowsRewritten} row(s); " +
+        $"{report.RowsChangedMeanwhile} row(s) changed meanwhile.");
 }
