@@ -116,6 +116,53 @@ public sealed class AuditTamperTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Verify_all_reports_every_clinic_and_exits_1_when_one_is_tampered()
+    {
+        // A database of its own: --all walks every clinic, and the tests above leave broken chains behind.
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        var checkpointDirectory = Directory.CreateTempSubdirectory("audit-checkpoints-").FullName;
+        try
+        {
+            await database.MigrateAsync();
+            var first = await SeedAsync(3, connectionString: database.App);
+            var second = await SeedAsync(2, connectionString: database.App);
+            var arguments = new[]
+            {
+                "--all", "--Postgres:ConnectionString", database.App, "--Audit:ChainKeyFile", TestKeyRings.ChainRingFile,
+                "--Audit:CheckpointDirectory", checkpointDirectory,
+            };
+
+            using var okOut = new StringWriter();
+            Assert.Equal(0, await AuditVerifyCommand.RunAsync(arguments, okOut, TextWriter.Null));
+            string[] expected = [$"{first}: intact, 3 record(s) verified, no checkpoint.", $"{second}: intact, 2 record(s) verified, no checkpoint."];
+            Assert.Equal(
+                expected.Order(StringComparer.Ordinal),
+                okOut.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+
+            await ExecuteAsync(database.Superuser, Bypass + $"UPDATE audit.events SET operation = 'Forged' WHERE clinic_id = '{second}' AND sequence = 2");
+            using var badOut = new StringWriter();
+            Assert.Equal(1, await AuditVerifyCommand.RunAsync(arguments, badOut, TextWriter.Null));
+            Assert.Contains($"{first}: intact, 3 record(s)", badOut.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"{second}: BROKEN at sequence 2", badOut.ToString(), StringComparison.Ordinal);
+
+            // A chain deleted whole leaves no row to find it by; its signed checkpoint still names the clinic.
+            var checkpoints = new AuditCheckpoints(checkpointDirectory, TestKeyRings.ChainKeys);
+            var head = await TestDatabase.ScalarAsync<string>(database.Owner, $"SELECT hash FROM audit.events WHERE clinic_id = '{first}' AND sequence = 3");
+            Assert.True(checkpoints.Write(checkpoints.Sign(first, 3, head, DateTimeOffset.UtcNow)));
+            await ExecuteAsync(database.Superuser, Bypass + $"DELETE FROM audit.events WHERE clinic_id = '{first}'");
+            using var goneOut = new StringWriter();
+            Assert.Equal(1, await AuditVerifyCommand.RunAsync(arguments, goneOut, TextWriter.Null));
+            Assert.Contains($"{first}: BROKEN at sequence 1 after 0 intact record(s)", goneOut.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(checkpointDirectory, recursive: true);
+            await database.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_redelivered_event_is_stored_once()
     {
         await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
@@ -174,10 +221,10 @@ public sealed class AuditTamperTests(StorageFixture fixture)
     private static string WhereClinic(string sql, string clinic) =>
         sql.StartsWith("TRUNCATE", StringComparison.Ordinal) ? "" : $" WHERE clinic_id = '{clinic}'";
 
-    private async Task<string> SeedAsync(int count, AuditChainKeys? keys = null, string? clinicId = null)
+    private async Task<string> SeedAsync(int count, AuditChainKeys? keys = null, string? clinicId = null, string? connectionString = null)
     {
         var clinic = clinicId ?? TestData.NewId("aud");
-        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString ?? fixture.Database.App);
         var store = new PostgresAuditStore(dataSource, keys ?? TestKeyRings.ChainKeys);
         for (var i = 0; i < count; i++)
         {

@@ -151,6 +151,10 @@ schema = {
         "serviceMonitor": obj({"enabled": B, "interval": {"type": "string", "pattern": r"^[0-9]+(s|m)$"}, "labels": MAP}),
         "prometheusRule": obj({"enabled": B, "labels": MAP}),
         "migration": obj({"enabled": B, "backoffLimit": intr(0, 20), "activeDeadlineSeconds": intr(30), "resources": ref("resources")}),
+        "auditVerify": obj({
+            "enabled": B, "schedule": {"type": "string", "pattern": r"^(\S+\s+){4}\S+$"}, "activeDeadlineSeconds": intr(60),
+            "successfulJobsHistoryLimit": intr(0), "failedJobsHistoryLimit": intr(1), "resources": ref("resources"),
+        }),
         "pgbouncer": simple_image_workload({"replicas": intr(1), "uid": intr(1), "poolMode": {"enum": ["session", "transaction"]},
                                             "maxClientConn": intr(1), "defaultPoolSize": intr(1), "authSecret": OPT_DNS}),
         "devPostgres": simple_image_workload({"passwords": obj({"superuser": S, "owner": S, "app": S}), "storage": QTY, "storageClass": S}),

@@ -51,6 +51,21 @@ public sealed class AuditCheckpoints(string directory, AuditChainKeys keys)
         }
     }
 
+    /// <summary>The clinics that have a checkpoint file (none when the directory does not exist yet).</summary>
+    public IEnumerable<string> Clinics()
+    {
+        const string Suffix = ".checkpoint.json";
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFiles(directory, "*" + Suffix)
+            .Select(path => Path.GetFileName(path)[..^Suffix.Length])
+            .Where(ClinicCluster.Common.Identifiers.IsValid)
+            .ToList();
+    }
+
     /// <summary>
     /// Writes the checkpoint (atomically: a temporary file, then a rename) unless the stored one is
     /// further along: a checkpoint never moves backwards, so a truncated chain cannot re-anchor itself.

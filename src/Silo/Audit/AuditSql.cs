@@ -51,6 +51,9 @@ internal static class AuditSql
         SELECT DISTINCT ON (clinic_id) clinic_id, sequence, hash FROM audit.events ORDER BY clinic_id, sequence DESC
         """;
 
+    /// <summary>Every clinic with audit records, for <c>audit verify --all</c> (one row per clinic, from the (clinic_id, sequence) index).</summary>
+    public const string Clinics = "SELECT DISTINCT clinic_id FROM audit.events ORDER BY clinic_id";
+
     public const string Chain = $"""
         SELECT {Columns} FROM audit.events WHERE clinic_id = @clinic_id ORDER BY sequence, recorded_at
         """;

@@ -7,8 +7,12 @@ using Npgsql;
 namespace ClinicCluster.Silo.Audit;
 
 /// <summary>
-/// <c>audit verify --clinic c1 [--clinic c2]</c>: walks each clinic's hash chain and prints the
-/// first broken link, then checks the clinic's signed checkpoint (Audit:ChainKeyFile, Audit:CheckpointDirectory). Exit codes: 0 every chain intact, 1 a chain is broken, 2 usage or connection.
+/// <c>audit verify --clinic c1 [--clinic c2]</c> or <c>audit verify --all</c>: walks each clinic's
+/// hash chain and prints the first broken link, then checks the clinic's signed checkpoint
+/// (Audit:ChainKeyFile, Audit:CheckpointDirectory). <c>--all</c> verifies every clinic with audit
+/// records, and every clinic with a checkpoint: a clinic whose whole chain was deleted has no row
+/// left to be found by, but its checkpoint still names it (the scheduled CronJob runs this).
+/// Exit codes: 0 every chain intact, 1 a chain is broken, 2 usage or connection.
 /// </summary>
 internal static class AuditVerifyCommand
 {
@@ -16,9 +20,10 @@ internal static class AuditVerifyCommand
     {
         var clinics = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--clinic" && a.i + 1 < args.Length)
             .Select(a => args[a.i + 1]).ToList();
-        if (clinics.Count == 0)
+        var all = args.Contains("--all");
+        if (clinics.Count == 0 && !all)
         {
-            await error.WriteLineAsync("usage: audit verify --clinic <id> [--clinic <id>]");
+            await error.WriteLineAsync("usage: audit verify --clinic <id> [--clinic <id>] | audit verify --all");
             return 2;
         }
 
@@ -27,7 +32,8 @@ internal static class AuditVerifyCommand
         AuditCheckpoints? checkpoints = null;
         try
         {
-            var configuration = CommandConfiguration.Build(args);
+            // A bare switch would swallow the next argument as its value in the command-line configuration.
+            var configuration = CommandConfiguration.Build([.. args.Where(arg => arg != "--all")]);
             connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
             var chain = configuration.GetSection(AuditChainOptions.SectionName).Get<AuditChainOptions>() ?? new AuditChainOptions();
             if (string.IsNullOrWhiteSpace(chain.ChainKeyFile))
@@ -62,6 +68,15 @@ internal static class AuditVerifyCommand
         var broken = false;
         try
         {
+            if (all)
+            {
+                clinics = [.. clinics.Union(await ClinicsWithAuditRecordsAsync(dataSource)).Union(checkpoints?.Clinics() ?? []).Order(StringComparer.Ordinal)];
+                if (clinics.Count == 0)
+                {
+                    await output.WriteLineAsync("No clinic has audit records.");
+                }
+            }
+
             foreach (var clinic in clinics)
             {
                 var result = await verifier.VerifyAsync(clinic, CancellationToken.None);
@@ -90,5 +105,18 @@ internal static class AuditVerifyCommand
         }
 
         return broken ? 1 : 0;
+    }
+
+    private static async Task<List<string>> ClinicsWithAuditRecordsAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand(AuditSql.Clinics);
+        await using var reader = await command.ExecuteReaderAsync();
+        var clinics = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            clinics.Add(reader.GetString(0));
+        }
+
+        return clinics;
     }
 }
