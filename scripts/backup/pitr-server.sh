@@ -32,6 +32,7 @@ root=${PITR_ROOT:-/tmp/clinic-pitr-$primary_port}
 conf_path=$root/pgbackrest
 owner_password=${CLINIC_PG_OWNER_PASSWORD:-clinic-owner-dev}
 app_password=${CLINIC_PG_APP_PASSWORD:-clinic-app-dev}
+api_password=${CLINIC_PG_API_PASSWORD:-clinic-api-dev}
 
 command=${1:-}
 shift || true
@@ -165,13 +166,20 @@ archive_command = 'pgbackrest --config-path=$conf_path --stanza=$PGBACKREST_STAN
 CONF
 }
 
+# The roles the migrations grant to (as scripts/postgres.sh makes them): clinic_app for the silos,
+# clinic_api for the API, clinic_retention (no login) the only one that may truncate audit history.
 provision() {
-  superuser_psql -d postgres -v owner_pw="$owner_password" -v app_pw="$app_password" <<'SQL'
+  superuser_psql -d postgres -v owner_pw="$owner_password" -v app_pw="$app_password" -v api_pw="$api_password" <<'SQL'
 SELECT format('CREATE ROLE clinic_owner LOGIN CREATEDB PASSWORD %L', :'owner_pw')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clinic_owner') \gexec
 SELECT format('CREATE ROLE clinic_app LOGIN PASSWORD %L', :'app_pw')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clinic_app') \gexec
 ALTER ROLE clinic_app SET search_path = orleans;
+SELECT format('CREATE ROLE clinic_api LOGIN PASSWORD %L', :'api_pw')
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clinic_api') \gexec
+ALTER ROLE clinic_api SET search_path = orleans;
+SELECT 'CREATE ROLE clinic_retention NOLOGIN'
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clinic_retention') \gexec
 SELECT 'CREATE DATABASE clinic OWNER clinic_owner'
 WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'clinic') \gexec
 SQL
