@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ClinicCluster.Api.Problems;
 
@@ -18,16 +17,8 @@ public sealed partial class ClusterUnavailableExceptionHandler(IProblemDetailsSe
         }
 
         LogUnavailable(logger, exception.GetType().Name);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = "1";
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "Service unavailable",
-            Type = ApiResults.ProblemTypeBase + "cluster-unavailable",
-            Detail = "The scheduling cluster is not reachable right now; retry shortly.",
-        };
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+        return await ServiceUnavailableProblem.WriteAsync(problems, httpContext, retryAfterSeconds: 1, "cluster-unavailable",
+            "The scheduling cluster is not reachable right now; retry shortly.");
     }
 
     // Only the exception type: messages from the runtime can carry grain keys.

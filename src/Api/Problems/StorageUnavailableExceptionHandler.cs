@@ -1,6 +1,5 @@
 using ClinicCluster.Common;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ClinicCluster.Api.Problems;
 
@@ -18,16 +17,8 @@ public sealed partial class StorageUnavailableExceptionHandler(IProblemDetailsSe
         }
 
         LogUnavailable(logger, unavailable.SqlState ?? "none");
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = "2";
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "Service unavailable",
-            Type = ApiResults.ProblemTypeBase + "storage-unavailable",
-            Detail = "The database is not available right now; retry shortly.",
-        };
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+        return await ServiceUnavailableProblem.WriteAsync(problems, httpContext, retryAfterSeconds: 2, "storage-unavailable",
+            "The database is not available right now; retry shortly.");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable (SQLSTATE {SqlState}); answered 503")]
