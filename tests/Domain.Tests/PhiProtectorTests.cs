@@ -142,7 +142,7 @@ public sealed class PhiProtectorTests : IDisposable
     private static readonly string Key2 = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray());
     private static readonly string IndexKey = Convert.ToBase64String(Enumerable.Repeat((byte)9, 32).ToArray());
 
-    private static PhiProtector Protector(KeyRing ring) => new(new LocalKeyRingProvider(ring), ring.IndexKey!);
+    private static PhiProtector Protector(KeyRing ring) => new(new LocalKeyRingProvider(ring), ring.IndexKeys!);
 
     private KeyRing Ring(string active, params (string Id, string Key)[] keys)
     {

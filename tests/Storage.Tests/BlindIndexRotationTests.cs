@@ -94,7 +94,7 @@ public sealed class BlindIndexRotationTests : IAsyncLifetime
                 Assert.Equal(id, (await directory.FindByMrnAsync($"mrn-{mrn}-{suffix}"))!.Id);
             }
 
-            Assert.Equal([ids["D"], ids["A"], ids["B"]], (await directory.SearchByNameAsync("ros", 10)).OrderBy(p => p.GivenName).Select(p => p.Id));
+            Assert.Equal([ids["B"], ids["A"], ids["D"]], (await directory.SearchByNameAsync("ros", 10)).OrderBy(p => p.GivenName).Select(p => p.Id));
             Assert.Single(await directory.SearchByNameAsync("Mariana", 10));
             var duplicate = await silo.Grains.GetGrain<IPatientGrain>(ClinicScopedKey.Format(clinicId, TestData.NewId("pat")))
                 .CreateAsync(TestData.Patient($"MRN-B-{suffix}"));

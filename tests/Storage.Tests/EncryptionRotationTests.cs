@@ -115,7 +115,7 @@ public sealed class EncryptionRotationTests(StorageFixture fixture)
     private static PhiProtector Protector(string ringFile)
     {
         var ring = KeyRing.Load(ringFile, "Encryption:KeyRingFile", requireIndexKey: true);
-        return new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKey!);
+        return new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKeys!);
     }
 
     private static LedgerRow LedgerRow(string clinicId, int i)

@@ -65,11 +65,7 @@ public sealed class PatientGrain(
 
         // Active entries first, then the old ones go: a lookup finds the patient at every moment.
         var summary = Summarize(patient);
-
-        // While a blind-index key rotates, an MRN may still be registered under the older key only.
-        // Checked before the active claim: a re-index claims the active entry before it drops the
-        // old one, so one of the two checks always sees the holder.
-        if (await HeldInRetiringGenerationAsync(summary) || !await Registry(summary.Mrn).ClaimAsync(summary))
+        if (!await Registry(summary.Mrn).ClaimAsync(summary))
         {
             return false;
         }
@@ -88,7 +84,11 @@ public sealed class PatientGrain(
         }
 
         var summary = Summarize(patient);
-        if (!await Registry(summary.Mrn).ClaimAsync(summary))
+
+        // While a blind-index key rotates, an MRN may still be registered under the older key only.
+        // Checked before the active claim: a re-index claims the active entry before it drops the
+        // old one, so one of the two checks always sees the holder.
+        if (await HeldInRetiringGenerationAsync(summary) || !await Registry(summary.Mrn).ClaimAsync(summary))
         {
             return Error.Conflict("mrn-taken", "Another patient of this clinic has this medical record number.");
         }

@@ -26,9 +26,6 @@ public sealed partial class KeyRing
 
     public IReadOnlyDictionary<string, byte[]> Keys { get; }
 
-    /// <summary>The active blind-index (keyed hash) key.</summary>
-    public byte[]? IndexKey => IndexKeys?.Keys[IndexKeys.ActiveId];
-
     /// <summary>Every blind-index key: <c>indexKey</c> (id <see cref="BlindIndexKeys.Original"/>) and <c>indexKeys</c>.</summary>
     public BlindIndexKeys? IndexKeys { get; }
 

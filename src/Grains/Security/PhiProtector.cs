@@ -19,12 +19,6 @@ public sealed class PhiProtector(IKeyEncryptionKeyProvider keys, BlindIndexKeys 
     private const int TagBytes = 16;
     private const int MaxCachedDataKeys = 1024;
 
-    /// <summary>One blind-index key, the original: a ring that never rotated it.</summary>
-    public PhiProtector(IKeyEncryptionKeyProvider keys, byte[] indexKey)
-        : this(keys, BlindIndexKeys.Single(indexKey))
-    {
-    }
-
     public BlindIndexKeys IndexKeys => indexKeys;
 
     private readonly ConcurrentDictionary<string, byte[]> _unwrapped = new(StringComparer.Ordinal);

@@ -10,10 +10,10 @@ namespace ClinicCluster.Silo.Encryption;
 /// batches: encrypted (plaintext from before encryption existed is encrypted), under the active KEK
 /// of <c>Encryption:KeyRingFile</c>, and bound to its record and field: the patient grain states (see
 /// <see cref="PhiReencryptor"/>), then the appointment ledger's reasons (<see cref="LedgerReencryptor"/>),
-/// both as the runtime role, which may update both tables. Exit codes:
-/// 0 nothing left to rewrite, 1 rows changed meanwhile (run again) or integrity faults (listed, ids
-/// only, left as they are), 2 usage, configuration or
-/// connection problem.
+/// both as the runtime role, which may update both tables. Every stored value is opened on the
+/// way, so a pass is also an integrity check. Exit codes: 0 nothing left to rewrite, 1 rows changed
+/// meanwhile (run again) or integrity faults (listed, ids only, left as they are), 2 usage,
+/// configuration or connection problem.
 /// </summary>
 internal static class EncryptionRotateCommand
 {

@@ -105,13 +105,15 @@ public sealed class LedgerReencryptor(NpgsqlDataSource dataSource, IPhiProtector
             return await protector.ProtectAsync(stored, field, cancellationToken);
         }
 
+        // Every value is opened, rewritten or not: the pass doubles as an integrity check.
+        var clear = await protector.UnprotectAsync(stored, field, cancellationToken);
         if (!protector.NeedsRotation(stored))
         {
             return stored;
         }
 
         fields.Reencrypted++;
-        return await protector.ProtectAsync(await protector.UnprotectAsync(stored, field, cancellationToken), field, cancellationToken);
+        return await protector.ProtectAsync(clear, field, cancellationToken);
     }
 
     private sealed class Fields

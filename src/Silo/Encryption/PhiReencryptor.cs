@@ -172,9 +172,12 @@ public sealed class PhiReencryptor(NpgsqlDataSource dataSource, IPhiProtector pr
             {
                 case JsonValue value when value.TryGetValue<string>(out var text) && PhiCiphertext.IsProtected(text):
                     report.Values++;
+
+                    // Every value is opened, rewritten or not: the pass doubles as an integrity check.
+                    var clear = await protector.UnprotectAsync(text, field, cancellationToken);
                     if (protector.NeedsRotation(text))
                     {
-                        parent[property] = await protector.ProtectAsync(await protector.UnprotectAsync(text, field, cancellationToken), field, cancellationToken);
+                        parent[property] = await protector.ProtectAsync(clear, field, cancellationToken);
                         Reencrypted++;
                     }
 
