@@ -15,9 +15,11 @@ command -v docker-compose >/dev/null || { echo "compose.sh: docker-compose is mi
 secret() { [ -s "$dir/$1" ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$dir/$1"; }
 prepare() {
   mkdir -p "$dir"
-  for name in postgres-password owner-password app-password metrics-token; do secret "$name"; done
+  for name in postgres-password owner-password app-password api-password metrics-token; do secret "$name"; done
   printf 'Host=postgres;Port=5432;Database=clinic;Username=clinic_owner;Password=%s' "$(cat "$dir/owner-password")" >"$dir/migration-connection"
   printf 'Host=postgres;Port=5432;Database=clinic;Username=clinic_app;Password=%s' "$(cat "$dir/app-password")" >"$dir/app-connection"
+  # The API's own role: the gateway list and the audit queue, nothing else (migration 0401).
+  printf 'Host=postgres;Port=5432;Database=clinic;Username=clinic_api;Password=%s' "$(cat "$dir/api-password")" >"$dir/api-connection"
   [ -s "$dir/env" ] || printf 'CLINIC_DEV_SIGNING_KEY=%s\n' "$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" >"$dir/env"
   # Read by the non-root users of the containers (compose bind-mounts file secrets as they are).
   chmod 0444 "$dir"/*

@@ -19,6 +19,11 @@ if (args is [ReconcileCommand.Name, ..])
     return await ReconcileCommand.RunAsync(args[1..], Console.Out, Console.Error);
 }
 
+if (args is ["encryption", "reindex", ..])
+{
+    return await ClinicCluster.Silo.Encryption.EncryptionReindexCommand.RunAsync(args[2..], Console.Out, Console.Error);
+}
+
 if (args is ["encryption", "rotate", ..])
 {
     return await ClinicCluster.Silo.Encryption.EncryptionRotateCommand.RunAsync(args[2..], Console.Out, Console.Error);

@@ -71,7 +71,7 @@ public sealed partial class ClusterTests
         var dump = await DumpDatabaseAsync(suite.Database);
         // The dump does hold the patients' rows, encrypted under the cluster's key.
         Assert.Contains(patients[0], dump, StringComparison.Ordinal);
-        Assert.Contains("phi1:cluster-1:", dump, StringComparison.Ordinal);
+        Assert.Contains("phi2:cluster-1:", dump, StringComparison.Ordinal);
         var logs = new Dictionary<string, string> { ["api"] = cluster.ApiProcess.ReadLog() };
         foreach (var silo in silos)
         {

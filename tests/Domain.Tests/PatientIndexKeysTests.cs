@@ -6,7 +6,7 @@ namespace ClinicCluster.Domain.Tests;
 public sealed class PatientIndexKeysTests
 {
     private static PatientIndexKeys Keys(KeyRing ring) =>
-        new(new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKey!));
+        new(new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKeys!));
 
     private readonly PatientIndexKeys _keys = Keys(KeyRing.Ephemeral());
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
@@ -16,7 +15,7 @@ namespace ClinicCluster.Storage.Tests;
 /// opens with the new key alone (the old one retired).
 /// </summary>
 [Collection(StorageCollection.Name)]
-public sealed partial class EncryptionRotationTests(StorageFixture fixture)
+public sealed class EncryptionRotationTests(StorageFixture fixture)
 {
     [Fact]
     public async Task Rotate_reads_old_values_reencrypts_them_and_the_old_key_can_be_retired()
@@ -48,22 +47,22 @@ public sealed partial class EncryptionRotationTests(StorageFixture fixture)
             cancelled.Version)).Outcome);
         var ledgerBefore = await LedgerAsync(clinicId);
         Assert.Equal(4, ledgerBefore.Count(v => v.Text is not null));
-        Assert.All(ledgerBefore.Where(v => v.Text is not null), v => Assert.StartsWith($"phi1:{TestKeyRings.ActiveKeyId}:", v.Text, StringComparison.Ordinal));
+        Assert.All(ledgerBefore.Where(v => v.Text is not null), v => Assert.StartsWith($"phi2:{TestKeyRings.ActiveKeyId}:", v.Text, StringComparison.Ordinal));
 
         var rotated = TestKeyRings.Write("phi", "test-2", [(TestKeyRings.ActiveKeyId, TestKeyRings.PhiKey), ("test-2", KeyRing.NewKeyBase64())], TestKeyRings.PhiIndexKey);
         var retired = TestKeyRings.Write("phi", "test-2",
             [("test-2", KeyRing.Load(rotated, "Encryption:KeyRingFile", true).Keys["test-2"] is var k ? Convert.ToBase64String(k) : "")], TestKeyRings.PhiIndexKey);
         var before = await ValuesAsync(clinicId);
         Assert.NotEmpty(before);
-        Assert.All(before, v => Assert.StartsWith($"phi1:{TestKeyRings.ActiveKeyId}:", v, StringComparison.Ordinal));
+        Assert.All(before, v => Assert.StartsWith($"phi2:{TestKeyRings.ActiveKeyId}:", v.Value, StringComparison.Ordinal));
 
         // Old values read with the rotated ring, not with the retired one.
         var rotatedProtector = Protector(rotated);
         var retiredProtector = Protector(retired);
-        foreach (var value in before)
+        foreach (var (value, field) in before)
         {
-            Assert.NotEmpty(await rotatedProtector.UnprotectAsync(value));
-            await Assert.ThrowsAnyAsync<System.Security.Cryptography.CryptographicException>(async () => await retiredProtector.UnprotectAsync(value));
+            Assert.NotEmpty(await rotatedProtector.UnprotectAsync(value, field));
+            await Assert.ThrowsAnyAsync<System.Security.Cryptography.CryptographicException>(async () => await retiredProtector.UnprotectAsync(value, field));
         }
 
         using var output = new StringWriter();
@@ -75,10 +74,11 @@ public sealed partial class EncryptionRotationTests(StorageFixture fixture)
 
         var after = await ValuesAsync(clinicId);
         Assert.Equal(before.Count, after.Count);
-        Assert.All(after, v => Assert.StartsWith("phi1:test-2:", v, StringComparison.Ordinal));
+        Assert.All(after, v => Assert.StartsWith("phi2:test-2:", v.Value, StringComparison.Ordinal));
         for (var i = 0; i < before.Count; i++)
         {
-            Assert.Equal(await rotatedProtector.UnprotectAsync(before[i]), await retiredProtector.UnprotectAsync(after[i]));
+            Assert.Equal(before[i].Field, after[i].Field);
+            Assert.Equal(await rotatedProtector.UnprotectAsync(before[i].Value, before[i].Field), await retiredProtector.UnprotectAsync(after[i].Value, after[i].Field));
         }
 
         // The ledger's text is under the new key, the same text, and the rows' version and
@@ -93,8 +93,9 @@ public sealed partial class EncryptionRotationTests(StorageFixture fixture)
                 continue;
             }
 
-            Assert.StartsWith("phi1:test-2:", ledgerAfter[i].Text, StringComparison.Ordinal);
-            Assert.Equal(await rotatedProtector.UnprotectAsync(ledgerBefore[i].Text!), await retiredProtector.UnprotectAsync(ledgerAfter[i].Text!));
+            Assert.StartsWith("phi2:test-2:", ledgerAfter[i].Text, StringComparison.Ordinal);
+            Assert.Equal(await rotatedProtector.UnprotectAsync(ledgerBefore[i].Text!, ledgerBefore[i].Field),
+                await retiredProtector.UnprotectAsync(ledgerAfter[i].Text!, ledgerAfter[i].Field));
         }
 
         var retiredLedger = new PostgresAppointmentLedger(dataSource, retiredProtector);
@@ -114,7 +115,7 @@ public sealed partial class EncryptionRotationTests(StorageFixture fixture)
     private static PhiProtector Protector(string ringFile)
     {
         var ring = KeyRing.Load(ringFile, "Encryption:KeyRingFile", requireIndexKey: true);
-        return new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKey!);
+        return new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKeys!);
     }
 
     private static LedgerRow LedgerRow(string clinicId, int i)
@@ -126,47 +127,29 @@ public sealed partial class EncryptionRotationTests(StorageFixture fixture)
     }
 
     /// <summary>The clinic's ledger reason and cancellation reason as stored, with their row's version and update time.</summary>
-    private async Task<List<(string? Text, long Version, DateTime UpdatedAt)>> LedgerAsync(string clinicId)
+    private async Task<List<(string? Text, PhiField Field, long Version, DateTime UpdatedAt)>> LedgerAsync(string clinicId)
     {
         await using var connection = new NpgsqlConnection(fixture.Database.Owner);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT reason, cancellation_reason, version, updated_at FROM scheduling.appointment_ledger WHERE clinic_id = @clinic ORDER BY appointment_id",
+            "SELECT reason, cancellation_reason, version, updated_at, appointment_id FROM scheduling.appointment_ledger WHERE clinic_id = @clinic ORDER BY appointment_id",
             connection);
         command.Parameters.AddWithValue("clinic", clinicId);
-        var values = new List<(string?, long, DateTime)>();
+        var values = new List<(string?, PhiField, long, DateTime)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
+            var id = reader.GetString(4);
+            PhiField[] fields = [PhiField.AppointmentReason(clinicId, id), PhiField.AppointmentCancellationReason(clinicId, id)];
             for (var column = 0; column < 2; column++)
             {
-                values.Add((reader.IsDBNull(column) ? null : reader.GetString(column), reader.GetInt64(2), reader.GetDateTime(3)));
+                values.Add((reader.IsDBNull(column) ? null : reader.GetString(column), fields[column], reader.GetInt64(2), reader.GetDateTime(3)));
             }
         }
 
         return values;
     }
 
-    /// <summary>Every protected value in the clinic's patient, MRN and name index rows, in a stable order.</summary>
-    private async Task<List<string>> ValuesAsync(string clinicId)
-    {
-        await using var connection = new NpgsqlConnection(fixture.Database.Owner);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT payload::text FROM orleans.grain_state WHERE grain_type = ANY(@types) AND grain_id_ext LIKE @clinic || '/%' ORDER BY grain_type, grain_id_ext",
-            connection);
-        command.Parameters.AddWithValue("types", PhiReencryptor.StateNames);
-        command.Parameters.AddWithValue("clinic", clinicId);
-        var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            values.AddRange(Ciphertext().Matches(reader.GetString(0)).Select(m => m.Value));
-        }
-
-        return values;
-    }
-
-    [GeneratedRegex("phi1:[A-Za-z0-9._-]+:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+")]
-    private static partial Regex Ciphertext();
+    /// <summary>Every protected value in the clinic's patient, MRN and name index rows, with the field it is bound to, in a stable order.</summary>
+    private Task<List<(string Value, PhiField Field)>> ValuesAsync(string clinicId) => StoredPhi.GrainValuesAsync(fixture.Database.Owner, clinicId);
 }

@@ -33,7 +33,7 @@ public sealed class StoredJsonTests(StorageFixture fixture)
         await fixture.Silo.Grains.GetGrain<IPatientGrain>(patientKey).CreateAsync(TestData.Patient("MRN-JSON-1"));
 
         Assert.Equal(clinicId, await PatientAsync("clinicId", patientKey));
-        Assert.StartsWith($"phi1:{TestKeyRings.ActiveKeyId}:", await PatientAsync("demographics", patientKey), StringComparison.Ordinal);
+        Assert.StartsWith($"phi2:{TestKeyRings.ActiveKeyId}:", await PatientAsync("demographics", patientKey), StringComparison.Ordinal);
         var document = await fixture.Database.ScalarAsync<string>(
             "SELECT payload::text FROM orleans.grain_state WHERE grain_type = 'patient' AND grain_id_ext = @id", ("id", patientKey));
         Assert.DoesNotContain("Springfield", document, StringComparison.Ordinal);

@@ -157,7 +157,7 @@ schema = {
         }),
         "pgbouncer": simple_image_workload({"replicas": intr(1), "uid": intr(1), "poolMode": {"enum": ["session", "transaction"]},
                                             "maxClientConn": intr(1), "defaultPoolSize": intr(1), "authSecret": OPT_DNS}),
-        "devPostgres": simple_image_workload({"passwords": obj({"superuser": S, "owner": S, "app": S}), "storage": QTY, "storageClass": S}),
+        "devPostgres": simple_image_workload({"passwords": obj({"superuser": S, "owner": S, "app": S, "api": S}), "storage": QTY, "storageClass": S}),
         "backup": simple_image_workload({
             "schedule": {"type": "string", "pattern": r"^(\S+\s+){4}\S+$"},
             "uid": intr(1), "credentialsSecret": OPT_DNS, "command": {"type": "array", "items": S, "minItems": 1},

@@ -14,4 +14,11 @@ public interface IPatientGrain : IGrainWithStringKey
     /// <summary>The patient, or null when no patient has this id.</summary>
     [ReadOnly]
     Task<Patient?> GetAsync();
+
+    /// <summary>
+    /// Moves the patient's MRN registry and name index entries to the active blind-index key and
+    /// out of every other generation (<c>encryption reindex</c>); false when the MRN is held by
+    /// another patient in the active generation.
+    /// </summary>
+    Task<bool> ReindexAsync();
 }

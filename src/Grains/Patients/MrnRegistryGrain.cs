@@ -13,31 +13,37 @@ public sealed class MrnRegistryGrain(
 {
     private string ClinicId => Common.ClinicScopedKey.Parse(this.GetPrimaryKeyString()).ClinicId;
 
+    // A partition hashes MRNs with the blind-index key its own key names.
+    private string Generation => PatientIndexKeys.GenerationOf(this.GetPrimaryKeyString());
+
     public async Task<bool> ClaimAsync(PatientSummary patient)
     {
-        var key = keys.MrnIndex(ClinicId, patient.Mrn);
+        var key = keys.MrnIndex(Generation, ClinicId, patient.Mrn);
         if (state.State.Patients.TryGetValue(key, out var holder) && holder.PatientId != patient.Id)
         {
             return false;
         }
 
-        state.State.Patients[key] = new MrnRegistration(patient.Id, await protector.ProtectAsync(patient));
+        state.State.Patients[key] = new MrnRegistration(patient.Id, await protector.ProtectAsync(patient, PhiField.MrnRegistryEntry(ClinicId, patient.Id)));
         await state.WriteStateAsync();
         return true;
     }
 
     public async Task ReleaseAsync(string mrn, string patientId)
     {
-        var key = keys.MrnIndex(ClinicId, mrn);
+        var key = keys.MrnIndex(Generation, ClinicId, mrn);
         if (state.State.Patients.TryGetValue(key, out var holder) && holder.PatientId == patientId)
         {
             state.State.Patients.Remove(key);
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
     }
 
+    // An emptied partition (its generation moved off by a re-index) leaves no row behind.
+    private Task SaveAsync() => state.State.Patients.Count == 0 ? state.ClearStateAsync() : state.WriteStateAsync();
+
     public async Task<PatientSummary?> FindAsync(string mrn) =>
-        state.State.Patients.GetValueOrDefault(keys.MrnIndex(ClinicId, mrn)) is { } holder
-            ? await protector.UnprotectAsync<PatientSummary>(holder.Summary)
+        state.State.Patients.GetValueOrDefault(keys.MrnIndex(Generation, ClinicId, mrn)) is { } holder
+            ? await protector.UnprotectAsync<PatientSummary>(holder.Summary, PhiField.MrnRegistryEntry(ClinicId, holder.PatientId))
             : null;
 }

@@ -20,9 +20,10 @@ public sealed class NameIndexGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var clinicId = Common.ClinicScopedKey.Parse(this.GetPrimaryKeyString()).ClinicId;
         foreach (var (id, protectedSummary) in state.State.Patients)
         {
-            var patient = await protector.UnprotectAsync<PatientSummary>(protectedSummary, cancellationToken);
+            var patient = await protector.UnprotectAsync<PatientSummary>(protectedSummary, PhiField.NameIndexEntry(clinicId, id), cancellationToken);
             _patients[id] = patient;
             AddTokens(patient);
         }
@@ -33,7 +34,8 @@ public sealed class NameIndexGrain(
     public async Task UpsertAsync(PatientSummary patient)
     {
         RemoveTokens(patient.Id);
-        state.State.Patients[patient.Id] = await protector.ProtectAsync(patient);
+        state.State.Patients[patient.Id] = await protector.ProtectAsync(patient,
+            PhiField.NameIndexEntry(Common.ClinicScopedKey.Parse(this.GetPrimaryKeyString()).ClinicId, patient.Id));
         _patients[patient.Id] = patient;
         AddTokens(patient);
         await state.WriteStateAsync();
@@ -45,7 +47,9 @@ public sealed class NameIndexGrain(
         {
             state.State.Patients.Remove(patientId);
             _patients.Remove(patientId);
-            await state.WriteStateAsync();
+
+            // An emptied partition (its generation moved off by a re-index) leaves no row behind.
+            await (state.State.Patients.Count == 0 ? state.ClearStateAsync() : state.WriteStateAsync());
         }
     }
 
@@ -71,7 +75,7 @@ public sealed class NameIndexGrain(
         var clinicId = Common.ClinicScopedKey.Parse(self).ClinicId;
         foreach (var token in NameTokens.Of(patient.GivenName, patient.FamilyName))
         {
-            if (keys.Name(clinicId, token) == self)
+            if (keys.Name(PatientIndexKeys.GenerationOf(self), clinicId, token) == self)
             {
                 _tokens.Add((token, patient.Id));
             }

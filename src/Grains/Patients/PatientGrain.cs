@@ -23,7 +23,8 @@ public sealed class PatientGrain(
         (_clinicId, _patientId) = ClinicScopedKey.Parse(this.GetPrimaryKeyString());
         if (state.State.Patient is { } stored)
         {
-            var demographics = await protector.UnprotectAsync<PatientDemographics>(stored.Demographics, cancellationToken);
+            var demographics = await protector.UnprotectAsync<PatientDemographics>(stored.Demographics,
+                PhiField.PatientDemographics(_clinicId, _patientId), cancellationToken);
             _patient = new Patient(stored.Id, stored.ClinicId, demographics, stored.CreatedAt, stored.UpdatedAt);
         }
 
@@ -55,6 +56,25 @@ public sealed class PatientGrain(
 
     public Task<Patient?> GetAsync() => Task.FromResult(_patient);
 
+    public async Task<bool> ReindexAsync()
+    {
+        if (_patient is not { } patient)
+        {
+            return true;
+        }
+
+        // Active entries first, then the old ones go: a lookup finds the patient at every moment.
+        var summary = Summarize(patient);
+        if (!await Registry(summary.Mrn).ClaimAsync(summary))
+        {
+            return false;
+        }
+
+        await IndexAsync(summary, previous: null);
+        await LeaveRetiringGenerationsAsync(patient, previous: null);
+        return true;
+    }
+
     private async Task<Result<Patient>> StoreAsync(Patient patient, Patient? previous)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -64,13 +84,17 @@ public sealed class PatientGrain(
         }
 
         var summary = Summarize(patient);
-        if (!await Registry(summary.Mrn).ClaimAsync(summary))
+
+        // While a blind-index key rotates, an MRN may still be registered under the older key only.
+        // Checked before the active claim: a re-index claims the active entry before it drops the
+        // old one, so one of the two checks always sees the holder.
+        if (await HeldInRetiringGenerationAsync(summary) || !await Registry(summary.Mrn).ClaimAsync(summary))
         {
             return Error.Conflict("mrn-taken", "Another patient of this clinic has this medical record number.");
         }
 
         var stored = state.State.Patient;
-        state.State.Patient = new ProtectedPatient(patient.Id, patient.ClinicId, await protector.ProtectAsync(patient.Demographics),
+        state.State.Patient = new ProtectedPatient(patient.Id, patient.ClinicId, await protector.ProtectAsync(patient.Demographics, PhiField.PatientDemographics(_clinicId, _patientId)),
             patient.CreatedAt, patient.UpdatedAt);
         try
         {
@@ -94,7 +118,37 @@ public sealed class PatientGrain(
         }
 
         await IndexAsync(summary, previous);
+        await LeaveRetiringGenerationsAsync(patient, previous);
         return patient;
+    }
+
+    private async Task<bool> HeldInRetiringGenerationAsync(PatientSummary summary)
+    {
+        foreach (var generation in keys.Retiring)
+        {
+            var holder = await GrainFactory.GetGrain<IMrnRegistryGrain>(keys.Mrn(generation, _clinicId, summary.Mrn)).FindAsync(summary.Mrn);
+            if (holder is not null && holder.Id != _patientId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Drops this patient's entries (current and previous MRN and names) from every non-active generation.</summary>
+    private async Task LeaveRetiringGenerationsAsync(Patient current, Patient? previous)
+    {
+        var versions = previous is null ? [current.Demographics] : new[] { current.Demographics, previous.Demographics };
+        foreach (var generation in keys.Retiring)
+        {
+            var releases = versions.Select(d => d.Mrn).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(mrn => GrainFactory.GetGrain<IMrnRegistryGrain>(keys.Mrn(generation, _clinicId, mrn)).ReleaseAsync(mrn, _patientId));
+            var removals = versions.SelectMany(d => NameTokens.Of(d.GivenName, d.FamilyName))
+                .Select(t => keys.Name(generation, _clinicId, t)).Distinct()
+                .Select(p => NameIndex(p).RemoveAsync(_patientId));
+            await Task.WhenAll(releases.Concat(removals));
+        }
     }
 
     private async Task IndexAsync(PatientSummary summary, Patient? previous)

@@ -7,13 +7,22 @@ namespace ClinicCluster.Security;
 /// </summary>
 public interface IPhiProtector
 {
-    /// <summary>AES-256-GCM under a data key wrapped by the active key-encryption key; the result names that KEK.</summary>
-    ValueTask<string> ProtectAsync(string plaintext, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// AES-256-GCM under a data key wrapped by the active key-encryption key; the result names that
+    /// KEK and is bound to <paramref name="field"/> (associated data).
+    /// </summary>
+    ValueTask<string> ProtectAsync(string plaintext, PhiField field, CancellationToken cancellationToken = default);
 
-    /// <summary>Decrypts a value from <see cref="ProtectAsync"/>, under any KEK still in the key ring.</summary>
-    ValueTask<string> UnprotectAsync(string ciphertext, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Decrypts a value from <see cref="ProtectAsync"/>, under any KEK still in the key ring. Throws
+    /// <see cref="PhiIntegrityException"/> when the value was not written for <paramref name="field"/>.
+    /// </summary>
+    ValueTask<string> UnprotectAsync(string ciphertext, PhiField field, CancellationToken cancellationToken = default);
 
-    /// <summary>True when the value was written under a KEK other than the active one (the rotation command re-encrypts it).</summary>
+    /// <summary>
+    /// True when the value was written under a KEK other than the active one, or before ciphertexts
+    /// were bound to their field (the rotation command re-encrypts it).
+    /// </summary>
     bool NeedsRotation(string ciphertext);
 
     /// <summary>
@@ -21,4 +30,10 @@ public interface IPhiProtector
     /// hex characters: equal inputs give equal outputs, and nobody without the key can test a guess.
     /// </summary>
     string BlindIndex(string purpose, string clinicId, string value);
+
+    /// <summary>The same under a named blind-index key (active or not, as long as the ring holds it).</summary>
+    string BlindIndex(string indexKeyId, string purpose, string clinicId, string value);
+
+    /// <summary>The blind-index keys of the ring: which is active, which are still being moved off.</summary>
+    BlindIndexKeys IndexKeys { get; }
 }

@@ -14,11 +14,11 @@ public sealed partial class KeyRing
 {
     public const int KeyBytes = 32;
 
-    private KeyRing(string activeKeyId, IReadOnlyDictionary<string, byte[]> keys, byte[]? indexKey)
+    private KeyRing(string activeKeyId, IReadOnlyDictionary<string, byte[]> keys, BlindIndexKeys? indexKeys)
     {
         ActiveKeyId = activeKeyId;
         Keys = keys;
-        IndexKey = indexKey;
+        IndexKeys = indexKeys;
     }
 
     /// <summary>The key new writes use.</summary>
@@ -26,8 +26,8 @@ public sealed partial class KeyRing
 
     public IReadOnlyDictionary<string, byte[]> Keys { get; }
 
-    /// <summary>The blind-index (keyed hash) key; never rotated without a re-index.</summary>
-    public byte[]? IndexKey { get; }
+    /// <summary>Every blind-index key: <c>indexKey</c> (id <see cref="BlindIndexKeys.Original"/>) and <c>indexKeys</c>.</summary>
+    public BlindIndexKeys? IndexKeys { get; }
 
     public byte[] ActiveKey => Keys[ActiveKeyId];
 
@@ -52,7 +52,7 @@ public sealed partial class KeyRing
 
     /// <summary>A fresh random ring: for the in-memory development mode only, whose data dies with the process.</summary>
     public static KeyRing Ephemeral(string activeKeyId = "ephemeral") =>
-        new(activeKeyId, new Dictionary<string, byte[]> { [activeKeyId] = RandomKey() }, RandomKey());
+        new(activeKeyId, new Dictionary<string, byte[]> { [activeKeyId] = RandomKey() }, BlindIndexKeys.Single(RandomKey()));
 
     /// <summary>A new random key, base64 as written to a key ring file.</summary>
     public static string NewKeyBase64() => Convert.ToBase64String(RandomKey());
@@ -82,17 +82,37 @@ public sealed partial class KeyRing
             throw new InvalidDataException($"{setting}: the active key '{file.ActiveKeyId}' is not in \"keys\".");
         }
 
-        byte[]? indexKey = null;
+        var indexKeys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         if (file.IndexKey is { } index)
         {
-            indexKey = Decode(index, setting, "indexKey");
-        }
-        else if (requireIndexKey)
-        {
-            throw new InvalidDataException($"{setting}: the key ring needs an \"indexKey\" (the blind-index key).");
+            indexKeys[BlindIndexKeys.Original] = Decode(index, setting, "indexKey");
         }
 
-        return new KeyRing(file.ActiveKeyId, keys, indexKey);
+        foreach (var (id, value) in file.IndexKeys ?? [])
+        {
+            if (!IsValidKeyId(id) || id == BlindIndexKeys.Original)
+            {
+                throw new InvalidDataException(
+                    $"{setting}: index key ids use letters, digits, '.', '_' and '-' (1-64 characters), and '{BlindIndexKeys.Original}' names \"indexKey\".");
+            }
+
+            indexKeys[id] = Decode(value, setting, $"index key '{id}'");
+        }
+
+        if (indexKeys.Count == 0)
+        {
+            return requireIndexKey
+                ? throw new InvalidDataException($"{setting}: the key ring needs an \"indexKey\" (the blind-index key).")
+                : new KeyRing(file.ActiveKeyId, keys, null);
+        }
+
+        var activeIndex = file.ActiveIndexKeyId ?? BlindIndexKeys.Original;
+        if (!indexKeys.ContainsKey(activeIndex))
+        {
+            throw new InvalidDataException($"{setting}: the active index key '{activeIndex}' is not in \"indexKey\" or \"indexKeys\".");
+        }
+
+        return new KeyRing(file.ActiveKeyId, keys, new BlindIndexKeys(activeIndex, indexKeys));
     }
 
     private static byte[] Decode(string value, string setting, string what)
@@ -111,7 +131,10 @@ public sealed partial class KeyRing
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex KeyIdPattern();
 
-    /// <summary>The file's JSON shape: <c>{"activeKeyId": "k2", "keys": {"k1": "base64", "k2": "base64"}, "indexKey": "base64"}</c>.</summary>
+    /// <summary>
+    /// The file's JSON shape: <c>{"activeKeyId": "k2", "keys": {"k1": "base64", "k2": "base64"}, "indexKey": "base64"}</c>,
+    /// and while a blind-index key rotates, <c>"indexKeys": {"ix2": "base64"}, "activeIndexKeyId": "ix2"</c>.
+    /// </summary>
     private sealed class KeyRingFile
     {
         [JsonPropertyName("activeKeyId")]
@@ -122,5 +145,11 @@ public sealed partial class KeyRing
 
         [JsonPropertyName("indexKey")]
         public string? IndexKey { get; set; }
+
+        [JsonPropertyName("indexKeys")]
+        public Dictionary<string, string>? IndexKeys { get; set; }
+
+        [JsonPropertyName("activeIndexKeyId")]
+        public string? ActiveIndexKeyId { get; set; }
     }
 }

@@ -12,38 +12,36 @@ namespace ClinicCluster.Security;
 /// after <see cref="MaxUsesPerDataKey"/> encryptions (far below GCM's random-nonce bound) and
 /// whenever the active KEK changes.
 /// </summary>
-public sealed class PhiProtector(IKeyEncryptionKeyProvider keys, byte[] indexKey) : IPhiProtector
+public sealed class PhiProtector(IKeyEncryptionKeyProvider keys, BlindIndexKeys indexKeys) : IPhiProtector
 {
     public const int MaxUsesPerDataKey = 1 << 24;
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
     private const int MaxCachedDataKeys = 1024;
 
-    private readonly byte[] _indexKey = indexKey.Length == KeyRing.KeyBytes
-        ? indexKey
-        : throw new ArgumentException("The blind-index key must be 32 bytes.", nameof(indexKey));
+    public BlindIndexKeys IndexKeys => indexKeys;
 
     private readonly ConcurrentDictionary<string, byte[]> _unwrapped = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _newDataKey = new(1, 1);
     private DataKey? _current;
 
-    public async ValueTask<string> ProtectAsync(string plaintext, CancellationToken cancellationToken = default)
+    public async ValueTask<string> ProtectAsync(string plaintext, PhiField field, CancellationToken cancellationToken = default)
     {
         var dataKey = await CurrentDataKeyAsync(cancellationToken);
         var clear = Encoding.UTF8.GetBytes(plaintext);
         var payload = new byte[NonceBytes + clear.Length + TagBytes];
         var nonce = payload.AsSpan(0, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
-        var header = new PhiCiphertext(dataKey.KekId, dataKey.Wrapped, []).Header;
+        var header = new PhiCiphertext(PhiCiphertext.CurrentVersion, dataKey.KekId, dataKey.Wrapped, []).Header;
         using (var aes = new AesGcm(dataKey.Key, TagBytes))
         {
-            aes.Encrypt(nonce, clear, payload.AsSpan(NonceBytes, clear.Length), payload.AsSpan(NonceBytes + clear.Length), Encoding.ASCII.GetBytes(header));
+            aes.Encrypt(nonce, clear, payload.AsSpan(NonceBytes, clear.Length), payload.AsSpan(NonceBytes + clear.Length), field.AssociatedData(header));
         }
 
-        return new PhiCiphertext(dataKey.KekId, dataKey.Wrapped, payload).ToString();
+        return new PhiCiphertext(PhiCiphertext.CurrentVersion, dataKey.KekId, dataKey.Wrapped, payload).ToString();
     }
 
-    public async ValueTask<string> UnprotectAsync(string ciphertext, CancellationToken cancellationToken = default)
+    public async ValueTask<string> UnprotectAsync(string ciphertext, PhiField field, CancellationToken cancellationToken = default)
     {
         if (!PhiCiphertext.TryParse(ciphertext, out var parsed) || parsed.Payload.Length < NonceBytes + TagBytes)
         {
@@ -53,28 +51,42 @@ public sealed class PhiProtector(IKeyEncryptionKeyProvider keys, byte[] indexKey
         var key = await DataKeyAsync(parsed, cancellationToken);
         var length = parsed.Payload.Length - NonceBytes - TagBytes;
         var clear = new byte[length];
-        using (var aes = new AesGcm(key, TagBytes))
+        // phi1 values predate the binding: their tag covers the header alone.
+        var associatedData = parsed.IsBound ? field.AssociatedData(parsed.Header) : Encoding.ASCII.GetBytes(parsed.Header);
+        try
         {
+            using var aes = new AesGcm(key, TagBytes);
             aes.Decrypt(parsed.Payload.AsSpan(0, NonceBytes), parsed.Payload.AsSpan(NonceBytes, length),
-                parsed.Payload.AsSpan(NonceBytes + length), clear, Encoding.ASCII.GetBytes(parsed.Header));
+                parsed.Payload.AsSpan(NonceBytes + length), clear, associatedData);
+        }
+        catch (AuthenticationTagMismatchException exception)
+        {
+            throw PhiIntegrityException.For(field, exception);
         }
 
         return Encoding.UTF8.GetString(clear);
     }
 
     public bool NeedsRotation(string ciphertext) =>
-        PhiCiphertext.TryParse(ciphertext, out var parsed) && parsed.KeyId != keys.ActiveKeyId;
+        PhiCiphertext.TryParse(ciphertext, out var parsed) && (parsed.KeyId != keys.ActiveKeyId || !parsed.IsBound);
 
-    public string BlindIndex(string purpose, string clinicId, string value)
+    public string BlindIndex(string purpose, string clinicId, string value) => BlindIndex(indexKeys.ActiveId, purpose, clinicId, value);
+
+    public string BlindIndex(string indexKeyId, string purpose, string clinicId, string value)
     {
+        if (!indexKeys.Keys.TryGetValue(indexKeyId, out var key))
+        {
+            throw new CryptographicException($"Blind-index key '{indexKeyId}' is retired or unknown.");
+        }
+
         // Length-prefixed parts: ("a", "bc") and ("ab", "c") must not collide.
         var input = Encoding.UTF8.GetBytes($"{purpose.Length}:{purpose}|{clinicId.Length}:{clinicId}|{value}");
-        return Convert.ToHexStringLower(HMACSHA256.HashData(_indexKey, input))[..32];
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, input))[..32];
     }
 
     private async ValueTask<byte[]> DataKeyAsync(PhiCiphertext parsed, CancellationToken cancellationToken)
     {
-        var cacheKey = parsed.Header;
+        var cacheKey = DataKeyCacheKey(parsed.KeyId, parsed.WrappedKey);
         if (_unwrapped.TryGetValue(cacheKey, out var cached))
         {
             return cached;
@@ -117,7 +129,7 @@ public sealed class PhiProtector(IKeyEncryptionKeyProvider keys, byte[] indexKey
             var wrapped = Base64Url.EncodeToString(await keys.WrapAsync(kekId, key, cancellationToken));
             var fresh = new DataKey(kekId, key, wrapped);
             fresh.TryUse();
-            _unwrapped[new PhiCiphertext(kekId, wrapped, []).Header] = key;
+            _unwrapped[DataKeyCacheKey(kekId, wrapped)] = key;
             _current = fresh;
             return fresh;
         }
@@ -126,6 +138,8 @@ public sealed class PhiProtector(IKeyEncryptionKeyProvider keys, byte[] indexKey
             _newDataKey.Release();
         }
     }
+
+    private static string DataKeyCacheKey(string kekId, string wrapped) => $"{kekId}:{wrapped}";
 
     private sealed class DataKey(string kekId, byte[] key, string wrapped)
     {

@@ -27,7 +27,7 @@ public static class SecurityServiceCollectionExtensions
             : new PhiKeyRing(ProcessRing.Value));
         services.TryAddSingleton<IKeyEncryptionKeyProvider>(sp => new LocalKeyRingProvider(sp.GetRequiredService<PhiKeyRing>().Ring));
         services.TryAddSingleton<IPhiProtector>(sp => new PhiProtector(
-            sp.GetRequiredService<IKeyEncryptionKeyProvider>(), sp.GetRequiredService<PhiKeyRing>().Ring.IndexKey!));
+            sp.GetRequiredService<IKeyEncryptionKeyProvider>(), sp.GetRequiredService<PhiKeyRing>().Ring.IndexKeys!));
         services.TryAddSingleton<Patients.PatientIndexKeys>();
         return services;
     }

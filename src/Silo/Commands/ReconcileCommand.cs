@@ -72,7 +72,7 @@ internal static class ReconcileCommand
     }
 
     /// <summary>An Orleans client of the cluster the silo settings describe (same ids, same membership).</summary>
-    private static IHost BuildClient(IConfiguration configuration)
+    internal static IHost BuildClient(IConfiguration configuration)
     {
         var options = SiloHostingExtensions.ReadOptions(configuration);
         var builder = Host.CreateApplicationBuilder();

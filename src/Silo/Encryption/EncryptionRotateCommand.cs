@@ -6,12 +6,14 @@ using Npgsql;
 namespace ClinicCluster.Silo.Encryption;
 
 /// <summary>
-/// <c>encryption rotate [--batch-size 200]</c>: re-encrypts existing PHI under the active KEK of
-/// <c>Encryption:KeyRingFile</c>, in bounded batches: the patient grain states (see
+/// <c>encryption rotate [--batch-size 200]</c>: brings existing PHI to the current form in bounded
+/// batches: encrypted (plaintext from before encryption existed is encrypted), under the active KEK
+/// of <c>Encryption:KeyRingFile</c>, and bound to its record and field: the patient grain states (see
 /// <see cref="PhiReencryptor"/>), then the appointment ledger's reasons (<see cref="LedgerReencryptor"/>),
-/// both as the runtime role, which may update both tables. Exit codes:
-/// 0 nothing left under another key, 1 rows changed meanwhile (run again), 2 usage, configuration or
-/// connection problem.
+/// both as the runtime role, which may update both tables. Every stored value is opened on the
+/// way, so a pass is also an integrity check. Exit codes: 0 nothing left to rewrite, 1 rows changed
+/// meanwhile (run again) or integrity faults (listed, ids only, left as they are), 2 usage,
+/// configuration or connection problem.
 /// </summary>
 internal static class EncryptionRotateCommand
 {
@@ -39,7 +41,7 @@ internal static class EncryptionRotateCommand
             }
 
             var ring = KeyRing.Load(file, SecurityServiceCollectionExtensions.KeyRingSetting, requireIndexKey: true);
-            protector = new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKey!);
+            protector = new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKeys!);
         }
         catch (OptionsValidationException exception)
         {
@@ -59,7 +61,7 @@ internal static class EncryptionRotateCommand
             await WriteAsync(output, "grain state", grains);
             var ledger = await new LedgerReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
             await WriteAsync(output, "appointment ledger", ledger);
-            return grains.RowsChangedMeanwhile + ledger.RowsChangedMeanwhile == 0 ? 0 : 1;
+            return grains.RowsChangedMeanwhile + ledger.RowsChangedMeanwhile + grains.IntegrityFaults + ledger.IntegrityFaults == 0 ? 0 : 1;
         }
         catch (NpgsqlException exception)
         {
@@ -75,6 +77,7 @@ internal static class EncryptionRotateCommand
     }
 
     private static Task WriteAsync(TextWriter output, string what, ReencryptionReport report) => output.WriteLineAsync(
-        $"{what}: {report.Rows} rows, {report.Values} protected values; re-encrypted {report.ValuesReencrypted} value(s) in {report.RowsRewritten} row(s); " +
+        $"{what}: {report.Rows} rows, {report.Values} PHI values; re-encrypted {report.ValuesReencrypted} value(s) and encrypted " +
+        $"{report.PlaintextEncrypted} plaintext value(s) in {report.RowsRewritten} row(s); {report.IntegrityFaults} integrity fault(s); " +
         $"{report.RowsChangedMeanwhile} row(s) changed meanwhile.");
 }

@@ -4,8 +4,10 @@ using Npgsql;
 namespace ClinicCluster.Silo.Encryption;
 
 /// <summary>
-/// Re-encrypts, under the active KEK, the appointment reason and cancellation reason of the
-/// ledger rows (<c>scheduling.appointment_ledger</c>) written under another KEK. Rows are read in
+/// Brings the appointment reason and cancellation reason of the ledger rows
+/// (<c>scheduling.appointment_ledger</c>) to the current form: re-encrypted under the active KEK,
+/// bound to their row and column (<c>phi2</c>), and encrypted where a row written before the
+/// ledger encrypted its text still holds it in the clear. Rows are read in
 /// primary-key order, a bounded batch at a time, and written back only if their version is
 /// unchanged. The version is the appointment's optimistic concurrency token and re-encryption
 /// changes no fact, so neither <c>version</c> nor <c>updated_at</c> moves: an appointment grain
@@ -14,11 +16,11 @@ namespace ClinicCluster.Silo.Encryption;
 /// </summary>
 public sealed class LedgerReencryptor(NpgsqlDataSource dataSource, IPhiProtector protector)
 {
-    // Rows written before the ledger encrypted its text hold it in the clear: not a rotation's business.
+    // Every row with text: a plaintext one (written before the ledger encrypted) is encrypted too.
     private const string Page = """
         SELECT clinic_id, appointment_id, reason, cancellation_reason, version
           FROM scheduling.appointment_ledger
-         WHERE (reason LIKE 'phi1:%' OR cancellation_reason LIKE 'phi1:%')
+         WHERE (reason IS NOT NULL OR cancellation_reason IS NOT NULL)
            AND (clinic_id, appointment_id) > (@clinic_id, @appointment_id)
          ORDER BY clinic_id, appointment_id
          LIMIT @limit
@@ -39,10 +41,23 @@ public sealed class LedgerReencryptor(NpgsqlDataSource dataSource, IPhiProtector
             foreach (var row in rows)
             {
                 report.Rows++;
-                var (reason, reasonChanged) = await ReencryptAsync(row.Reason, report, cancellationToken);
-                var (cancellationReason, cancellationChanged) = await ReencryptAsync(row.CancellationReason, report, cancellationToken);
-                var changed = (reasonChanged ? 1 : 0) + (cancellationChanged ? 1 : 0);
-                if (changed == 0)
+                var fields = new Fields();
+                string? reason, cancellationReason;
+                try
+                {
+                    reason = await ReencryptAsync(row.Reason, PhiField.AppointmentReason(row.Key.ClinicId, row.Key.AppointmentId), report, fields, cancellationToken);
+                    cancellationReason = await ReencryptAsync(row.CancellationReason,
+                        PhiField.AppointmentCancellationReason(row.Key.ClinicId, row.Key.AppointmentId), report, fields, cancellationToken);
+                }
+                catch (PhiIntegrityException exception)
+                {
+                    // Left as it is for an operator; ids and the field only, never the value.
+                    report.IntegrityFaults++;
+                    progress?.WriteLine($"integrity fault: appointment {row.Key.ClinicId}/{row.Key.AppointmentId}: {exception.Message}");
+                    continue;
+                }
+
+                if (fields.Reencrypted + fields.Encrypted == 0)
                 {
                     continue;
                 }
@@ -56,7 +71,8 @@ public sealed class LedgerReencryptor(NpgsqlDataSource dataSource, IPhiProtector
                 if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
                 {
                     report.RowsRewritten++;
-                    report.ValuesReencrypted += changed;
+                    report.ValuesReencrypted += fields.Reencrypted;
+                    report.PlaintextEncrypted += fields.Encrypted;
                 }
                 else
                 {
@@ -74,21 +90,37 @@ public sealed class LedgerReencryptor(NpgsqlDataSource dataSource, IPhiProtector
         }
     }
 
-    /// <summary>The value as it should be stored: re-encrypted if it is under another KEK, else as it is.</summary>
-    private async Task<(string? Value, bool Changed)> ReencryptAsync(string? stored, ReencryptionReport report, CancellationToken cancellationToken)
+    /// <summary>The value as it should be stored: encrypted, under the active KEK and bound to its field.</summary>
+    private async Task<string?> ReencryptAsync(string? stored, PhiField field, ReencryptionReport report, Fields fields, CancellationToken cancellationToken)
     {
-        if (!PhiCiphertext.IsProtected(stored))
+        if (stored is null)
         {
-            return (stored, false);
+            return null;
         }
 
         report.Values++;
-        if (!protector.NeedsRotation(stored!))
+        if (!PhiCiphertext.IsProtected(stored))
         {
-            return (stored, false);
+            fields.Encrypted++;
+            return await protector.ProtectAsync(stored, field, cancellationToken);
         }
 
-        return (await protector.ProtectAsync(await protector.UnprotectAsync(stored!, cancellationToken), cancellationToken), true);
+        // Every value is opened, rewritten or not: the pass doubles as an integrity check.
+        var clear = await protector.UnprotectAsync(stored, field, cancellationToken);
+        if (!protector.NeedsRotation(stored))
+        {
+            return stored;
+        }
+
+        fields.Reencrypted++;
+        return await protector.ProtectAsync(clear, field, cancellationToken);
+    }
+
+    private sealed class Fields
+    {
+        public int Reencrypted { get; set; }
+
+        public int Encrypted { get; set; }
     }
 
     private async Task<List<Row>> ReadPageAsync((string ClinicId, string AppointmentId) after, int limit, CancellationToken cancellationToken)

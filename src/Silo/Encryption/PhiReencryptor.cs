@@ -1,20 +1,29 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using ClinicCluster.Common;
+using ClinicCluster.Patients;
 using ClinicCluster.Security;
+using ClinicCluster.Silo.Persistence;
 using Npgsql;
 
 namespace ClinicCluster.Silo.Encryption;
 
 /// <summary>
-/// Re-encrypts, under the active KEK, every protected value (a JSON string starting with
-/// <c>phi1:</c>) of the patient grain states written under another KEK. Rows are read in key
-/// order, a bounded batch at a time; a row is written back only if its version is unchanged, and
-/// with the same version: a grain that wrote in between wins (it encrypted with the active key
-/// anyway), and a live activation's next write still matches its ETag.
+/// Brings every PHI field of the patient grain states (PatientGrain, MrnRegistryGrain,
+/// NameIndexGrain) to the current form: a <c>phi2</c> ciphertext under the active KEK, bound to its
+/// record and field. It re-encrypts values under another KEK, rewrites unbound <c>phi1</c> values
+/// bound, and encrypts fields still in plain JSON (state written before encryption existed). Rows
+/// are read in key order, a bounded batch at a time; a row is written back only if its version is
+/// unchanged, and with the same version: a grain that wrote in between wins (it wrote the current
+/// form anyway), and a live activation's next write still matches its ETag.
 /// </summary>
 public sealed class PhiReencryptor(NpgsqlDataSource dataSource, IPhiProtector protector)
 {
     /// <summary>The grain state names that hold protected values (PatientGrain, MrnRegistryGrain, NameIndexGrain).</summary>
     public static readonly string[] StateNames = ["patient", "mrns", "names"];
+
+    // The grain storage's own JSON conventions: a plaintext record reads the way the silo wrote it.
+    private static readonly JsonSerializerOptions StoredJson = new SystemTextJsonGrainStorageSerializer().Options;
 
     private const string Page = """
         SELECT service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_ext, payload::text, version
@@ -41,8 +50,13 @@ public sealed class PhiReencryptor(NpgsqlDataSource dataSource, IPhiProtector pr
             foreach (var row in rows)
             {
                 report.Rows++;
-                var document = JsonNode.Parse(row.Payload)!;
-                var changed = await ReencryptAsync(document, report, cancellationToken);
+                if (JsonNode.Parse(row.Payload) is not JsonObject document)
+                {
+                    continue;
+                }
+
+                var fields = new FieldRewriter(protector, report, cancellationToken);
+                var changed = await RewriteAsync(row.Key.T, row.Key.Ext, document, fields, progress);
                 if (changed == 0)
                 {
                     continue;
@@ -55,7 +69,8 @@ public sealed class PhiReencryptor(NpgsqlDataSource dataSource, IPhiProtector pr
                 if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
                 {
                     report.RowsRewritten++;
-                    report.ValuesReencrypted += changed;
+                    report.ValuesReencrypted += fields.Reencrypted;
+                    report.PlaintextEncrypted += fields.Encrypted;
                 }
                 else
                 {
@@ -73,43 +88,45 @@ public sealed class PhiReencryptor(NpgsqlDataSource dataSource, IPhiProtector pr
         }
     }
 
-    private async Task<int> ReencryptAsync(JsonNode node, ReencryptionReport report, CancellationToken cancellationToken)
+    /// <summary>The PHI fields of one state, by state name; returns how many were rewritten.</summary>
+    private static async Task<int> RewriteAsync(string stateName, string grainKey, JsonObject document, FieldRewriter fields, TextWriter? progress)
     {
-        var changed = 0;
-        switch (node)
+        var (clinicId, id) = ClinicScopedKey.Parse(grainKey);
+        try
         {
-            case JsonObject obj:
-                foreach (var (name, child) in obj.ToList())
-                {
-                    if (child is JsonValue value && value.TryGetValue<string>(out var text) && PhiCiphertext.IsProtected(text))
+            switch (stateName)
+            {
+                case "patient" when document["patient"] is JsonObject patient:
+                    await fields.RewriteAsync<PatientDemographics>(patient, "demographics", PhiField.PatientDemographics(clinicId, id));
+                    break;
+                case "mrns" when document["patients"] is JsonObject registry:
+                    foreach (var (_, entry) in registry.ToList())
                     {
-                        report.Values++;
-                        if (protector.NeedsRotation(text))
+                        if (entry is JsonObject holder && holder["patientId"]?.GetValue<string>() is { } patientId)
                         {
-                            obj[name] = await protector.ProtectAsync(await protector.UnprotectAsync(text, cancellationToken), cancellationToken);
-                            changed++;
+                            await fields.RewriteAsync<PatientSummary>(holder, "summary", PhiField.MrnRegistryEntry(clinicId, patientId));
                         }
                     }
-                    else if (child is not null)
-                    {
-                        changed += await ReencryptAsync(child, report, cancellationToken);
-                    }
-                }
 
-                break;
-            case JsonArray array:
-                foreach (var child in array)
-                {
-                    if (child is not null)
+                    break;
+                case "names" when document["patients"] is JsonObject index:
+                    foreach (var (patientId, _) in index.ToList())
                     {
-                        changed += await ReencryptAsync(child, report, cancellationToken);
+                        await fields.RewriteAsync<PatientSummary>(index, patientId, PhiField.NameIndexEntry(clinicId, patientId));
                     }
-                }
 
-                break;
+                    break;
+            }
+        }
+        catch (PhiIntegrityException exception)
+        {
+            // The row is left as it is for an operator; ids and the field only, never the value.
+            fields.Report.IntegrityFaults++;
+            progress?.WriteLine($"integrity fault: {stateName} {grainKey}: {exception.Message}");
+            return 0;
         }
 
-        return changed;
+        return fields.Reencrypted + fields.Encrypted;
     }
 
     private async Task<List<Row>> ReadPageAsync((string S, string T, long N0, long N1, string Ext) after, int limit, CancellationToken cancellationToken)
@@ -139,6 +156,42 @@ public sealed class PhiReencryptor(NpgsqlDataSource dataSource, IPhiProtector pr
     }
 
     private sealed record Row((string S, string T, long N0, long N1, string Ext) Key, string Payload, int Version);
+
+    /// <summary>Rewrites one JSON property holding a PHI record: a ciphertext, or (never encrypted) the record itself.</summary>
+    private sealed class FieldRewriter(IPhiProtector protector, ReencryptionReport report, CancellationToken cancellationToken)
+    {
+        public ReencryptionReport Report => report;
+
+        public int Reencrypted { get; private set; }
+
+        public int Encrypted { get; private set; }
+
+        public async Task RewriteAsync<T>(JsonObject parent, string property, PhiField field)
+        {
+            switch (parent[property])
+            {
+                case JsonValue value when value.TryGetValue<string>(out var text) && PhiCiphertext.IsProtected(text):
+                    report.Values++;
+
+                    // Every value is opened, rewritten or not: the pass doubles as an integrity check.
+                    var clear = await protector.UnprotectAsync(text, field, cancellationToken);
+                    if (protector.NeedsRotation(text))
+                    {
+                        parent[property] = await protector.ProtectAsync(clear, field, cancellationToken);
+                        Reencrypted++;
+                    }
+
+                    break;
+                case JsonObject plaintext:
+                    // Written before encryption existed: the record as the grain storage serialized it.
+                    var record = plaintext.Deserialize<T>(StoredJson) ?? throw new JsonException("A stored PHI record is null.");
+                    parent[property] = await protector.ProtectAsync(record, field, cancellationToken);
+                    report.Values++;
+                    Encrypted++;
+                    break;
+            }
+        }
+    }
 }
 
 /// <summary>What a rotation pass did; <see cref="RowsChangedMeanwhile"/> rows need another pass.</summary>
@@ -150,7 +203,14 @@ public sealed class ReencryptionReport
 
     public int RowsRewritten { get; set; }
 
+    /// <summary>Ciphertexts rewritten: under another KEK, or unbound (<c>phi1</c>).</summary>
     public int ValuesReencrypted { get; set; }
+
+    /// <summary>Plaintext values (written before encryption existed) encrypted.</summary>
+    public int PlaintextEncrypted { get; set; }
+
+    /// <summary>Ciphertexts that do not open for the record and field they sit in (altered, copied or swapped).</summary>
+    public int IntegrityFaults { get; set; }
 
     public int RowsChangedMeanwhile { get; set; }
 }

@@ -23,8 +23,8 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource, IPhiP
         command.Parameters.AddWithValue("provider_id", row.ProviderId);
         command.Parameters.AddWithValue("appointment_type", row.AppointmentType);
         command.Parameters.AddWithValue("time_zone", row.TimeZone);
-        command.Parameters.AddWithValue("reason", await ProtectAsync(row.Reason));
-        command.Parameters.AddWithValue("cancellation_reason", await ProtectAsync(row.CancellationReason));
+        command.Parameters.AddWithValue("reason", await ProtectAsync(row.Reason, PhiField.AppointmentReason(row.ClinicId, row.AppointmentId)));
+        command.Parameters.AddWithValue("cancellation_reason", await ProtectAsync(row.CancellationReason, CancellationField(row)));
         command.Parameters.AddWithValue("request_fingerprint", (object?)row.RequestFingerprint ?? DBNull.Value);
         command.Parameters.AddWithValue("created_at", row.CreatedAt.UtcDateTime);
         command.Parameters.AddWithValue("booked_starts_at", row.BookedStart.UtcDateTime);
@@ -42,7 +42,7 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource, IPhiP
     {
         await using var command = dataSource.CreateCommand(LedgerSql.Update);
         Bind(command, row);
-        command.Parameters.AddWithValue("cancellation_reason", await ProtectAsync(row.CancellationReason));
+        command.Parameters.AddWithValue("cancellation_reason", await ProtectAsync(row.CancellationReason, CancellationField(row)));
         command.Parameters.AddWithValue("expected_version", expectedVersion);
         return await WriteAsync(command) ?? LedgerWrite.Conflict(await GetAsync(row.ClinicId, row.AppointmentId));
     }
@@ -148,18 +148,22 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource, IPhiP
         {
             rows[i] = rows[i] with
             {
-                Reason = await RevealAsync(rows[i].Reason),
-                CancellationReason = await RevealAsync(rows[i].CancellationReason),
+                Reason = await RevealAsync(rows[i].Reason, PhiField.AppointmentReason(rows[i].ClinicId, rows[i].AppointmentId)),
+                CancellationReason = await RevealAsync(rows[i].CancellationReason, CancellationField(rows[i])),
             };
         }
 
         return rows;
     }
 
-    private async ValueTask<object> ProtectAsync(string? text) =>
-        text is null ? DBNull.Value : await protector.ProtectAsync(text);
+    private static PhiField CancellationField(LedgerRow row) => PhiField.AppointmentCancellationReason(row.ClinicId, row.AppointmentId);
 
-    // Rows written before the ledger encrypted its text hold it in the clear; they read as they are.
-    private async ValueTask<string?> RevealAsync(string? stored) =>
-        PhiCiphertext.IsProtected(stored) ? await protector.UnprotectAsync(stored!) : stored;
+    // Each text is bound to its row and column: a reason copied from another row fails to open.
+    private async ValueTask<object> ProtectAsync(string? text, PhiField field) =>
+        text is null ? DBNull.Value : await protector.ProtectAsync(text, field);
+
+    // Rows written before the ledger encrypted its text hold it in the clear; they read as they are
+    // until `encryption rotate` encrypts them.
+    private async ValueTask<string?> RevealAsync(string? stored, PhiField field) =>
+        PhiCiphertext.IsProtected(stored) ? await protector.UnprotectAsync(stored, field) : stored;
 }

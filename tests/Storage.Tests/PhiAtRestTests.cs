@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClinicCluster.Clinics;
+using ClinicCluster.Common;
+using ClinicCluster.Patients;
+using ClinicCluster.Scheduling;
+using ClinicCluster.Security;
+using ClinicCluster.Silo.Encryption;
+using ClinicCluster.Silo.Ledger;
+using ClinicCluster.Silo.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ClinicCluster.Storage.Tests;
+
+/// <summary>
+/// PHI at rest on a database of its own: ciphertexts are bound to their record and field (a
+/// swapped or copied value is detected), values from before the binding still read and are
+/// rewritten bound, and rows from before encryption are found and encrypted by <c>encryption rotate</c>.
+/// </summary>
+public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
+{
+    private static readonly JsonSerializerOptions StoredJson = new SystemTextJsonGrainStorageSerializer().Options;
+
+    private readonly StorageFixture _fixture;
+
+    public PhiAtRestTests(StorageFixture fixture) => _fixture = fixture;
+
+    [Fact]
+    public async Task Ciphertexts_swapped_between_patients_fields_and_ledger_rows_are_detected()
+    {
+        var clinicId = await ClinicAsync("swap");
+        var (a, b) = (await PatientAsync(clinicId, "Alphonse"), await PatientAsync(clinicId, "Beatrix"));
+        var ledger = Ledger();
+        var (first, second) = (await AppointmentAsync(ledger, clinicId, 0, cancelled: true), await AppointmentAsync(ledger, clinicId, 1, cancelled: false));
+
+        await SwapPatientsAsync(a, b);
+        await SwapLedgerAsync("UPDATE scheduling.appointment_ledger l SET reason = o.reason FROM scheduling.appointment_ledger o " +
+            "WHERE l.clinic_id = @c AND o.clinic_id = @c AND ((l.appointment_id = @a AND o.appointment_id = @b) OR (l.appointment_id = @b AND o.appointment_id = @a))",
+            clinicId, first, second);
+        try
+        {
+            await ForgetActivationsAsync();
+            foreach (var key in new[] { a, b })
+            {
+                var error = await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Silo.Grains.GetGrain<IPatientGrain>(key).GetAsync());
+                AssertIntegrityFault(error, "Alphonse", "Beatrix");
+            }
+
+            AssertIntegrityFault(await Assert.ThrowsAsync<PhiIntegrityException>(() => ledger.GetAsync(clinicId, first)), "Reason");
+            AssertIntegrityFault(await Assert.ThrowsAsync<PhiIntegrityException>(() => ledger.GetAsync(clinicId, second)), "Reason");
+
+            // The rotation reports the rows it cannot open (ids only) and leaves them as they are.
+            var (code, output) = await RotateAsync();
+            Assert.Equal(1, code);
+            Assert.Contains($"integrity fault: patient {a}", output, StringComparison.Ordinal);
+            Assert.Contains($"integrity fault: appointment {clinicId}/{first}", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Alphonse", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            // Swapping back restores every value: the faults came from the swap, not from damage.
+            await SwapPatientsAsync(a, b);
+            await SwapLedgerAsync("UPDATE scheduling.appointment_ledger l SET reason = o.reason FROM scheduling.appointment_ledger o " +
+                "WHERE l.clinic_id = @c AND o.clinic_id = @c AND ((l.appointment_id = @a AND o.appointment_id = @b) OR (l.appointment_id = @b AND o.appointment_id = @a))",
+                clinicId, first, second);
+        }
+
+        await ForgetActivationsAsync();
+        Assert.Equal("Alphonse", (await _fixture.Silo.Grains.GetGrain<IPatientGrain>(a).GetAsync())!.Demographics.GivenName);
+        Assert.Equal("Reason 1", (await ledger.GetAsync(clinicId, second))!.Reason);
+
+        // Two fields of one record: the reason and the cancellation reason of one appointment.
+        const string SwapFields = "UPDATE scheduling.appointment_ledger SET reason = cancellation_reason, cancellation_reason = reason " +
+            "WHERE clinic_id = @c AND appointment_id = @a AND @b = @b";
+        await SwapLedgerAsync(SwapFields, clinicId, first, first);
+        AssertIntegrityFault(await Assert.ThrowsAsync<PhiIntegrityException>(() => ledger.GetAsync(clinicId, first)), "travelling");
+        await SwapLedgerAsync(SwapFields, clinicId, first, first);
+        Assert.Equal(("Reason 0", "Patient travelling"), ((await ledger.GetAsync(clinicId, first))!.Reason, (await ledger.GetAsync(clinicId, first))!.CancellationReason));
+
+        // Two fields about one patient: its MRN registry entry copied over its name index entry.
+        var names = await RowsAsync("names", clinicId);
+        var registry = await RowsAsync("mrns", clinicId);
+        var aId = ClinicScopedKey.Parse(a).Id;
+        var registryEntry = registry.Select(r => JsonNode.Parse(r.Payload)!["patients"]!.AsObject())
+            .SelectMany(p => p).Single(e => e.Value!["patientId"]!.GetValue<string>() == aId).Value!["summary"]!.GetValue<string>();
+        var nameRow = names.First(r => JsonNode.Parse(r.Payload)!["patients"]![aId] is not null);
+        var original = nameRow.Payload;
+        var tampered = JsonNode.Parse(original)!;
+        tampered["patients"]![aId] = registryEntry;
+        await WriteRowAsync("names", nameRow.Key, tampered.ToJsonString());
+        try
+        {
+            await ForgetActivationsAsync();
+            AssertIntegrityFault(await Assert.ThrowsAnyAsync<Exception>(() =>
+                _fixture.Silo.Grains.GetGrain<IPatientDirectoryGrain>(clinicId).SearchByNameAsync("Alph", 10)), "Alphonse");
+        }
+        finally
+        {
+            await WriteRowAsync("names", nameRow.Key, original);
+        }
+
+        await ForgetActivationsAsync();
+        Assert.Single(await _fixture.Silo.Grains.GetGrain<IPatientDirectoryGrain>(clinicId).SearchByNameAsync("Alph", 10));
+    }
+
+    [Fact]
+    public async Task Values_written_before_the_binding_still_read_and_rotate_rewrites_them_bound()
+    {
+        var clinicId = await ClinicAsync("legacy");
+        var key = await PatientAsync(clinicId, "Leonora");
+        var ledger = Ledger();
+        var appointment = await AppointmentAsync(ledger, clinicId, 0, cancelled: false);
+        var ring = KeyRing.Load(TestKeyRings.PhiRingFile, "Encryption:KeyRingFile", true);
+        var keys = new LocalKeyRingProvider(ring);
+
+        // Rewrite the patient and the ledger row the way the protector wrote before phi2.
+        var demographics = (await _fixture.Silo.Grains.GetGrain<IPatientGrain>(key).GetAsync())!.Demographics;
+        var legacyDemographics = await LegacyCiphertext.WriteAsync(keys, ring.ActiveKeyId, JsonSerializer.Serialize(demographics, PhiJson.SerializerOptions));
+        var patientRow = (await RowsAsync("patient", clinicId)).Single(r => r.Key == key);
+        var document = JsonNode.Parse(patientRow.Payload)!;
+        document["patient"]!["demographics"] = legacyDemographics;
+        await WriteRowAsync("patient", key, document.ToJsonString());
+        await ExecuteAsync("UPDATE scheduling.appointment_ledger SET reason = @r WHERE clinic_id = @c AND appointment_id = @a",
+            ("r", await LegacyCiphertext.WriteAsync(keys, ring.ActiveKeyId, "Legacy reason")), ("c", clinicId), ("a", appointment));
+
+        await ForgetActivationsAsync();
+        Assert.Equal(demographics, (await _fixture.Silo.Grains.GetGrain<IPatientGrain>(key).GetAsync())!.Demographics);
+        Assert.Equal("Legacy reason", (await ledger.GetAsync(clinicId, appointment))!.Reason);
+
+        var (code, output) = await RotateAsync();
+        Assert.True(code == 0, output);
+        Assert.Matches("grain state: .*re-encrypted [1-9]", output);
+        Assert.Matches("appointment ledger: .*re-encrypted [1-9]", output);
+        Assert.All(await StoredPhi.GrainValuesAsync(_fixture.Database.Owner, clinicId), v => Assert.StartsWith("phi2:", v.Value, StringComparison.Ordinal));
+        Assert.StartsWith("phi2:", await ScalarAsync("SELECT reason FROM scheduling.appointment_ledger WHERE clinic_id = @c AND appointment_id = @a",
+            ("c", clinicId), ("a", appointment)), StringComparison.Ordinal);
+
+        await ForgetActivationsAsync();
+        Assert.Equal(demographics, (await _fixture.Silo.Grains.GetGrain<IPatientGrain>(key).GetAsync())!.Demographics);
+        Assert.Equal("Legacy reason", (await ledger.GetAsync(clinicId, appointment))!.Reason);
+    }
+
+    [Fact]
+    public async Task Plaintext_rows_from_before_encryption_are_found_and_encrypted_and_still_read()
+    {
+        var clinicId = await ClinicAsync("plain");
+        var marker = "Plainmark" + string.Concat(Guid.NewGuid().ToString("N").Where(char.IsAsciiLetterLower).Take(8));
+        var key = await PatientAsync(clinicId, marker);
+        var patientId = ClinicScopedKey.Parse(key).Id;
+        var ledger = Ledger();
+        var appointment = await AppointmentAsync(ledger, clinicId, 0, cancelled: false);
+        var patient = (await _fixture.Silo.Grains.GetGrain<IPatientGrain>(key).GetAsync())!;
+        var summary = new PatientSummary(patientId, patient.Demographics.Mrn, patient.Demographics.GivenName, patient.Demographics.FamilyName,
+            patient.Demographics.BirthDate);
+
+        // Seed the pre-encryption forms: the records as plain JSON in grain state, the reason as text.
+        await EditRowsAsync("patient", clinicId, d => d["patient"]!["demographics"] = JsonSerializer.SerializeToNode(patient.Demographics, StoredJson));
+        await EditRowsAsync("mrns", clinicId, d =>
+        {
+            foreach (var (_, entry) in d["patients"]!.AsObject())
+            {
+                entry!["summary"] = JsonSerializer.SerializeToNode(summary, StoredJson);
+            }
+        });
+        await EditRowsAsync("names", clinicId, d => d["patients"]![patientId] = JsonSerializer.SerializeToNode(summary, StoredJson));
+        await ExecuteAsync("UPDATE scheduling.appointment_ledger SET reason = @r WHERE clinic_id = @c AND appointment_id = @a",
+            ("r", $"Follow-up for {marker}"), ("c", clinicId), ("a", appointment));
+        Assert.Contains(marker, await DumpAsync(), StringComparison.Ordinal); // the dump would show it
+
+        var (code, output) = await RotateAsync();
+        Assert.True(code == 0, output);
+        Assert.Contains("encrypted 1 plaintext value(s)", output[output.IndexOf("appointment ledger", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.Matches("grain state: .*encrypted [3-9][0-9]* plaintext value", output);
+        Assert.DoesNotContain(marker, output, StringComparison.Ordinal);
+
+        Assert.DoesNotContain(marker, await DumpAsync(), StringComparison.Ordinal);
+        Assert.All(await StoredPhi.GrainValuesAsync(_fixture.Database.Owner, clinicId), v => Assert.StartsWith("phi2:", v.Value, StringComparison.Ordinal));
+
+        await ForgetActivationsAsync();
+        var grains = _fixture.Silo.Grains;
+        Assert.Equal(patient.Demographics, (await grains.GetGrain<IPatientGrain>(key).GetAsync())!.Demographics);
+        Assert.Equal(patientId, (await grains.GetGrain<IPatientDirectoryGrain>(clinicId).FindByMrnAsync(summary.Mrn))!.Id);
+        Assert.Equal(patientId, Assert.Single(await grains.GetGrain<IPatientDirectoryGrain>(clinicId).SearchByNameAsync(marker[..6], 10)).Id);
+        Assert.Equal($"Follow-up for {marker}", (await ledger.GetAsync(clinicId, appointment))!.Reason);
+    }
+
+    private static void AssertIntegrityFault(Exception error, params string[] secrets)
+    {
+        var chain = new List<Exception>();
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            chain.Add(e);
+        }
+
+        Assert.Contains(chain, e => e is PhiIntegrityException || e.Message.Contains("failed its integrity check", StringComparison.Ordinal));
+        foreach (var secret in secrets)
+        {
+            Assert.All(chain, e => Assert.DoesNotContain(secret, e.ToString(), StringComparison.Ordinal));
+        }
+    }
+
+    private PostgresAppointmentLedger Ledger() =>
+        new(_fixture.Silo.Services.GetRequiredService<NpgsqlDataSource>(), _fixture.Silo.Services.GetRequiredService<IPhiProtector>());
+
+    private async Task<string> ClinicAsync(string prefix)
+    {
+        var clinicId = TestData.NewId(prefix);
+        Assert.True((await _fixture.Silo.Grains.GetGrain<IClinicGrain>(clinicId).CreateAsync(TestData.Clinic("PHI at rest"))).IsSuccess);
+        return clinicId;
+    }
+
+    private async Task<string> PatientAsync(string clinicId, string givenName)
+    {
+        var key = ClinicScopedKey.Format(clinicId, TestData.NewId("pat"));
+        var result = await _fixture.Silo.Grains.GetGrain<IPatientGrain>(key).CreateAsync(
+            TestData.Patient($"MRN-{givenName[..3]}-{Guid.NewGuid():N}"[..24]) with { GivenName = givenName });
+        Assert.True(result.IsSuccess);
+        return key;
+    }
+
+    private static async Task<string> AppointmentAsync(PostgresAppointmentLedger ledger, string clinicId, int i, bool cancelled)
+    {
+        var start = DateTimeOffset.UtcNow.Date.AddDays(7).AddHours(9 + i);
+        var row = new LedgerRow(clinicId, TestData.NewId("apt"), $"pat-{i}", "prov-1", "checkup", start, start.AddMinutes(30), 10,
+            AppointmentStatus.Booked, "America/New_York", $"Reason {i}", CancellationReason: null, RequestFingerprint: null,
+            CreatedAt: DateTimeOffset.UtcNow, UpdatedAt: DateTimeOffset.UtcNow, start, start.AddMinutes(30), Version: 0);
+        Assert.Equal(LedgerWriteOutcome.Written, (await ledger.InsertAsync(row)).Outcome);
+        if (cancelled)
+        {
+            var stored = (await ledger.GetAsync(clinicId, row.AppointmentId))!;
+            Assert.Equal(LedgerWriteOutcome.Written, (await ledger.UpdateAsync(
+                stored with { Status = AppointmentStatus.Cancelled, CancellationReason = "Patient travelling", UpdatedAt = stored.UpdatedAt.AddMinutes(5) },
+                stored.Version)).Outcome);
+        }
+
+        return row.AppointmentId;
+    }
+
+    /// <summary>Deactivates idle grains, so the next call reads its state from the database again.</summary>
+    private Task ForgetActivationsAsync() => _fixture.Silo.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+    private async Task<(int Code, string Output)> RotateAsync()
+    {
+        using var output = new StringWriter();
+        var code = await EncryptionRotateCommand.RunAsync(
+            ["--batch-size", "2", "--Postgres:ConnectionString", _fixture.Database.App, "--Encryption:KeyRingFile", TestKeyRings.PhiRingFile], output, output);
+        return (code, output.ToString());
+    }
+
+    private Task SwapPatientsAsync(string a, string b) => ExecuteAsync(
+        "UPDATE orleans.grain_state g SET payload = jsonb_set(g.payload, '{patient,demographics}', o.payload -> 'patient' -> 'demographics') " +
+        "FROM orleans.grain_state o WHERE g.grain_type = 'patient' AND o.grain_type = 'patient' " +
+        "AND ((g.grain_id_ext = @a AND o.grain_id_ext = @b) OR (g.grain_id_ext = @b AND o.grain_id_ext = @a))",
+        ("a", a), ("b", b));
+
+    private Task SwapLedgerAsync(string sql, string clinicId, string a, string b) => ExecuteAsync(sql, ("c", clinicId), ("a", a), ("b", b));
+
+    private async Task<List<(string Key, string Payload)>> RowsAsync(string stateName, string clinicId)
+    {
+        await using var connection = new NpgsqlConnection(_fixture.Database.Owner);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT grain_id_ext, payload::text FROM orleans.grain_state WHERE grain_type = @t AND payload IS NOT NULL AND grain_id_ext LIKE @c || '/%' ORDER BY grain_id_ext",
+            connection);
+        command.Parameters.AddWithValue("t", stateName);
+        command.Parameters.AddWithValue("c", clinicId);
+        var rows = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return rows;
+    }
+
+    private async Task EditRowsAsync(string stateName, string clinicId, Action<JsonNode> edit)
+    {
+        var rows = await RowsAsync(stateName, clinicId);
+        Assert.NotEmpty(rows);
+        foreach (var (key, payload) in rows)
+        {
+            var document = JsonNode.Parse(payload)!;
+            edit(document);
+            await WriteRowAsync(stateName, key, document.ToJsonString());
+        }
+    }
+
+    private Task WriteRowAsync(string stateName, string key, string payload) => ExecuteAsync(
+        "UPDATE orleans.grain_state SET payload = @p::jsonb WHERE grain_type = @t AND grain_id_ext = @k", ("p", payload), ("t", stateName), ("k", key));
+
+    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(_fixture.Database.Owner);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        Assert.True(await command.ExecuteNonQueryAsync() > 0, "the statement changed no row");
+    }
+
+    private async Task<string> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(_fixture.Database.Owner);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>pg_dump of the whole database, data included, as the owner.</summary>
+    private async Task<string> DumpAsync()
+    {
+        var connection = new NpgsqlConnectionStringBuilder(_fixture.Database.Owner);
+        var start = new ProcessStartInfo(File.Exists("/usr/lib/postgresql/15/bin/pg_dump") ? "/usr/lib/postgresql/15/bin/pg_dump" : "pg_dump")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "--host", connection.Host!, "--port", connection.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--username", connection.Username!, "--dbname", connection.Database!, "--no-password" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["PGPASSWORD"] = connection.Password;
+        using var process = Process.Start(start)!;
+        var dump = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, "pg_dump failed: " + await error);
+        return await dump;
+    }
+}

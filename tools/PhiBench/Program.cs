@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ClinicCluster.PhiBench.FieldBindingBenchmarks).Assembly).Run(args);
