@@ -67,6 +67,7 @@ cat "$DRILL_OUT/summary.json"
 bad=$(jq -r '.statuses | to_entries | map(select(.key == "error" or ((.key | tonumber? // 0) >= 500 and .key != "503"))) | map("\(.key)x\(.value)") | join(" ")' "$DRILL_OUT/summary.json")
 [ -z "$bad" ] || die "answers other than 503 during the outage: $bad (see $DRILL_OUT/*.log)"
 [ "$(jq .retryAfter.without "$DRILL_OUT/summary.json")" = 0 ] || die "503 answers without Retry-After"
+jq -e '.acknowledged.bookings > 0 and .acknowledged.reads > 0' "$DRILL_OUT/summary.json" >/dev/null || die "the load tool listed no acknowledged bookings or reads"
 jq -e '.acknowledged.lostBookings == 0 and .acknowledged.lostReads == 0' "$DRILL_OUT/summary.json" >/dev/null || die "acknowledged writes lost: $acks"
 jq -e --argjson limit "$recovery_limit" 'all(.faults[]; .recoverySeconds <= $limit)' "$DRILL_OUT/summary.json" >/dev/null \
   || die "no recovery within ${recovery_limit}s"

@@ -84,11 +84,12 @@ drill_stop() {
 }
 
 export ClusterTls__Enabled=false RateLimits__Enabled=false DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
-export Logging__LogLevel__Default=Warning Logging__LogLevel__Orleans.Runtime.MembershipService=Information
+export Logging__LogLevel__Default=Warning
 drill_cluster_id=drill-$$
 # Failures are found in seconds, as in the cluster tests' FastMembership.
 drill_membership=(Silo__Membership__ProbeTimeout=00:00:02 Silo__Membership__NumMissedProbesLimit=2
-  Silo__Membership__IAmAliveTablePublishTimeout=00:00:05 Silo__Membership__TableRefreshTimeout=00:00:05)
+  Silo__Membership__IAmAliveTablePublishTimeout=00:00:05 Silo__Membership__TableRefreshTimeout=00:00:05
+  Logging__LogLevel__Orleans.Runtime.MembershipService=Information)
 
 # drill_start_silo NAME [ADVERTISED_IP [NETNS [PG_HOST]]]: starts a silo, sets silo_pid and silo_http_<NAME>.
 drill_start_silo() {
@@ -110,6 +111,9 @@ drill_start_silo() {
   printf -v "silo_address_$name" '%s' "$address"
   printf -v "silo_pid_$name" '%s' "$silo_pid"
 }
+
+# alive PID: the process runs (an exited child is a zombie until waited for, which kill -0 still finds).
+alive() { [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat")" != Z ]; }
 
 drill_wait_silo() {
   local name=$1 http address

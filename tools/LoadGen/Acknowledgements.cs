@@ -45,7 +45,7 @@ public sealed class Acknowledgements : IDisposable
         var line = (request.Method.Method, (int)response.StatusCode) switch
         {
             ("POST", 201) when response.Headers.Location is { } location => "booking " + LastSegment(location.OriginalString),
-            ("GET", 200) when IsPatientRead(request.RequestUri.OriginalString) => "read " + LastSegment(request.RequestUri.OriginalString),
+            ("GET", 200) when IsPatientRead(PathOf(request.RequestUri)) => "read " + LastSegment(PathOf(request.RequestUri)),
             _ => null,
         };
         if (line is not null)
@@ -71,6 +71,9 @@ public sealed class Acknowledgements : IDisposable
             _acks?.Dispose();
         }
     }
+
+    // The client has made the request's address absolute by the time it answers.
+    private static string PathOf(Uri uri) => uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString;
 
     // "/api/clinics/{c}/patients/{p}" exactly: the list of a patient's appointments is another query.
     private static bool IsPatientRead(string path)
