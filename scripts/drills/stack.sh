@@ -4,7 +4,7 @@
 # `set -euo pipefail` and `cd` to the repository; it defines functions and the variables below.
 #
 #   DRILL_PGPORT   the drill's own PostgreSQL server (55611); it is stopped and deleted at the end
-#   DRILL_NO_BUILD 1 reuses the binaries in .tmp/drills/bin
+#   DRILL_NO_BUILD 1 reuses the binaries in .tmp/drills/bin; DRILL_CONFIGURATION Release (default) or Debug
 #   DRILL_OUT      results and logs (.tmp/drills/<name>)
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
@@ -23,11 +23,12 @@ now() { date +%s.%N; }
 drill_build() {
   mkdir -p "$drill_bin"
   [ "${DRILL_NO_BUILD:-0}" = 1 ] && [ -f "$drill_bin/LoadGen/ClinicCluster.LoadGen.dll" ] && return 0
-  log "building Release..."
-  local project name
+  # CI passes Debug (just built by scripts/test.sh, so this is a copy); figures come from Release.
+  local project name configuration=${DRILL_CONFIGURATION:-Release}
+  log "building $configuration..."
   for project in src/Silo/Silo.csproj src/Api/Api.csproj tools/LoadGen/LoadGen.csproj; do
     name=$(basename "$project" .csproj)
-    dotnet build "$project" -c Release --nologo -v quiet -o "$drill_bin/$name" >/dev/null
+    dotnet build "$project" -c "$configuration" --nologo -v quiet -o "$drill_bin/$name" >/dev/null
   done
 }
 
@@ -139,9 +140,11 @@ loadgen() {
 # patient read has its success event in the audit trail (after the audit queue drained). Prints
 # "bookings=N lostBookings=N reads=N lostReads=N" and fails when anything is lost.
 drill_check_acks() {
-  local acks=$1 deadline
-  deadline=$(( $(date +%s) + 120 ))
+  local acks=$1 deadline from
+  from=$(date +%s)
+  deadline=$((from + 120))
   while [ "$(psql_db -c 'SELECT count(*) FROM orleans.stream_messages')" != 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 1; done
+  log "audit queue: $(psql_db -c 'SELECT count(*) FROM orleans.stream_messages') rows left after $(( $(date +%s) - from )) s of draining" >&2
   psql_db -v ON_ERROR_STOP=1 <<SQL
 CREATE TEMP TABLE acks (kind text, id text);
 \\copy acks FROM '$acks' WITH (FORMAT text, DELIMITER ' ')
