@@ -2,8 +2,8 @@
 # The soak: 3 silos + the API on PostgreSQL (Release, a private server on SOAK_PGPORT), the mixed
 # load closed-loop for SOAK_PEAK_SECONDS to measure the peak, then open-loop at half that rate
 # for SOAK_SECONDS. Every 10 s it samples, from /proc, each process's resident memory, open file
-# descriptors and threads (silos, API, PostgreSQL's postmaster; PostgreSQL's RSS and backends
-# summed over its children), and at the end prints each metric's least-squares slope per minute.
+# descriptors and threads of the silos and the API, and PostgreSQL's private memory and process
+# count (the postmaster with its backends), and at the end prints each metric's least-squares slope per minute.
 #
 #   scripts/soak.sh                  the full soak: 10 minutes of load (about 12 minutes in all)
 #   SOAK_SECONDS=60 scripts/soak.sh  the short mode CI runs (about 2.5 minutes after the build)
@@ -53,8 +53,13 @@ sample() {
     alive "$pid" || { echo "$t $name dead" ; continue; }
     echo "$t $name $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status") $(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) $(awk '/^Threads:/ { print $2 }' "/proc/$pid/status")"
   done
-  # PostgreSQL: the postmaster and its children (backends, background workers) together.
-  ps -o rss=,nlwp= --ppid "$postmaster" -p "$postmaster" | awk -v t="$t" -v n=postgres '{ r += $1; b++ } END { print t, n, r, b, b }'
+  # PostgreSQL: the postmaster and its children (backends, background workers) together, private
+  # memory only (RssAnon): every backend's RSS also counts the shared buffers it has touched,
+  # which grows for a while after start and is one segment, not a leak.
+  local -a pg_pids
+  mapfile -t pg_pids < <(ps -o pid= --ppid "$postmaster" -p "$postmaster")
+  for pid in "${pg_pids[@]}"; do cat "/proc/${pid// /}/status" 2>/dev/null; done |
+    awk -v t="$t" -v n=postgres -v count="${#pg_pids[@]}" '/^RssAnon:/ { r += $2 } END { print t, n, r, count, count }'
 }
 samples=$DRILL_OUT/samples.txt
 : >"$samples"
@@ -62,16 +67,18 @@ loadgen mixed --rate "$rate" --connections $((connections * 4)) --duration "$sec
 load_pid=$!
 drill_pids+=("$load_pid")
 started=$(date +%s)
+# On a fixed 10 s schedule: sampling itself takes seconds on a busy machine.
 for ((i = 0; i <= seconds / interval + 2; i++)); do
   sample >>"$samples"
   alive "$load_pid" || break
-  sleep "$interval"
+  rest=$((started + (i + 1) * interval - $(date +%s)))
+  [ "$rest" -le 0 ] || sleep "$rest"
 done
 wait "$load_pid" || die "the load tool failed: $(cat "$DRILL_OUT/loadgen.txt")"
 cat "$DRILL_OUT/loadgen.txt"
 grep -q ' dead$' "$samples" && die "a process died during the soak: $(grep ' dead$' "$samples" | head -n 3)"
 
-# Least squares per process and metric (postgres: rss and backends) over the samples after the
+# Least squares per process and metric (postgres: private memory and processes) over the samples after the
 # first minute (or the first third of a short run), in units per minute.
 skip=$(( seconds >= 300 ? 60 : seconds / 3 ))
 judge=$(( seconds >= 300 ? 1 : 0 ))
@@ -85,7 +92,7 @@ awk -v from=$((started + skip)) -v judge="$judge" '
       d = n[k] * sxx[k] - sx[k] * sx[k]; slope = d == 0 ? 0 : (n[k] * sxy[k] - sx[k] * sy[k]) / d * 60; mean = sy[k] / n[k]
       limit = m == 0 ? (4096 > mean * 0.02 ? 4096 : mean * 0.02) : (2 > mean * 0.05 ? 2 : mean * 0.05)
       over = judge && slope > limit; bad += over
-      metric = (name == "postgres" && m > 0) ? "backends" : label[m + 1]
+      metric = name != "postgres" ? label[m + 1] : m == 0 ? "anon_kib" : "processes"
       printf "%-8s %-8s mean %12.1f  slope %+10.2f /min  limit %9.1f /min  %s\n", name, metric, mean, slope, limit, over ? "GROWING" : "ok"
     }
     exit bad > 0 }' "$samples" | sort | tee "$DRILL_OUT/slopes.txt" || trend=1

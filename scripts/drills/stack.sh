@@ -77,7 +77,8 @@ drill_start_postgres() {
 drill_stop() {
   trap - EXIT INT TERM
   local pid
-  for pid in "${drill_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # A function run with & is a subshell: its children (the load tool) go first, by parent id.
+  for pid in "${drill_pids[@]}"; do pkill -TERM -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [ "${DRILL_KEEP_POSTGRES:-0}" = 1 ] || scripts/postgres.sh stop >/dev/null 2>&1 || true
   declare -F drill_cleanup >/dev/null && drill_cleanup
