@@ -12,6 +12,9 @@ public sealed class ClinicClient : IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
 
+    /// <summary>Sees every answer of <see cref="SendAsync"/> (the load, not the setup); the drills count with it.</summary>
+    public Action<HttpRequestMessage, HttpResponseMessage>? Observe { get; set; }
+
     public ClinicClient(Uri baseAddress, string token, int connections)
     {
         _http = new HttpClient(new SocketsHttpHandler
@@ -42,6 +45,7 @@ public sealed class ClinicClient : IDisposable
         }
 
         using var response = await _http.SendAsync(request, cancellationToken);
+        Observe?.Invoke(request, response);
         await response.Content.CopyToAsync(Stream.Null, cancellationToken);
         return (int)response.StatusCode;
     }

@@ -5,7 +5,7 @@ namespace ClinicCluster.LoadGen;
 
 /// <summary>
 /// The command line: <c>LoadGen &lt;scenario&gt; [--url http://127.0.0.1:5080] [--connections 64]
-/// [--duration 10] [--warmup 0] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--out file.json]
+/// [--duration 10] [--warmup 0] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--out file.json] [--acks acks.txt]
 /// [--signing-key KEY]</c>. Closed loop (each connection sends its next request when the last one
 /// answered) unless <c>--rate</c> is set: then open loop at that many requests per second, at most
 /// <c>--connections</c> in flight. Bounded: loopback targets only, at most 10 minutes, at most
@@ -36,6 +36,9 @@ public sealed record LoadOptions
 
     public string? Output { get; init; }
 
+    /// <summary>Where to list acknowledged writes (see <see cref="Acknowledgements"/>); none when unset.</summary>
+    public string? Acks { get; init; }
+
     /// <summary>The API's Auth:DevSigningKey (Development); defaults to the repository's development key.</summary>
     public string SigningKey { get; init; } =
         Environment.GetEnvironmentVariable("Auth__DevSigningKey") ?? "development-only-signing-key-not-for-production-use-0001";
@@ -46,7 +49,7 @@ public sealed record LoadOptions
     {
         if (args.Count == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--out FILE] [--signing-key K]");
+            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--out FILE] [--acks FILE] [--signing-key K]");
         }
 
         var options = new LoadOptions { Scenario = args[0] };
@@ -69,6 +72,7 @@ public sealed record LoadOptions
                 "--pairs" => options with { Pairs = Int(value) },
                 "--slots" => options with { Slots = Int(value) },
                 "--out" => options with { Output = value },
+                "--acks" => options with { Acks = value },
                 "--signing-key" => options with { SigningKey = value },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };

@@ -28,8 +28,10 @@ else
     using var api = new ClinicClient(options.Url, DevToken.Admin(options.SigningKey), options.Connections);
     var scenario = await Scenario.PrepareAsync(options, api);
     var next = await WarmUpAsync(options, scenario.SendAsync);
+    using var acknowledgements = new Acknowledgements(options.Acks);
+    api.Observe = acknowledgements.Observe;
     var (recorder, dropped, _) = await LoadRunner.RunAsync(options, scenario.SendAsync, next);
-    report = recorder.Report(options, dropped, scenario.Checks());
+    report = recorder.Report(options, dropped, scenario.Checks().Concat(acknowledgements.Checks()).ToDictionary());
 }
 
 var json = JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });

@@ -53,6 +53,7 @@ public static class ClusterClientExtensions
                 o.ServiceId = options.ServiceId;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
 
             switch (options.Clustering)
             {

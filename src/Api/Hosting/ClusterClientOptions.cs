@@ -29,6 +29,14 @@ public sealed class ClusterClientOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often the client reads the live gateways from the membership table (Orleans: 1 min).
+    /// A gateway cut off the network drops no connection, so until this read the client keeps
+    /// sending into it; the partition drill (scripts/drills/partition.sh) measured the gap.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>With AdoNet clustering: the PostgreSQL connection string of the membership table.</summary>
     public string? ConnectionString { get; set; }
 

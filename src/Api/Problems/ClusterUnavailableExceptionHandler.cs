@@ -11,7 +11,8 @@ public sealed partial class ClusterUnavailableExceptionHandler(IProblemDetailsSe
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!Endpoints.TransientRetryFilter.IsTransient(exception) && exception is not Audit.AuditUnavailableException)
+        if (!Endpoints.TransientRetryFilter.IsTransient(exception) && exception is not Audit.AuditUnavailableException
+            && !ExpiredInTheCluster(exception, httpContext))
         {
             return false;
         }
@@ -20,6 +21,11 @@ public sealed partial class ClusterUnavailableExceptionHandler(IProblemDetailsSe
         return await ServiceUnavailableProblem.WriteAsync(problems, httpContext, retryAfterSeconds: 1, "cluster-unavailable",
             "The scheduling cluster is not reachable right now; retry shortly.");
     }
+
+    // Orleans cancels a call whose message expired before placement finished (its silo was being
+    // declared dead, found by the partition drill). The caller did not cancel, so it is the cluster's state.
+    private static bool ExpiredInTheCluster(Exception exception, HttpContext httpContext) =>
+        exception is OperationCanceledException && !httpContext.RequestAborted.IsCancellationRequested;
 
     // Only the exception type: messages from the runtime can carry grain keys.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable ({ExceptionType}); answered 503")]
