@@ -87,7 +87,8 @@ public sealed class ClinicApi : IDisposable
     public async Task CreateClinicAsync(string clinicId, string timeZone, IReadOnlyList<object> appointmentTypes, object policy)
     {
         var body = new { id = clinicId, name = "Cluster test clinic " + clinicId, timeZone, appointmentTypes, policy };
-        await SetupAsync(() => SendAsync(HttpMethod.Post, "/api/clinics", body), "create clinic");
+        await SetupAsync(() => SendAsync(HttpMethod.Post, "/api/clinics", body), "create clinic",
+            landed: () => GetAsync($"/api/clinics/{clinicId}"));
     }
 
     public async Task<string> AddProviderAsync(string clinicId, string name, TimeOnly start, TimeOnly end)
@@ -108,14 +109,24 @@ public sealed class ClinicApi : IDisposable
     public async Task<string> RegisterPatientAsync(string clinicId, string mrn)
     {
         var body = new { mrn, givenName = "Test", familyName = "Patient" + mrn, birthDate = "1980-01-01", sex = "other" };
-        var response = await SetupAsync(() => SendAsync(HttpMethod.Post, $"/api/clinics/{clinicId}/patients", body), "register patient");
+        var response = await SetupAsync(() => SendAsync(HttpMethod.Post, $"/api/clinics/{clinicId}/patients", body), "register patient",
+            landed: async () =>
+            {
+                var search = await GetAsync($"/api/clinics/{clinicId}/patients?mrn={Uri.EscapeDataString(mrn)}");
+                return search.Json?["items"]?[0] is { } hit ? search with { Body = hit.ToJsonString() } : search with { Status = 404 };
+            });
         return response.Field("id") ?? throw new InvalidOperationException("The registered patient has no id: " + response.Short);
     }
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>Expects 201; retries a 503 (the cluster settling) a bounded number of times.</summary>
-    private static async Task<ApiResponse> SetupAsync(Func<Task<ApiResponse>> send, string what)
+    /// <summary>
+    /// Expects 201; retries a 503 (the cluster settling) a bounded number of times. A 503 is
+    /// ambiguous for a create (the API's response timeout may have fired after the grain had done
+    /// the work), so when a retry answers 409, <paramref name="landed"/> looks up what the earlier
+    /// attempt made, as a careful client would, instead of failing on our own first attempt.
+    /// </summary>
+    private static async Task<ApiResponse> SetupAsync(Func<Task<ApiResponse>> send, string what, Func<Task<ApiResponse>>? landed = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -123,6 +134,11 @@ public sealed class ClinicApi : IDisposable
             if (response.Status == 201)
             {
                 return response;
+            }
+
+            if (response.Status == 409 && attempt > 1 && landed is not null && await landed() is { Status: 200 } earlier)
+            {
+                return earlier;
             }
 
             if (response.Status != 503 || attempt >= 10)
