@@ -71,6 +71,30 @@ internal sealed class SiloHost : IAsyncDisposable
         return new SiloHost(app);
     }
 
+    /// <summary>This silo's address in the cluster.</summary>
+    public SiloAddress Address => _app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+
+    /// <summary>How this silo's membership view sees <paramref name="silo"/> now.</summary>
+    public SiloStatus StatusOf(SiloAddress silo) =>
+        _app.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.GetSiloStatus(silo);
+
+    /// <summary>
+    /// Ends the silo abruptly, as Orleans' TestCluster.KillSiloAsync ends an in-process silo: the
+    /// stop token is already cancelled, so the silo skips its graceful shutdown (no hand-off, no
+    /// waiting for requests in flight, which never answer) and the host is disposed at once.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        try
+        {
+            await _app.StopAsync(new CancellationToken(canceled: true));
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));

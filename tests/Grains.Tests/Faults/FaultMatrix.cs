@@ -23,6 +23,16 @@ public sealed record FaultCase(SchedulingOperation Operation, FaultStep Step, Fa
 /// <summary>What happened in one case.</summary>
 public sealed record FaultOutcome(FaultCase Case, string FirstAttempt, string Recovered, int Findings, string? Disagreement);
 
+/// <summary>The ids and ranges of one case: the appointment is moved from <see cref="First"/> to <see cref="Moved"/>.</summary>
+public sealed record FaultScene(string ClinicId, string AppointmentId, string ProviderId, string PatientId, string RivalId,
+    DateTimeOffset First, DateTimeOffset Moved)
+{
+    public string Fingerprint => "fp-" + AppointmentId;
+}
+
+/// <summary>After a case: whether reconciliation was needed, its findings for the appointment, and what still disagrees.</summary>
+public sealed record Convergence(bool Reconciled, int Findings, string? Disagreement);
+
 /// <summary>
 /// Every write step of every verb, failed once (throw or timeout), then recovered by a retry or by
 /// reconciliation alone. After each case the appointment, both calendars and the ledger must agree,
@@ -46,9 +56,7 @@ public sealed class FaultMatrix(IGrainFactory grains, IAppointmentLedger ledger,
 
     public async Task<IReadOnlyList<FaultOutcome>> RunAsync()
     {
-        var clinicId = "fault-" + Guid.NewGuid().ToString("N")[..10];
-        Assert.True((await grains.GetGrain<IClinicGrain>(clinicId).CreateAsync(new ClinicSettings("Fault clinic", "UTC",
-            [new AppointmentType(Checkup, 30, 10)], Policy))).IsSuccess);
+        var clinicId = await CreateClinicAsync();
         var outcomes = new List<FaultOutcome>();
         foreach (var @case in Cases())
         {
@@ -56,6 +64,15 @@ public sealed class FaultMatrix(IGrainFactory grains, IAppointmentLedger ledger,
         }
 
         return outcomes;
+    }
+
+    /// <summary>A clinic for the cases: one appointment type, a policy that admits any time.</summary>
+    public async Task<string> CreateClinicAsync()
+    {
+        var clinicId = "fault-" + Guid.NewGuid().ToString("N")[..10];
+        Assert.True((await grains.GetGrain<IClinicGrain>(clinicId).CreateAsync(new ClinicSettings("Fault clinic", "UTC",
+            [new AppointmentType(Checkup, 30, 10)], Policy))).IsSuccess);
+        return clinicId;
     }
 
     /// <summary>The table printed to the test output: step x operation x outcome.</summary>
@@ -76,49 +93,12 @@ public sealed class FaultMatrix(IGrainFactory grains, IAppointmentLedger ledger,
 
     private async Task<FaultOutcome> RunAsync(string clinicId, FaultCase @case)
     {
-        var providerId = Identifiers.New("prv");
-        Assert.True((await grains.GetGrain<IClinicGrain>(clinicId).AddProviderAsync(providerId, new ProviderProfile("Dr. Fault", "General",
-            Enum.GetValues<DayOfWeek>().Select(d => new WorkingHours(d, new TimeOnly(0, 0), new TimeOnly(23, 45))).ToList(), []))).IsSuccess);
-        var patientId = await AddPatientAsync(clinicId);
-        var rivalId = await AddPatientAsync(clinicId);
-        var day = clock.GetUtcNow().UtcDateTime.Date.AddDays(3);
-        var first = new DateTimeOffset(day.AddHours(10), TimeSpan.Zero);
-        var moved = first.AddHours(4);
-        var appointmentId = Identifiers.New("apt");
-        var fingerprint = "fp-" + appointmentId;
-        var appointment = grains.GetGrain<IAppointmentGrain>(ClinicScopedKey.Format(clinicId, appointmentId));
-
-        // The appointment the faulted verb acts on (the booking itself for Book).
-        switch (@case.Operation)
-        {
-            case SchedulingOperation.NoShow:
-                await SeedPastAsync(clinicId, appointmentId, patientId, providerId);
-                break;
-            case not SchedulingOperation.Book:
-                Success(await appointment.BookAsync(new BookAppointment(patientId, providerId, Checkup, first), fingerprint));
-                if (@case.Operation == SchedulingOperation.Complete)
-                {
-                    Success(await appointment.ChangeStatusAsync(AppointmentStatus.CheckedIn));
-                }
-
-                break;
-        }
-
-        Task<Result<Appointment>> Act() => @case.Operation switch
-        {
-            SchedulingOperation.Book => appointment.BookAsync(new BookAppointment(patientId, providerId, Checkup, first), fingerprint),
-            SchedulingOperation.Reschedule => appointment.RescheduleAsync(moved),
-            SchedulingOperation.Cancel => appointment.CancelAsync("fault test"),
-            SchedulingOperation.CheckIn => appointment.ChangeStatusAsync(AppointmentStatus.CheckedIn),
-            SchedulingOperation.Complete => appointment.ChangeStatusAsync(AppointmentStatus.Fulfilled),
-            _ => appointment.ChangeStatusAsync(AppointmentStatus.NoShow),
-        };
-
-        faults.Arm(@case.Operation, @case.Step, @case.Kind, appointmentId);
+        var scene = await PrepareAsync(clinicId, @case.Operation);
+        faults.Arm(@case.Operation, @case.Step, @case.Kind, scene.AppointmentId);
         string firstAttempt;
         try
         {
-            var result = await Act();
+            var result = await ActAsync(scene, @case.Operation);
             firstAttempt = result.IsSuccess ? "succeeded" : "refused " + result.Error!.Code;
         }
         catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
@@ -130,32 +110,86 @@ public sealed class FaultMatrix(IGrainFactory grains, IAppointmentLedger ledger,
             faults.Disarm();
         }
 
-        string recovered;
-        var findings = 0;
+        var recovered = "-";
         if (@case.Recovery == Recovery.Retry)
         {
-            var retry = await Act();
+            var retry = await ActAsync(scene, @case.Operation);
             Assert.True(retry.IsSuccess, $"{@case}: the retry answered {retry.Error}");
             recovered = "retry";
         }
-        else
+
+        var converged = await ConvergeAsync(scene, reconcile: @case.Recovery == Recovery.Reconcile);
+        recovered = !converged.Reconciled ? recovered : recovered == "retry" ? "retry + reconciliation" : "reconciliation";
+        return new FaultOutcome(@case, firstAttempt, recovered, converged.Findings, converged.Disagreement);
+    }
+
+    /// <summary>
+    /// A provider, a patient, a rival patient and the appointment <paramref name="operation"/> acts
+    /// on, in the state it acts on (nothing yet for a booking).
+    /// </summary>
+    public async Task<FaultScene> PrepareAsync(string clinicId, SchedulingOperation operation)
+    {
+        var providerId = Identifiers.New("prv");
+        Assert.True((await grains.GetGrain<IClinicGrain>(clinicId).AddProviderAsync(providerId, new ProviderProfile("Dr. Fault", "General",
+            Enum.GetValues<DayOfWeek>().Select(d => new WorkingHours(d, new TimeOnly(0, 0), new TimeOnly(23, 45))).ToList(), []))).IsSuccess);
+        var day = clock.GetUtcNow().UtcDateTime.Date.AddDays(3);
+        var first = new DateTimeOffset(day.AddHours(10), TimeSpan.Zero);
+        var scene = new FaultScene(clinicId, Identifiers.New("apt"), providerId, await AddPatientAsync(clinicId), await AddPatientAsync(clinicId),
+            first, first.AddHours(4));
+        var appointment = Appointment(scene);
+        switch (operation)
         {
-            recovered = "-";
+            case SchedulingOperation.NoShow:
+                await SeedPastAsync(scene);
+                break;
+            case not SchedulingOperation.Book:
+                Success(await ActAsync(scene, SchedulingOperation.Book));
+                if (operation == SchedulingOperation.Complete)
+                {
+                    Success(await appointment.ChangeStatusAsync(AppointmentStatus.CheckedIn));
+                }
+
+                break;
         }
 
-        // Agreement now, or after the pending-hold timeout and one reconciliation of every view.
-        var disagreement = await DisagreementAsync(clinicId, appointmentId, providerId, patientId);
-        if (disagreement is not null || @case.Recovery == Recovery.Reconcile)
+        return scene;
+    }
+
+    /// <summary>The verb's request; the same call is the client's retry (a booking keeps its id and fingerprint).</summary>
+    public Task<Result<Appointment>> ActAsync(FaultScene scene, SchedulingOperation operation)
+    {
+        var appointment = Appointment(scene);
+        return operation switch
+        {
+            SchedulingOperation.Book => appointment.BookAsync(new BookAppointment(scene.PatientId, scene.ProviderId, Checkup, scene.First), scene.Fingerprint),
+            SchedulingOperation.Reschedule => appointment.RescheduleAsync(scene.Moved),
+            SchedulingOperation.Cancel => appointment.CancelAsync("fault test"),
+            SchedulingOperation.CheckIn => appointment.ChangeStatusAsync(AppointmentStatus.CheckedIn),
+            SchedulingOperation.Complete => appointment.ChangeStatusAsync(AppointmentStatus.Fulfilled),
+            _ => appointment.ChangeStatusAsync(AppointmentStatus.NoShow),
+        };
+    }
+
+    /// <summary>
+    /// Agreement now or, if not (or if <paramref name="reconcile"/>), after the pending-hold timeout
+    /// and one reconciliation of every view; then the rival booking of both ranges.
+    /// </summary>
+    public async Task<Convergence> ConvergeAsync(FaultScene scene, bool reconcile)
+    {
+        var disagreement = await DisagreementAsync(scene.ClinicId, scene.AppointmentId, scene.ProviderId, scene.PatientId);
+        var reconciled = false;
+        var findings = 0;
+        if (disagreement is not null || reconcile)
         {
             await passPendingHoldTimeout();
-            findings = (await grains.GetGrain<IClinicReconcilerGrain>(clinicId).ReconcileAsync())
-                .Count(f => f.AppointmentId == appointmentId);
-            recovered = disagreement is null ? recovered : recovered == "retry" ? "retry + reconciliation" : "reconciliation";
-            disagreement = await DisagreementAsync(clinicId, appointmentId, providerId, patientId);
+            findings = (await grains.GetGrain<IClinicReconcilerGrain>(scene.ClinicId).ReconcileAsync())
+                .Count(f => f.AppointmentId == scene.AppointmentId);
+            reconciled = disagreement is not null;
+            disagreement = await DisagreementAsync(scene.ClinicId, scene.AppointmentId, scene.ProviderId, scene.PatientId);
         }
 
-        disagreement ??= await SlotDisagreementAsync(clinicId, appointmentId, providerId, rivalId, first, moved);
-        return new FaultOutcome(@case, firstAttempt, recovered, findings, disagreement);
+        disagreement ??= await SlotDisagreementAsync(scene.ClinicId, scene.AppointmentId, scene.ProviderId, scene.RivalId, scene.First, scene.Moved);
+        return new Convergence(reconciled, findings, disagreement);
     }
 
     /// <summary>Null when the appointment, both calendars and the ledger show the same thing.</summary>
@@ -219,15 +253,18 @@ public sealed class FaultMatrix(IGrainFactory grains, IAppointmentLedger ledger,
         return null;
     }
 
-    private async Task SeedPastAsync(string clinicId, string appointmentId, string patientId, string providerId)
+    private async Task SeedPastAsync(FaultScene scene)
     {
         // A visit that started two hours ago cannot be booked through the policy: write its row directly.
         var now = clock.GetUtcNow();
         var start = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddHours(now.Hour).AddHours(-2);
-        var row = new LedgerRow(clinicId, appointmentId, patientId, providerId, Checkup, start, start.AddMinutes(30), 10,
+        var row = new LedgerRow(scene.ClinicId, scene.AppointmentId, scene.PatientId, scene.ProviderId, Checkup, start, start.AddMinutes(30), 10,
             AppointmentStatus.Booked, "UTC", null, null, null, now, now, start, start.AddMinutes(30), 1);
         Assert.Equal(LedgerWriteOutcome.Written, (await ledger.InsertAsync(row)).Outcome);
     }
+
+    private IAppointmentGrain Appointment(FaultScene scene) =>
+        grains.GetGrain<IAppointmentGrain>(ClinicScopedKey.Format(scene.ClinicId, scene.AppointmentId));
 
     private async Task<string> AddPatientAsync(string clinicId)
     {
