@@ -18,6 +18,7 @@ try
     builder.AddServiceDefaults("clinic-cluster-api");
     builder.AddApiMetrics();
     builder.AddClusterClient();
+    builder.AddClusterRetry();
     builder.AddClinicAuthentication();
     builder.AddApiDefaults();
     builder.AddAuditTrail();

@@ -27,6 +27,9 @@ public static class GrainServiceCollectionExtensions
             .Validate(o => o.DueSoonBefore >= TimeSpan.Zero, "Scheduling:DueSoonBefore must not be negative.")
             .Validate(o => o.ReconcileInterval >= TimeSpan.FromSeconds(1), "Scheduling:ReconcileInterval must be at least one second.")
             .Validate(o => o.SweepInterval >= TimeSpan.FromSeconds(1), "Scheduling:SweepInterval must be at least one second.")
+            .Validate(o => o.RecordRetryDelay >= TimeSpan.FromMilliseconds(100) && o.RecordRetryDelay <= TimeSpan.FromMinutes(1),
+                "Scheduling:RecordRetryDelay must be between 100 ms and one minute.")
+            .Validate(o => o.RecordRetries is >= 0 and <= 20, "Scheduling:RecordRetries must be between 0 and 20.")
             .Validate(o => o.MaxAvailabilityDays is >= 1 and <= 366, "Scheduling:MaxAvailabilityDays must be between 1 and 366.")
             .ValidateOnStart();
         return services;

@@ -96,4 +96,11 @@ public sealed class AppointmentVerbsTests
         Assert.Equal(ErrorKind.IdempotencyMismatch, AppointmentVerbs.Replay(moved, "other").Error!.Kind);
         Assert.Equal(ErrorKind.IdempotencyMismatch, AppointmentVerbs.Replay(moved, null).Error!.Kind);
     }
+
+    [Theory]
+    [InlineData(AppointmentStatus.CheckedIn, SchedulingOperation.CheckIn)]
+    [InlineData(AppointmentStatus.NoShow, SchedulingOperation.NoShow)]
+    [InlineData(AppointmentStatus.Fulfilled, SchedulingOperation.Complete)]
+    public void A_status_change_is_faulted_and_logged_as_its_own_operation(AppointmentStatus target, SchedulingOperation operation) =>
+        Assert.Equal(operation, AppointmentVerbs.OperationOf(target));
 }

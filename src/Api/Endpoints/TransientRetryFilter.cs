@@ -1,4 +1,7 @@
+using ClinicCluster.Api.Hosting;
 using Orleans.Runtime;
+using Polly;
+using Polly.Registry;
 
 namespace ClinicCluster.Api.Endpoints;
 
@@ -6,29 +9,26 @@ namespace ClinicCluster.Api.Endpoints;
 /// Retries a request whose grain call failed because a silo left the cluster mid-call (a rolling
 /// update, a crash): the grain reactivates on a survivor, and the client sees a success instead of
 /// a 503. Only on endpoints that are safe to repeat: reads, replacements, transitions (a repeated
-/// transition is a no-op) and bookings that carry an Idempotency-Key.
+/// transition is a no-op) and bookings that carry an Idempotency-Key. The retries themselves are
+/// the "cluster-retry" pipeline (<see cref="ClusterRetryExtensions"/>).
 /// </summary>
-public sealed partial class TransientRetryFilter(ILogger<TransientRetryFilter> logger) : IEndpointFilter
+public sealed class TransientRetryFilter(ResiliencePipelineProvider<string> pipelines) : IEndpointFilter
 {
-    private static readonly TimeSpan[] Delays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
+    private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(ClusterRetryOptions.PipelineName);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var repeatable = http.GetEndpoint()?.Metadata.GetMetadata<NotIdempotent>() is not { } creates
             || (creates.HonoursIdempotencyKey && http.Request.Headers.ContainsKey(AppointmentsApi.IdempotencyKeyHeader));
-        for (var attempt = 0; ; attempt++)
+        if (!repeatable)
         {
-            try
-            {
-                return await next(context);
-            }
-            catch (Exception exception) when (repeatable && attempt < Delays.Length && IsTransient(exception))
-            {
-                LogRetry(logger, exception.GetType().Name, attempt + 1);
-                await Task.Delay(Delays[attempt], http.RequestAborted);
-            }
+            return await next(context);
         }
+
+        // The pipeline's delays end when the client goes away (RequestAborted).
+        return await _pipeline.ExecuteAsync(
+            static (state, _) => state.next(state.context), (next, context), http.RequestAborted);
     }
 
     public static bool IsTransient(Exception exception) =>
@@ -38,9 +38,6 @@ public sealed partial class TransientRetryFilter(ILogger<TransientRetryFilter> l
             // Two activations of one grain during a membership change: the stale one's write lost
             // on its ETag. The request did nothing and is safe to repeat on the surviving activation.
             or Orleans.Storage.InconsistentStateException;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster call failed ({ExceptionType}); retry {Attempt}")]
-    private static partial void LogRetry(ILogger logger, string exceptionType, int attempt);
 }
 
 /// <summary>

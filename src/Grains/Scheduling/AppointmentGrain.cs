@@ -1,7 +1,6 @@
-using ClinicCluster.Clinics;
 using ClinicCluster.Common;
-using ClinicCluster.Patients;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ClinicCluster.Scheduling;
 
@@ -9,39 +8,37 @@ namespace ClinicCluster.Scheduling;
 /// One appointment. Its state is its ledger row (decision 0006): loaded when first needed, changed
 /// only by one conditional ledger statement per command (insert for a booking, update at the
 /// expected version otherwise), and adopted in memory only after that statement committed. A
-/// failure at any step therefore leaves the ledger's answer standing, and a retry reads it.
+/// failure at any step therefore leaves the ledger's answer standing, and a retry reads it. The
+/// grain only orchestrates: the verbs' rules are <see cref="AppointmentVerbs"/> and
+/// <see cref="BookingRules"/>, the calendars <see cref="CalendarPair"/> and <see cref="CalendarRecorder"/>.
 /// </summary>
 public sealed partial class AppointmentGrain(
     IAppointmentLedger ledger,
     ISchedulingFaults faults,
+    IOptions<SchedulingOptions> options,
     TimeProvider clock,
     ILogger<AppointmentGrain> logger) : Grain, IAppointmentGrain
 {
-    private static readonly TimeSpan RecordRetryPeriod = TimeSpan.FromSeconds(2);
-    private const int RecordRetries = 5;
-
     private string _clinicId = "";
     private string _appointmentId = "";
-
-    // The row as last committed, and whether it is known: false until loaded, and after a write
-    // whose outcome is unknown (the next call reads the ledger).
-    private LedgerRow? _row;
-    private bool _known;
-
-    private IGrainTimer? _recordRetry;
-    private int _recordAttempts;
+    private CommittedRow _row = null!;
+    private SchedulingContextReader _context = null!;
+    private CalendarRecorder _recorder = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_clinicId, _appointmentId) = ClinicScopedKey.Parse(this.GetPrimaryKeyString());
+        _row = new CommittedRow(_appointmentId);
+        _context = new SchedulingContextReader(GrainFactory, _clinicId);
+        _recorder = new CalendarRecorder(this, options.Value, () => _row.Latest, () => Calendars(SchedulingOperation.Book));
         return base.OnActivateAsync(cancellationToken);
     }
 
     public async Task<Result<Appointment>> BookAsync(BookAppointment command, string? requestFingerprint)
     {
-        if (_known && _row is not null)
+        if (_row.Known is { } known)
         {
-            return await ReplayAsync(_row, requestFingerprint);
+            return await ReplayAsync(known, requestFingerprint);
         }
 
         if (BookingRules.Validate(command) is { } invalid)
@@ -51,71 +48,47 @@ public sealed partial class AppointmentGrain(
 
         // No read before the insert: the insert itself says whether the id is taken. A refusal of
         // the request may still be the replay of an earlier success (the window has moved since).
-        var context = await BookableAsync(command);
+        var context = await _context.ForBookingAsync(command, clock.GetUtcNow());
         if (!context.IsSuccess)
         {
             return await CurrentAsync() is { } existing ? await ReplayAsync(existing, requestFingerprint) : context.Error!;
         }
 
         var row = AppointmentVerbs.Book(_clinicId, _appointmentId, command, context.Value!, requestFingerprint, clock.GetUtcNow());
-        return await CommitAsync(SchedulingOperation.Book, row, expectedVersion: null, holdFirst: true);
+        return await CommitAsync(SchedulingOperation.Book, row, expectedVersion: null);
     }
 
     public async Task<Appointment?> GetAsync() => (await CurrentAsync())?.ToAppointment();
 
-    public async Task<Result<Appointment>> RescheduleAsync(DateTimeOffset newStart)
-    {
-        if (await CurrentAsync() is not { } current)
-        {
-            return Error.NotFound("Appointment");
-        }
+    public Task<Result<Appointment>> RescheduleAsync(DateTimeOffset newStart) =>
+        ApplyAsync(SchedulingOperation.Reschedule, async current =>
+            AppointmentVerbs.Reschedule(current, newStart, await _context.ForAsync(current), clock.GetUtcNow()));
 
-        var context = await ContextAsync(current);
-        var decision = AppointmentVerbs.Reschedule(current, newStart, context, clock.GetUtcNow());
-        return await ApplyAsync(SchedulingOperation.Reschedule, current, decision, holdFirst: true);
-    }
+    public Task<Result<Appointment>> CancelAsync(string? reason) =>
+        ApplyAsync(SchedulingOperation.Cancel, async current =>
+            AppointmentVerbs.Cancel(current, reason, (await _context.ForAsync(current)).Value?.Policy, clock.GetUtcNow()));
 
-    public async Task<Result<Appointment>> CancelAsync(string? reason)
-    {
-        if (await CurrentAsync() is not { } current)
-        {
-            return Error.NotFound("Appointment");
-        }
+    public Task<Result<Appointment>> ChangeStatusAsync(AppointmentStatus target) =>
+        ApplyAsync(AppointmentVerbs.OperationOf(target), current =>
+            Task.FromResult(AppointmentVerbs.ChangeStatus(current, target, clock.GetUtcNow())));
 
-        var context = await ContextAsync(current);
-        var decision = AppointmentVerbs.Cancel(current, reason, context.Value?.Policy, clock.GetUtcNow());
-        return await ApplyAsync(SchedulingOperation.Cancel, current, decision, holdFirst: false);
-    }
-
-    public async Task<Result<Appointment>> ChangeStatusAsync(AppointmentStatus target)
-    {
-        if (await CurrentAsync() is not { } current)
-        {
-            return Error.NotFound("Appointment");
-        }
-
-        var operation = target switch
-        {
-            AppointmentStatus.CheckedIn => SchedulingOperation.CheckIn,
-            AppointmentStatus.NoShow => SchedulingOperation.NoShow,
-            _ => SchedulingOperation.Complete,
-        };
-        return await ApplyAsync(operation, current, AppointmentVerbs.ChangeStatus(current, target, clock.GetUtcNow()), holdFirst: false);
-    }
-
-    public async Task<IReadOnlyList<ReconcileFinding>> ReconcileAsync()
-    {
-        var before = _known ? _row : null;
-        var stored = await ledger.GetAsync(_clinicId, _appointmentId);
-        Adopt(stored);
-        return before is not null && stored is not null && before.Version != stored.Version
+    public async Task<IReadOnlyList<ReconcileFinding>> ReconcileAsync() =>
+        _row.Reconcile(await ledger.GetAsync(_clinicId, _appointmentId))
             ? [new ReconcileFinding(FindingKind.AppointmentStale, $"appointment/{_appointmentId}", _appointmentId, Repaired: true)]
             : [];
-    }
 
-    /// <summary>Commits a verb's decision, or answers its refusal; a repeated command re-records the calendars.</summary>
-    private async Task<Result<Appointment>> ApplyAsync(SchedulingOperation operation, LedgerRow current, Decision decision, bool holdFirst)
+    /// <summary>
+    /// Decides a verb on the current row and commits the decision, or answers its refusal; a
+    /// repeated command (nothing to change) re-records the calendars.
+    /// </summary>
+    private async Task<Result<Appointment>> ApplyAsync(SchedulingOperation operation, Func<LedgerRow, Task<Decision>> decide)
     {
+        if (await CurrentAsync() is not { } current)
+        {
+            return Error.NotFound("Appointment");
+        }
+
+        var decision = await decide(current);
         if (decision.Refusal is { } refusal)
         {
             return refusal;
@@ -123,60 +96,67 @@ public sealed partial class AppointmentGrain(
 
         if (decision.Next is not { } next)
         {
-            await Calendars(operation).RecordAsync(current);
+            await _recorder.RecordAsync(Calendars(operation), current);
             return current.ToAppointment();
         }
 
-        return await CommitAsync(operation, next, current.Version, holdFirst);
+        return await CommitAsync(operation, next, current.Version);
     }
 
     /// <summary>
-    /// The write path of every verb: hold both calendars (book, reschedule), commit one ledger
-    /// statement, then tell both calendars. Only the statement decides the outcome.
+    /// The two-calendar sequence of every verb: hold both calendars (book and reschedule take a new
+    /// range), commit one ledger statement, then record in both calendars what committed, or
+    /// release the holds of what did not. Only the statement decides the outcome.
     /// </summary>
-    private async Task<Result<Appointment>> CommitAsync(SchedulingOperation operation, LedgerRow next, long? expectedVersion, bool holdFirst)
+    private async Task<Result<Appointment>> CommitAsync(SchedulingOperation operation, LedgerRow next, long? expectedVersion)
     {
         var calendars = Calendars(operation);
-        if (holdFirst && await calendars.HoldAsync(next) is { } busy)
+        var holds = operation is SchedulingOperation.Book or SchedulingOperation.Reschedule;
+        if (holds && await calendars.HoldAsync(next) is { } busy)
         {
             return busy;
         }
 
-        // If the statement's outcome is unknown (an exception), the holds stay pending: each
-        // calendar resolves them against the ledger after the pending-hold timeout.
-        var write = await WriteAsync(operation, next, expectedVersion);
+        var write = await WriteAsync(operation, next, expectedVersion, calendars, holds);
         if (write.Outcome == LedgerWriteOutcome.Written)
         {
-            await RecordAsync(calendars, write.Row!);
+            await _recorder.RecordAsync(calendars, write.Row!);
             if (operation == SchedulingOperation.Book)
             {
                 LogBooked(logger, _clinicId, _appointmentId);
             }
+
             return write.Row!.ToAppointment();
         }
 
-        if (holdFirst)
+        if (holds)
         {
-            await calendars.ReleaseAsync(next);
+            await calendars.TryReleaseAsync(next);
         }
 
-        return write.Outcome switch
-        {
-            LedgerWriteOutcome.Refused => write.Refusal!,
-            _ when expectedVersion is null => await ReplayAsync(write.Row!, next.RequestFingerprint),
-            _ => Error.Conflict("appointment-changed", "The appointment was changed by another request; read it and try again."),
-        };
+        return write.Outcome == LedgerWriteOutcome.Refused ? write.Refusal!
+            : expectedVersion is null ? await ReplayAsync(write.Row!, next.RequestFingerprint)
+            : Error.Conflict("appointment-changed", "The appointment was changed by another request; read it and try again.");
     }
 
-    private async Task<LedgerWrite> WriteAsync(SchedulingOperation operation, LedgerRow next, long? expectedVersion)
+    /// <summary>
+    /// The one ledger statement. A failure before it is sent committed nothing: the holds are
+    /// released, and the caller sees that failure even when the release fails. Once it is sent, a
+    /// failure leaves the outcome unknown and the holds pending: each calendar asks the ledger
+    /// after the pending-hold timeout, so a hold is never dropped for a row that did commit.
+    /// </summary>
+    private async Task<LedgerWrite> WriteAsync(SchedulingOperation operation, LedgerRow next, long? expectedVersion, CalendarPair calendars, bool held)
     {
-        await faults.AtAsync(operation, FaultStep.LedgerWrite, _appointmentId);
-        _known = false;
+        await Compensation.OrUndoAsync(
+            () => faults.AtAsync(operation, FaultStep.LedgerWrite, _appointmentId).AsTask(),
+            () => held ? calendars.ReleaseAsync(next) : Task.CompletedTask,
+            e => calendars.LogReleaseFailed(next, e));
+        _row.Forget();
         var write = expectedVersion is { } expected
             ? await ledger.UpdateAsync(next, expected)
             : await ledger.InsertAsync(next);
         await faults.AtAsync(operation, FaultStep.LedgerCommitted, _appointmentId);
-        Adopt(write.Row);
+        _row.Adopt(write.Row);
         return write;
     }
 
@@ -186,70 +166,21 @@ public sealed partial class AppointmentGrain(
         if (replay.IsSuccess)
         {
             // The first attempt may have failed after its commit: make sure the calendars know it.
-            await RecordAsync(Calendars(SchedulingOperation.Book), existing);
+            await _recorder.RecordAsync(Calendars(SchedulingOperation.Book), existing);
         }
 
         return replay;
     }
 
-    /// <summary>Records in both calendars; if that fails, retries on a timer while this activation lives.</summary>
-    private async Task RecordAsync(CalendarPair calendars, LedgerRow committed)
-    {
-        if (await calendars.RecordAsync(committed) || _recordRetry is not null)
-        {
-            return;
-        }
-
-        _recordAttempts = 0;
-        _recordRetry = this.RegisterGrainTimer(RetryRecordAsync, RecordRetryPeriod, RecordRetryPeriod);
-    }
-
-    private async Task RetryRecordAsync(CancellationToken cancellationToken)
-    {
-        if (_row is null || await Calendars(SchedulingOperation.Book).RecordAsync(_row) || ++_recordAttempts >= RecordRetries)
-        {
-            _recordRetry?.Dispose();
-            _recordRetry = null;
-        }
-    }
-
     private async Task<LedgerRow?> CurrentAsync()
     {
-        if (!_known)
+        if (!_row.IsKnown)
         {
-            Adopt(await ledger.GetAsync(_clinicId, _appointmentId));
+            _row.Adopt(await ledger.GetAsync(_clinicId, _appointmentId));
         }
 
-        return _row;
+        return _row.Latest;
     }
-
-    /// <summary>Keeps the newest row seen: an interleaved read never replaces a newer commit.</summary>
-    private void Adopt(LedgerRow? row)
-    {
-        if (row is not null && row.AppointmentId == _appointmentId && row.Version >= (_row?.Version ?? 0))
-        {
-            _row = row;
-        }
-
-        _known = true;
-    }
-
-    private async Task<Result<SchedulingContext>> BookableAsync(BookAppointment command)
-    {
-        var patient = await GrainFactory.GetGrain<IPatientGrain>(ClinicScopedKey.Format(_clinicId, command.PatientId)).GetAsync();
-        if (patient is null)
-        {
-            return Error.NotFound("Patient");
-        }
-
-        var context = await GrainFactory.GetGrain<IClinicGrain>(_clinicId).GetSchedulingContextAsync(command.ProviderId, command.AppointmentType);
-        return context.Value is { } value && BookingRules.CheckWindow(value.Policy, command.Start, clock.GetUtcNow()) is { } outside
-            ? outside
-            : context;
-    }
-
-    private Task<Result<SchedulingContext>> ContextAsync(LedgerRow current) =>
-        GrainFactory.GetGrain<IClinicGrain>(_clinicId).GetSchedulingContextAsync(current.ProviderId, current.AppointmentType);
 
     private CalendarPair Calendars(SchedulingOperation operation) => new(GrainFactory, faults, operation, logger);
 

@@ -119,6 +119,14 @@ public static class AppointmentVerbs
         return current with { Status = target, UpdatedAt = now };
     }
 
+    /// <summary>The faulted (and logged) operation of a status change: check-in, no-show, or completion.</summary>
+    public static SchedulingOperation OperationOf(AppointmentStatus target) => target switch
+    {
+        AppointmentStatus.CheckedIn => SchedulingOperation.CheckIn,
+        AppointmentStatus.NoShow => SchedulingOperation.NoShow,
+        _ => SchedulingOperation.Complete,
+    };
+
     /// <summary>
     /// What a replayed booking answers: the first outcome when the same request (fingerprint)
     /// comes again, a refusal when the id is taken by another request.

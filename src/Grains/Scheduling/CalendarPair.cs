@@ -10,45 +10,40 @@ namespace ClinicCluster.Scheduling;
 /// </summary>
 internal sealed partial class CalendarPair(IGrainFactory grains, ISchedulingFaults faults, SchedulingOperation operation, ILogger logger)
 {
-    /// <summary>Holds <paramref name="row"/>'s range in both calendars; a refusal or failure releases both.</summary>
+    /// <summary>
+    /// Holds <paramref name="row"/>'s range in both calendars; a refusal or failure releases both,
+    /// and a failure reaches the caller unchanged even when that release fails.
+    /// </summary>
     public async Task<Error?> HoldAsync(LedgerRow row)
     {
         var provider = HoldAsync(Provider(row), row.ProviderHold(), FaultStep.HoldProvider, row.AppointmentId);
         var patient = HoldAsync(Patient(row), row.PatientHold(), FaultStep.HoldPatient, row.AppointmentId);
-        try
-        {
-            await Task.WhenAll(provider, patient);
-        }
-        catch
-        {
-            // Compensation first, then the original exception, unchanged.
-            await ReleaseAsync(row);
-            throw;
-        }
+        await Compensation.OrUndoAsync(() => Task.WhenAll(provider, patient), () => ReleaseAsync(row), e => LogReleaseFailed(row, e));
 
         var refusal = (await provider).Error ?? (await patient).Error;
         if (refusal is not null)
         {
-            await ReleaseAsync(row);
+            await TryReleaseAsync(row);
         }
 
         return refusal;
     }
 
-    /// <summary>Drops the pending holds of <paramref name="row"/>; a failure leaves them to the timeout.</summary>
+    /// <summary>Drops the pending holds of <paramref name="row"/> (a compensation: it may throw).</summary>
     public async Task ReleaseAsync(LedgerRow row)
     {
-        try
-        {
-            await Task.WhenAll(
-                Provider(row).ReleaseAsync(row.AppointmentId, row.Start),
-                Patient(row).ReleaseAsync(row.AppointmentId, row.Start));
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            LogReleaseFailed(logger, exception, row.ClinicId, row.AppointmentId);
-        }
+        await faults.AtAsync(operation, FaultStep.Release, row.AppointmentId);
+        await Task.WhenAll(
+            Provider(row).ReleaseAsync(row.AppointmentId, row.Start),
+            Patient(row).ReleaseAsync(row.AppointmentId, row.Start));
     }
+
+    /// <summary>Drops the pending holds of <paramref name="row"/>; a failure is logged and leaves them to the timeout.</summary>
+    public Task<bool> TryReleaseAsync(LedgerRow row) => Compensation.TryAsync(() => ReleaseAsync(row), e => LogReleaseFailed(row, e));
+
+    /// <summary>The release failure as ids and the exception's type: its message may quote PHI.</summary>
+    public void LogReleaseFailed(LedgerRow row, Exception exception) =>
+        LogReleaseFailed(logger, exception.GetType().Name, row.ClinicId, row.AppointmentId);
 
     /// <summary>
     /// Tells both calendars what the ledger committed. A failure is logged, not thrown: the commit
@@ -65,7 +60,7 @@ internal sealed partial class CalendarPair(IGrainFactory grains, ISchedulingFaul
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            LogRecordFailed(logger, exception, committed.ClinicId, committed.AppointmentId);
+            LogRecordFailed(logger, exception.GetType().Name, committed.ClinicId, committed.AppointmentId);
             return false;
         }
     }
@@ -89,9 +84,9 @@ internal sealed partial class CalendarPair(IGrainFactory grains, ISchedulingFaul
     private IPatientScheduleGrain Patient(LedgerRow row) =>
         grains.GetGrain<IPatientScheduleGrain>(ClinicScopedKey.Format(row.ClinicId, row.PatientId));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the holds of appointment {AppointmentId} of clinic {ClinicId}; they expire after the pending-hold timeout")]
-    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string clinicId, string appointmentId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the holds of appointment {AppointmentId} of clinic {ClinicId} ({ExceptionType}); they expire after the pending-hold timeout")]
+    private static partial void LogReleaseFailed(ILogger logger, string exceptionType, string clinicId, string appointmentId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record appointment {AppointmentId} of clinic {ClinicId} in its calendars; they will resolve it against the ledger")]
-    private static partial void LogRecordFailed(ILogger logger, Exception exception, string clinicId, string appointmentId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record appointment {AppointmentId} of clinic {ClinicId} in its calendars ({ExceptionType}); they will resolve it against the ledger")]
+    private static partial void LogRecordFailed(ILogger logger, string exceptionType, string clinicId, string appointmentId);
 }

@@ -23,6 +23,15 @@ public sealed class SchedulingOptions
     /// <summary>How often a clinic's sweeper looks for missed (no-show) and due-soon appointments.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long an appointment waits before telling its calendars again what it committed, after
+    /// they could not be told (a calendar's silo was unreachable).
+    /// </summary>
+    public TimeSpan RecordRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many times it tries again (0: never; the calendars then resolve it against the ledger).</summary>
+    public int RecordRetries { get; set; } = 5;
+
     /// <summary>The widest date range one availability request may cover.</summary>
     public int MaxAvailabilityDays { get; set; } = 31;
 }

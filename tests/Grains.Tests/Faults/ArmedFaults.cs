@@ -13,29 +13,32 @@ public enum FaultKind
 }
 
 /// <summary>
-/// The tests' <see cref="ISchedulingFaults"/>: one armed fault at a time, for one appointment,
-/// fired once. Shared by every silo of a process, so it works whichever silo runs the grain.
+/// The tests' <see cref="ISchedulingFaults"/>: faults armed for one appointment each, every one
+/// fired once, at its step. Several may be armed at a time (a failed step and then its failed
+/// compensation). Shared by every silo of a process, so it works whichever silo runs the grain.
 /// </summary>
 public sealed class ArmedFaults : ISchedulingFaults
 {
     private readonly Lock _sync = new();
-    private (SchedulingOperation Operation, FaultStep Step, FaultKind Kind, string AppointmentId)? _armed;
+    private readonly List<(SchedulingOperation Operation, FaultStep Step, FaultKind Kind, string AppointmentId)> _armed = [];
 
     public int Fired { get; private set; }
 
+    /// <summary>Arms one more fault; the ones armed before stay armed.</summary>
     public void Arm(SchedulingOperation operation, FaultStep step, FaultKind kind, string appointmentId)
     {
         lock (_sync)
         {
-            _armed = (operation, step, kind, appointmentId);
+            _armed.Add((operation, step, kind, appointmentId));
         }
     }
 
+    /// <summary>Drops every fault that has not fired.</summary>
     public void Disarm()
     {
         lock (_sync)
         {
-            _armed = null;
+            _armed.Clear();
         }
     }
 
@@ -44,13 +47,14 @@ public sealed class ArmedFaults : ISchedulingFaults
         FaultKind kind;
         lock (_sync)
         {
-            if (_armed is not { } armed || armed.Operation != operation || armed.Step != step || armed.AppointmentId != appointmentId)
+            var index = _armed.FindIndex(a => a.Operation == operation && a.Step == step && a.AppointmentId == appointmentId);
+            if (index < 0)
             {
                 return;
             }
 
-            kind = armed.Kind;
-            _armed = null;
+            kind = _armed[index].Kind;
+            _armed.RemoveAt(index);
             Fired++;
         }
 

@@ -22,7 +22,10 @@ public enum SchedulingOperation
     NoShow,
 }
 
-/// <summary>The write steps of a verb, in order. Holds are taken only by book and reschedule.</summary>
+/// <summary>
+/// The write steps of a verb, in order, then the compensation. Holds are taken (and released)
+/// only by book and reschedule.
+/// </summary>
 public enum FaultStep
 {
     /// <summary>After the provider's calendar took the hold (its answer is lost).</summary>
@@ -42,6 +45,12 @@ public enum FaultStep
 
     /// <summary>Before the patient's calendar is told what was committed.</summary>
     RecordPatient,
+
+    /// <summary>
+    /// Before the holds of a booking that did not commit are released (a compensation, not a step
+    /// of every verb: it runs after a refusal or a failure that committed nothing).
+    /// </summary>
+    Release,
 }
 
 /// <summary>Production: no faults.</summary>

@@ -1,0 +1,34 @@
+using ClinicCluster.Clinics;
+using ClinicCluster.Common;
+using ClinicCluster.Patients;
+
+namespace ClinicCluster.Scheduling;
+
+/// <summary>
+/// Reads what an appointment command needs from its clinic: the visit type, the time zone and the
+/// booking policy (one clinic grain call), and for a new booking that the patient exists and the
+/// start lies inside the booking window.
+/// </summary>
+public sealed class SchedulingContextReader(IGrainFactory grains, string clinicId)
+{
+    /// <summary>A new booking's context, or why it cannot be booked (unknown patient, provider or type; outside the window).</summary>
+    public async Task<Result<SchedulingContext>> ForBookingAsync(BookAppointment command, DateTimeOffset now)
+    {
+        var patient = await grains.GetGrain<IPatientGrain>(ClinicScopedKey.Format(clinicId, command.PatientId)).GetAsync();
+        if (patient is null)
+        {
+            return Error.NotFound("Patient");
+        }
+
+        var context = await ForAsync(command.ProviderId, command.AppointmentType);
+        return context.Value is { } value && BookingRules.CheckWindow(value.Policy, command.Start, now) is { } outside
+            ? outside
+            : context;
+    }
+
+    /// <summary>The context of an existing appointment (its provider and visit type as they are now).</summary>
+    public Task<Result<SchedulingContext>> ForAsync(LedgerRow current) => ForAsync(current.ProviderId, current.AppointmentType);
+
+    private Task<Result<SchedulingContext>> ForAsync(string providerId, string appointmentType) =>
+        grains.GetGrain<IClinicGrain>(clinicId).GetSchedulingContextAsync(providerId, appointmentType);
+}
