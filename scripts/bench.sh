@@ -8,7 +8,10 @@
 #
 # Settings: BENCH_CONNECTIONS (64), BENCH_DURATION (10 s per scenario), BENCH_READ_DURATION (60 s:
 # the audit target is stated for a minute of reads), BENCH_WARMUP (3 s unmeasured before each),
-# BENCH_PAIRS (32). Results: .tmp/bench/*.json; the table on stdout.
+# BENCH_PAIRS (32), BENCH_IDLE (30 s with the stack idle before any load: PostgreSQL transactions/s
+# and CPU of the silo/API; 0 skips it), BENCH_LIGHT_RATE (5 reads/s for BENCH_DURATION after the
+# read load: the audit lag when the queues are mostly empty; 0 skips it). The smoke skips both.
+# Results: .tmp/bench/*.json; the table on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -19,7 +22,9 @@ duration=${BENCH_DURATION:-10}
 read_duration=${BENCH_READ_DURATION:-60}
 pairs=${BENCH_PAIRS:-32}
 warmup=${BENCH_WARMUP:-3}
-if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; warmup=0; fi
+idle=${BENCH_IDLE:-30}
+light_rate=${BENCH_LIGHT_RATE:-5}
+if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; warmup=0; idle=0; light_rate=0; fi
 
 out=.tmp/bench
 bin=$out/bin
@@ -121,9 +126,36 @@ cpu_between() {
     END { printf "{\"silo\": %.2f, \"api\": %.2f, \"postgres\": %.2f}\n", s1 - s0, a1 - a0, p1 - p0 }' "$cpu_samples"
 }
 
+# The idle cost: what the stack costs PostgreSQL and the CPU with no request at all (pollers of
+# the stream queues, membership, reminders, gauges). Counted in the bench database only; the two
+# readings come from the "clinic" database so they do not count themselves.
+if [ "$idle" -gt 0 ]; then
+  xacts() { psql_owner -d clinic -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$database'"; }
+  sleep 5 # start-up work (queue balancing, first polls) settles first
+  idle_from=$(date +%s.%N); idle_x0=$(xacts)
+  sleep "$idle"
+  idle_to=$(date +%s.%N); idle_x1=$(xacts)
+  sleep 1
+  idle_cpu=$(cpu_between "$idle_from" "$idle_to")
+  awk -v a="$idle_from" -v b="$idle_to" -v x0="$idle_x0" -v x1="$idle_x1" -v cpu="$idle_cpu" 'BEGIN {
+    printf "{\"seconds\": %.1f, \"transactionsPerSecond\": %.1f, \"cpuSeconds\": %s}\n", b - a, (x1 - x0) / (b - a), cpu }' >"$out/idle.json"
+  echo "Idle: $(cat "$out/idle.json")"
+fi
+
 loadgen() { dotnet "$bin/LoadGen/ClinicCluster.LoadGen.dll" "$@"; }
 audited() { psql_owner -d "$database" -c "SELECT count(*) FROM audit.events"; }
 queued() { psql_owner -d "$database" -c "SELECT count(*) FROM orleans.stream_messages"; }
+# audit_lag NAME: request (recorded_at) to appended row (appended_at) of the events NAME's window recorded.
+audit_lag() {
+  psql_owner -d "$database" -c "
+    SELECT json_build_object('events', count(*),
+      'p50Seconds', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY lag)::numeric, 3),
+      'p99Seconds', round(percentile_cont(0.99) WITHIN GROUP (ORDER BY lag)::numeric, 3),
+      'maxSeconds', round(max(lag)::numeric, 3))
+    FROM (SELECT extract(epoch FROM appended_at - recorded_at) AS lag FROM audit.events
+          WHERE recorded_at >= to_timestamp($(jq .startedAtUnix "$out/$1.json"))
+            AND recorded_at <= to_timestamp($(jq .endedAtUnix "$out/$1.json"))) AS lags"
+}
 
 # run NAME SCENARIO SECONDS [extra args]: one scenario into $out/NAME.json, its CPU into NAME.cpu.json.
 run() {
@@ -172,6 +204,15 @@ awk -v stop="$stopped_at" -v final="$final" -v rows="$backlog_at_stop" '
     }
     printf "{\"backlogEvents\": %d, \"backlogRows\": %d, \"drainSeconds\": %.1f, \"peakAppendedPerSecond\": %.0f}\n", final - at_stop, rows, drained - stop, peak
   }' "$samples" >"$out/audit-lag.json"
+audit_lag read-patient >"$out/read-patient.lag.json"
+
+# A light open-loop read load: the queues are empty most of the time, so this is the lag the idle
+# polling interval adds (under the full load above every poll finds rows).
+if [ "$light_rate" != 0 ]; then
+  run read-light read-patient "$duration" --rate "$light_rate"
+  sleep 3 # let the last events of the window be appended
+  audit_lag read-light >"$out/read-light.lag.json"
+fi
 
 run book book "$duration"
 run contend contend "$duration" --slots 10
@@ -204,4 +245,7 @@ for name in read-patient book contend availability mixed; do
 done
 echo
 echo "Audit after ${read_duration}s of reads: $(cat "$out/audit-lag.json")"
+echo "Audit lag, request to row, full read load: $(cat "$out/read-patient.lag.json")"
+if [ -f "$out/read-light.lag.json" ]; then echo "Audit lag, request to row, $light_rate reads/s: $(cat "$out/read-light.lag.json")"; fi
+if [ -f "$out/idle.json" ]; then echo "Idle ${idle}s: $(cat "$out/idle.json")"; fi
 echo "Silo start to ready: $(cat "$out/startup.json")"

@@ -32,6 +32,9 @@ public sealed class AuditStreamTests : IAsyncLifetime
         var events = Enumerable.Range(0, 200).Select(i => Event(clinics[i % clinics.Length])).ToList();
 
         await using var silo = await SiloHost.StartAsync(_database.App);
+        // The receivers that deliver here are the idle back-off's (decision 0019).
+        Assert.IsType<IdleBackoffQueueAdapterFactory>(
+            silo.Services.GetRequiredKeyedService<Orleans.Streams.IQueueAdapterFactory>(AuditStreams.ProviderName));
         await using var client = await AuditStreamClient.StartAsync(_database.App);
         // Concurrent publishers, as concurrent API requests would be.
         await Parallel.ForEachAsync(events, new ParallelOptions { MaxDegreeOfParallelism = 8 },

@@ -13,7 +13,7 @@ public static class RouteBuilderExtensions
             .WithTags(tag)
             .AddEndpointFilter<AuditFilter>()
             .AddEndpointFilter<TransientRetryFilter>()
-            .AddEndpointFilter<ClinicScopeFilter>()
+            .AddEndpointFilterFactory(ClinicScopeFilter.Create)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);

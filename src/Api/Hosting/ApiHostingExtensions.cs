@@ -57,6 +57,7 @@ public static class ApiHostingExtensions
         builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
 
         builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<IdRouteConstraint>(IdRouteConstraint.Name));
+        builder.Services.AddSingleton<KnownClinics>();
 
         builder.Services.AddResponseCompression(o =>
         {

@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Text.Json;
 using ClinicCluster.Audit;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace ClinicCluster.Silo.Audit;
 
@@ -25,35 +27,44 @@ internal static class AuditRows
         [AuditOutcome.Error] = "error",
     };
 
-    public static void Bind(NpgsqlParameterCollection p, AuditRecord record)
+    /// <summary>Binds a batch of one clinic for <see cref="AuditSql.InsertBatch"/>: one typed array per column.</summary>
+    public static void BindBatch(NpgsqlParameterCollection p, string clinicId, IReadOnlyList<AuditRecord> records)
     {
-        var e = record.Event;
-        p.AddWithValue("clinic_id", e.ClinicId);
-        p.AddWithValue("sequence", record.Sequence);
-        p.AddWithValue("event_id", e.EventId);
-        p.AddWithValue("recorded_at", e.RecordedAt.UtcDateTime);
-        p.AddWithValue("action", ActionNames[e.Action]);
-        p.AddWithValue("outcome", OutcomeNames[e.Outcome]);
-        p.AddWithValue("actor_subject", (object?)e.Actor.Subject ?? DBNull.Value);
-        p.AddWithValue("actor_role", (object?)e.Actor.Role ?? DBNull.Value);
-        p.AddWithValue("client_address", (object?)e.Actor.ClientAddress ?? DBNull.Value);
-        p.AddWithValue("user_agent", (object?)e.Actor.UserAgent ?? DBNull.Value);
-        p.AddWithValue("patient_id", (object?)e.PatientId ?? DBNull.Value);
-        p.AddWithValue("resource_type", e.ResourceType);
-        p.AddWithValue("resource_id", (object?)e.ResourceId ?? DBNull.Value);
-        p.AddWithValue("operation", e.Operation);
-        p.AddWithValue("http_status", e.HttpStatus);
-        p.AddWithValue("purpose_of_use", (object?)e.PurposeOfUse ?? DBNull.Value);
-        p.AddWithValue("correlation_id", (object?)e.CorrelationId ?? DBNull.Value);
-        p.AddWithValue("query_kind", (object?)e.QueryKind ?? DBNull.Value);
-        p.AddWithValue("result_count", (object?)e.ResultCount ?? DBNull.Value);
-        p.AddWithValue("previous_hash", record.PreviousHash);
-        p.AddWithValue("hash", record.Hash);
-        p.AddWithValue("chain_key_id", (object?)record.ChainKeyId ?? DBNull.Value);
-        p.Add(new NpgsqlParameter("disclosed_patient_ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
+        p.AddWithValue("clinic_id", clinicId);
+        Column(p, "sequence", NpgsqlDbType.Bigint, records, r => r.Sequence);
+        Column(p, "event_id", NpgsqlDbType.Uuid, records, r => r.Event.EventId);
+        Column(p, "recorded_at", NpgsqlDbType.TimestampTz, records, r => r.Event.RecordedAt.UtcDateTime);
+        Column(p, "action", NpgsqlDbType.Text, records, r => ActionNames[r.Event.Action]);
+        Column(p, "outcome", NpgsqlDbType.Text, records, r => OutcomeNames[r.Event.Outcome]);
+        Column(p, "actor_subject", NpgsqlDbType.Text, records, r => r.Event.Actor.Subject);
+        Column(p, "actor_role", NpgsqlDbType.Text, records, r => r.Event.Actor.Role);
+        Column(p, "client_address", NpgsqlDbType.Text, records, r => r.Event.Actor.ClientAddress);
+        Column(p, "user_agent", NpgsqlDbType.Text, records, r => r.Event.Actor.UserAgent);
+        Column(p, "patient_id", NpgsqlDbType.Text, records, r => r.Event.PatientId);
+        Column(p, "resource_type", NpgsqlDbType.Text, records, r => r.Event.ResourceType);
+        Column(p, "resource_id", NpgsqlDbType.Text, records, r => r.Event.ResourceId);
+        Column(p, "operation", NpgsqlDbType.Text, records, r => r.Event.Operation);
+        Column(p, "http_status", NpgsqlDbType.Integer, records, r => r.Event.HttpStatus);
+        Column(p, "purpose_of_use", NpgsqlDbType.Text, records, r => r.Event.PurposeOfUse);
+        Column(p, "correlation_id", NpgsqlDbType.Text, records, r => r.Event.CorrelationId);
+        Column(p, "query_kind", NpgsqlDbType.Text, records, r => r.Event.QueryKind);
+        Column(p, "result_count", NpgsqlDbType.Integer, records, r => r.Event.ResultCount);
+        Column(p, "previous_hash", NpgsqlDbType.Text, records, r => r.PreviousHash);
+        Column(p, "hash", NpgsqlDbType.Text, records, r => r.Hash);
+        Column(p, "chain_key_id", NpgsqlDbType.Text, records, r => r.ChainKeyId);
+        Column(p, "disclosed", NpgsqlDbType.Jsonb, records,
+            r => r.Event.DisclosedPatientIds is { } ids ? JsonSerializer.Serialize(ids) : null);
+    }
+
+    private static void Column<T>(NpgsqlParameterCollection p, string name, NpgsqlDbType type, IReadOnlyList<AuditRecord> records, Func<AuditRecord, T> value)
+    {
+        var values = new T[records.Count];
+        for (var i = 0; i < values.Length; i++)
         {
-            Value = (object?)e.DisclosedPatientIds?.ToArray() ?? DBNull.Value,
-        });
+            values[i] = value(records[i]);
+        }
+
+        p.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values });
     }
 
     /// <summary>Reads a row selected with <see cref="AuditSql.Columns"/>.</summary>

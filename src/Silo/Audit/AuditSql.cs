@@ -18,15 +18,28 @@ internal static class AuditSql
         SELECT sequence, hash FROM audit.events WHERE clinic_id = @clinic_id ORDER BY sequence DESC LIMIT 1
         """;
 
-    public const string Insert = """
+    /// <summary>
+    /// Inserts a whole batch in one statement: one array per column, unnested in step (one row per
+    /// index). A row's disclosed patient ids are a JSON array (or null) because PostgreSQL arrays
+    /// cannot be jagged; the statement turns each back into text[].
+    /// </summary>
+    public const string InsertBatch = """
         INSERT INTO audit.events (
             clinic_id, sequence, event_id, recorded_at, action, outcome, actor_subject, actor_role,
             client_address, user_agent, patient_id, resource_type, resource_id, operation, http_status,
             purpose_of_use, correlation_id, query_kind, result_count, previous_hash, hash, chain_key_id, disclosed_patient_ids)
-        VALUES (
-            @clinic_id, @sequence, @event_id, @recorded_at, @action, @outcome, @actor_subject, @actor_role,
+        SELECT
+            @clinic_id, r.sequence, r.event_id, r.recorded_at, r.action, r.outcome, r.actor_subject, r.actor_role,
+            r.client_address, r.user_agent, r.patient_id, r.resource_type, r.resource_id, r.operation, r.http_status,
+            r.purpose_of_use, r.correlation_id, r.query_kind, r.result_count, r.previous_hash, r.hash, r.chain_key_id,
+            CASE WHEN r.disclosed IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(r.disclosed)) END
+        FROM unnest(
+            @sequence, @event_id, @recorded_at, @action, @outcome, @actor_subject, @actor_role,
             @client_address, @user_agent, @patient_id, @resource_type, @resource_id, @operation, @http_status,
-            @purpose_of_use, @correlation_id, @query_kind, @result_count, @previous_hash, @hash, @chain_key_id, @disclosed_patient_ids)
+            @purpose_of_use, @correlation_id, @query_kind, @result_count, @previous_hash, @hash, @chain_key_id, @disclosed)
+            AS r(sequence, event_id, recorded_at, action, outcome, actor_subject, actor_role,
+                 client_address, user_agent, patient_id, resource_type, resource_id, operation, http_status,
+                 purpose_of_use, correlation_id, query_kind, result_count, previous_hash, hash, chain_key_id, disclosed)
         """;
 
     public const string Columns = """

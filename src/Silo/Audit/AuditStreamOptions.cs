@@ -11,7 +11,7 @@ namespace ClinicCluster.Silo.Audit;
 /// The defaults are chosen so an audit event is never dropped in normal operation: it is retried
 /// for a long time, and one that still cannot be delivered is kept as a dead letter.
 /// </summary>
-public sealed class AuditStreamOptions
+public sealed class AuditStreamOptions : IValidatableObject
 {
     public const string SectionName = "Audit:Stream";
 
@@ -59,6 +59,26 @@ public sealed class AuditStreamOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The longest a queue that keeps answering nothing waits between two reads (decision 0019):
+    /// from <see cref="PollInterval"/> the wait doubles on each empty read up to this, and the first
+    /// read that finds events returns to <see cref="PollInterval"/>. It is the worst added audit lag
+    /// after a quiet spell, so it must stay well under the 2 s lag target; at least PollInterval.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan IdlePollMaxInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The back-off's ceiling in pulling-agent ticks (one tick per <see cref="PollInterval"/>).</summary>
+    public int IdlePollMaxTicks => (int)Math.Ceiling(IdlePollMaxInterval / PollInterval);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (IdlePollMaxInterval < PollInterval)
+        {
+            yield return new ValidationResult($"must be at least {nameof(PollInterval)} ({PollInterval}).", [nameof(IdlePollMaxInterval)]);
+        }
+    }
 
     /// <summary>Binds and validates the section; a bad value stops the host with its setting's name.</summary>
     public static AuditStreamOptions Read(IConfiguration configuration)

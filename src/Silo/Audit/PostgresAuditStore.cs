@@ -8,8 +8,9 @@ namespace ClinicCluster.Silo.Audit;
 /// Appends audit records to <c>audit.events</c>, a batch per transaction in two round trips plus
 /// the commit: (1) take the clinic's advisory lock, claim the batch's event ids (redelivered ones
 /// are not claimed) and read the chain head; (2) insert the claimed events, linked one after the
-/// other onto the head. The lock, not the grain, is what keeps the chain linear; taking it before
-/// the claims means two transactions of one clinic never wait on each other's claims (no deadlock).
+/// other onto the head, in one statement (one array per column). The lock, not the grain, is what
+/// keeps the chain linear; taking it before the claims means two transactions of one clinic never
+/// wait on each other's claims (no deadlock).
 /// </summary>
 public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, AuditChainKeys keys) : IAuditStore
 {
@@ -59,15 +60,9 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, AuditChainKe
         }
 
         var records = AuditBatch.Link(events, claimed, sequence, previousHash, keys.Active);
-        await using (var insert = new NpgsqlBatch(connection, transaction))
+        await using (var insert = new NpgsqlCommand(AuditSql.InsertBatch, connection, transaction))
         {
-            foreach (var record in records)
-            {
-                var command = new NpgsqlBatchCommand(AuditSql.Insert);
-                AuditRows.Bind(command.Parameters, record);
-                insert.BatchCommands.Add(command);
-            }
-
+            AuditRows.BindBatch(insert.Parameters, clinic, records);
             await insert.ExecuteNonQueryAsync();
         }
 
