@@ -7,7 +7,10 @@ namespace ClinicCluster.Api.Endpoints;
 /// handler does not need the clinic's settings skips the clinic grain call (one grain round trip
 /// per request). Sound because a clinic is never deleted: IClinicGrain has no delete, and its state
 /// is never cleared; once it exists it exists for good. Bounded: past <see cref="Capacity"/> ids,
-/// further clinics are simply checked on every request, as before.
+/// further clinics are simply checked on every request, as before. One exception, development
+/// only: the embedded in-memory mode forgets its clinics when its silo restarts, and an API that
+/// outlived that silo still remembers them; the grains behind the route then answer as for any
+/// missing clinic data (the run command restarts both processes together).
 /// </summary>
 public sealed class KnownClinics
 {
