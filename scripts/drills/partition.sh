@@ -56,7 +56,11 @@ cut_status() { psql_db -c "SELECT status FROM orleans.membership WHERE deploymen
 log "3 silos Active (one in namespace $ns)"
 
 rm -f "$DRILL_OUT/acks.txt"
-loadgen book --connections "$connections" --duration 100 --pairs 64 \
+# A request caught by the cut takes the eviction (about 17 s) plus a gateway refresh and a response
+# timeout (5 s each): 27 s in CI, too near the load tool's default 30 s client timeout on a slower
+# machine. The drill judges answers and lost writes and reports the slowest request; 60 s keeps a
+# slow machine from turning a late 201 into a client-side error.
+loadgen book --connections "$connections" --duration 100 --pairs 64 --timeout 60 \
   --out "$DRILL_OUT/load.json" --acks "$DRILL_OUT/acks.txt" >"$DRILL_OUT/loadgen.txt" 2>&1 &
 load_pid=$!
 drill_pids+=("$load_pid")

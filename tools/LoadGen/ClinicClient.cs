@@ -15,7 +15,7 @@ public sealed class ClinicClient : IDisposable
     /// <summary>Sees every answer of <see cref="SendAsync"/> (the load, not the setup); the drills count with it.</summary>
     public Action<HttpRequestMessage, HttpResponseMessage>? Observe { get; set; }
 
-    public ClinicClient(Uri baseAddress, string token, int connections)
+    public ClinicClient(Uri baseAddress, string token, int connections, TimeSpan timeout)
     {
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -25,7 +25,7 @@ public sealed class ClinicClient : IDisposable
         })
         {
             BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = timeout,
         };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }

@@ -6,7 +6,7 @@ namespace ClinicCluster.LoadGen;
 /// <summary>
 /// The command line: <c>LoadGen &lt;scenario&gt; [--url http://127.0.0.1:5080] [--connections 64]
 /// [--duration 10] [--warmup 0] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--out file.json] [--acks acks.txt]
-/// [--signing-key KEY]</c>. Closed loop (each connection sends its next request when the last one
+/// [--timeout 30] [--signing-key KEY]</c>. Closed loop (each connection sends its next request when the last one
 /// answered) unless <c>--rate</c> is set: then open loop at that many requests per second, at most
 /// <c>--connections</c> in flight. Bounded: loopback targets only, at most 10 minutes, at most
 /// 10,000,000 requests.
@@ -39,6 +39,13 @@ public sealed record LoadOptions
     /// <summary>Where to list acknowledged writes (see <see cref="Acknowledgements"/>); none when unset.</summary>
     public string? Acks { get; init; }
 
+    /// <summary>
+    /// Seconds before the client gives up on one request (counted as an error). A drill that cuts a
+    /// silo off raises it: requests caught by the eviction legitimately take eviction time plus a
+    /// response timeout, and the drill reports the slowest rather than failing on it.
+    /// </summary>
+    public double TimeoutSeconds { get; init; } = 30;
+
     /// <summary>The API's Auth:DevSigningKey (Development); defaults to the repository's development key.</summary>
     public string SigningKey { get; init; } =
         Environment.GetEnvironmentVariable("Auth__DevSigningKey") ?? "development-only-signing-key-not-for-production-use-0001";
@@ -49,7 +56,7 @@ public sealed record LoadOptions
     {
         if (args.Count == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--out FILE] [--acks FILE] [--signing-key K]");
+            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--out FILE] [--acks FILE] [--timeout S] [--signing-key K]");
         }
 
         var options = new LoadOptions { Scenario = args[0] };
@@ -73,6 +80,7 @@ public sealed record LoadOptions
                 "--slots" => options with { Slots = Int(value) },
                 "--out" => options with { Output = value },
                 "--acks" => options with { Acks = value },
+                "--timeout" => options with { TimeoutSeconds = Double(value) },
                 "--signing-key" => options with { SigningKey = value },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
@@ -92,6 +100,11 @@ public sealed record LoadOptions
         if (Connections is < 1 or > 2048 || Pairs is < 1 or > 100_000 || Slots is < 1 or > 1000)
         {
             throw new ArgumentException("--connections 1..2048, --pairs 1..100000, --slots 1..1000");
+        }
+
+        if (TimeoutSeconds is < 1 or > 120)
+        {
+            throw new ArgumentException("--timeout 1..120 s");
         }
 
         if (DurationSeconds is <= 0 or > MaxDurationSeconds || WarmUpSeconds is < 0 or > 60 || MaxRequests is < 1 or > MaxRequestsLimit || Rate < 0)

@@ -17,7 +17,7 @@ Report report;
 if (options.Scenario == "ceiling")
 {
     await using var ceiling = await Ceiling.StartAsync();
-    using var http = new ClinicClient(Ceiling.Address(ceiling), "none", options.Connections);
+    using var http = new ClinicClient(Ceiling.Address(ceiling), "none", options.Connections, TimeSpan.FromSeconds(options.TimeoutSeconds));
     LoadRunner.Send send = (_, ct) => http.SendAsync(HttpMethod.Get, "/", cancellationToken: ct);
     var next = await WarmUpAsync(options, send);
     var (recorder, dropped, _) = await LoadRunner.RunAsync(options, send, next);
@@ -25,7 +25,7 @@ if (options.Scenario == "ceiling")
 }
 else
 {
-    using var api = new ClinicClient(options.Url, DevToken.Admin(options.SigningKey), options.Connections);
+    using var api = new ClinicClient(options.Url, DevToken.Admin(options.SigningKey), options.Connections, TimeSpan.FromSeconds(options.TimeoutSeconds));
     var scenario = await Scenario.PrepareAsync(options, api);
     var next = await WarmUpAsync(options, scenario.SendAsync);
     using var acknowledgements = new Acknowledgements(options.Acks);
