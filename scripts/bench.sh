@@ -11,6 +11,11 @@
 # BENCH_PAIRS (32), BENCH_IDLE (30 s with the stack idle before any load: PostgreSQL transactions/s
 # and CPU of the silo/API; 0 skips it), BENCH_LIGHT_RATE (5 reads/s for BENCH_DURATION after the
 # read load: the audit lag when the queues are mostly empty; 0 skips it). The smoke skips both.
+# BENCH_JIT_WARMUP (30 s of unmeasured mixed load once, before the ceilings: the JIT's tiers settle).
+# BENCH_SCENARIOS ("read-patient book contend availability mixed") picks the scenarios to run.
+# BENCH_PROFILE=<scenario> (read-patient, book, ...) records that scenario's measured window with
+# `perf` (the silo and API publish JIT symbols through DOTNET_PerfMapEnabled) and writes
+# $out/profile-<scenario>.txt: the hottest functions of the silo, the API and PostgreSQL.
 # Results: .tmp/bench/*.json; the table on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +29,16 @@ pairs=${BENCH_PAIRS:-32}
 warmup=${BENCH_WARMUP:-3}
 idle=${BENCH_IDLE:-30}
 light_rate=${BENCH_LIGHT_RATE:-5}
-if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; warmup=0; idle=0; light_rate=0; fi
+jit_warmup=${BENCH_JIT_WARMUP:-30}
+profile=${BENCH_PROFILE:-}
+scenarios=${BENCH_SCENARIOS:-read-patient book contend availability mixed}
+if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; warmup=0; idle=0; light_rate=0; profile=; jit_warmup=0; fi
+if [ -n "$profile" ]; then
+  command -v perf >/dev/null || { echo "bench: BENCH_PROFILE needs perf (apt-get install linux-perf)" >&2; exit 1; }
+  # perf finds JIT-compiled code through /tmp/perf-PID.map only in plain anonymous mappings: the
+  # runtime's W^X double mapping hides it, so a profiled run turns W^X off.
+  export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+fi
 
 out=.tmp/bench
 bin=$out/bin
@@ -143,7 +157,9 @@ if [ "$idle" -gt 0 ]; then
 fi
 
 loadgen() { dotnet "$bin/LoadGen/ClinicCluster.LoadGen.dll" "$@"; }
-audited() { psql_owner -d "$database" -c "SELECT count(*) FROM audit.events"; }
+# Appended events: every clinic's chain runs 1..head without a gap, so the heads sum to the row
+# count (a count(*) of audit.events twice a second cost the server more than some scenarios did).
+audited() { psql_owner -d "$database" -c "SELECT coalesce(sum(sequence), 0) FROM audit.chain_heads"; }
 queued() { psql_owner -d "$database" -c "SELECT count(*) FROM orleans.stream_messages"; }
 # audit_lag NAME: request (recorded_at) to appended row (appended_at) of the events NAME's window recorded.
 audit_lag() {
@@ -157,14 +173,39 @@ audit_lag() {
             AND recorded_at <= to_timestamp($(jq .endedAtUnix "$out/$1.json"))) AS lags"
 }
 
+# profile_report NAME: where the silo, the API and PostgreSQL spent their samples (scripts/bench-profile.py).
+profile_report() {
+  local name=$1 data=$out/perf-$1.data report=$out/profile-$1.txt
+  perf script -i "$data" -F comm,pid,tid,ip,sym,dso 2>/dev/null \
+    | python3 scripts/bench-profile.py silo="$silo_pid" api="$api_pid" postgres=postgres >"$report"
+  echo "Profile of $name: $report"
+}
+
 # run NAME SCENARIO SECONDS [extra args]: one scenario into $out/NAME.json, its CPU into NAME.cpu.json.
 run() {
   local name=$1 scenario=$2 seconds=$3; shift 3
+  local recorder=
+  if [ "$name" = "$profile" ]; then
+    ( sleep "$warmup"; exec perf record -q -F 499 -g -a -o "$out/perf-$name.data" -- sleep "$seconds" ) >/dev/null 2>&1 &
+    recorder=$!
+  fi
   loadgen "$scenario" --url "http://127.0.0.1:$api_port" --signing-key "$signing_key" \
     --connections "$connections" --duration "$seconds" --warmup "$warmup" --pairs "$pairs" --out "$out/$name.json" "$@"
   sleep 1 # one more CPU sample after the window
+  if [ -n "$recorder" ]; then wait "$recorder" || true; profile_report "$name" || true; fi
   cpu_between "$(jq .startedAtUnix "$out/$name.json")" "$(jq .endedAtUnix "$out/$name.json")" >"$out/$name.cpu.json"
 }
+
+# The runtime compiles hot code again and again in its first half minute under load (tiered
+# compilation with PGO: tier 0, instrumented, tier 1; about 20,000 methods in the API alone), and
+# on two shared cores that compiler thread takes a third of the CPU. One unmeasured mixed load
+# first, so every scenario below measures the steady state and not the JIT.
+if [ "$jit_warmup" -gt 0 ]; then
+  echo "JIT warm-up: ${jit_warmup}s of mixed load, not measured..."
+  loadgen mixed --url "http://127.0.0.1:$api_port" --signing-key "$signing_key" --connections "$connections" \
+    --duration "$jit_warmup" --warmup 0 --pairs "$pairs" --out "$out/jit-warmup.json" >/dev/null
+  loadgen ceiling --connections "$connections" --duration 5 --warmup 0 --out "$out/jit-warmup-ceiling.json" >/dev/null
+fi
 
 echo "Ceilings..."
 loadgen ceiling --connections "$connections" --duration "$duration" --warmup "$warmup" --out "$out/ceiling-http.json"
@@ -179,55 +220,62 @@ pgbench_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$out/pgbench.txt" | head -n 
 echo "pgbench upsert: $pgbench_tps tps"
 
 echo "Scenarios..."
-# The read load, with the audit trail sampled every half second until the queue has drained.
-samples=$out/audit-samples.txt
-: >"$samples"
-( while :; do echo "$(date +%s.%N) $(audited)" >>"$samples"; sleep 0.5; done ) &
-sampler=$!; pids+=("$sampler")
-run read-patient read-patient "$read_duration"
-stopped_at=$(date +%s.%N)
-backlog_at_stop=$(queued)
-deadline=$(( $(date +%s) + 300 ))
-while [ "$(queued)" != 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.5; done
-sleep 1
-kill "$sampler" 2>/dev/null || true
-final=$(audited)
-awk -v stop="$stopped_at" -v final="$final" -v rows="$backlog_at_stop" '
-  { t[NR] = $1; c[NR] = $2 }
-  END {
-    peak = 0; at_stop = 0; drained = stop
-    for (i = 1; i <= NR; i++) {
-      for (j = i + 1; j <= NR && t[j] - t[i] < 1; j++) {}
-      if (j <= NR && t[j] > t[i]) { rate = (c[j] - c[i]) / (t[j] - t[i]); if (rate > peak) peak = rate }
-      if (t[i] <= stop) at_stop = c[i]
-      if (t[i] > stop && c[i] < final) drained = t[i]
-    }
-    printf "{\"backlogEvents\": %d, \"backlogRows\": %d, \"drainSeconds\": %.1f, \"peakAppendedPerSecond\": %.0f}\n", final - at_stop, rows, drained - stop, peak
-  }' "$samples" >"$out/audit-lag.json"
-audit_lag read-patient >"$out/read-patient.lag.json"
+wanted() { [[ " $scenarios " == *" $1 "* ]]; }
+if wanted read-patient; then
+  # The read load, with the audit trail sampled every half second until the queue has drained.
+  samples=$out/audit-samples.txt
+  : >"$samples"
+  ( while :; do echo "$(date +%s.%N) $(audited)" >>"$samples"; sleep 0.5; done ) &
+  sampler=$!; pids+=("$sampler")
+  run read-patient read-patient "$read_duration"
+  stopped_at=$(date +%s.%N)
+  backlog_at_stop=$(queued)
+  deadline=$(( $(date +%s) + 300 ))
+  while [ "$(queued)" != 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.5; done
+  sleep 1
+  kill "$sampler" 2>/dev/null || true
+  final=$(audited)
+  awk -v stop="$stopped_at" -v final="$final" -v rows="$backlog_at_stop" '
+    { t[NR] = $1; c[NR] = $2 }
+    END {
+      peak = 0; at_stop = 0; drained = stop
+      for (i = 1; i <= NR; i++) {
+        for (j = i + 1; j <= NR && t[j] - t[i] < 1; j++) {}
+        if (j <= NR && t[j] > t[i]) { rate = (c[j] - c[i]) / (t[j] - t[i]); if (rate > peak) peak = rate }
+        if (t[i] <= stop) at_stop = c[i]
+        if (t[i] > stop && c[i] < final) drained = t[i]
+      }
+      printf "{\"backlogEvents\": %d, \"backlogRows\": %d, \"drainSeconds\": %.1f, \"peakAppendedPerSecond\": %.0f}\n", final - at_stop, rows, drained - stop, peak
+    }' "$samples" >"$out/audit-lag.json"
+  audit_lag read-patient >"$out/read-patient.lag.json"
 
-# A light open-loop read load: the queues are empty most of the time, so this is the lag the idle
-# polling interval adds (under the full load above every poll finds rows).
-if [ "$light_rate" != 0 ]; then
-  run read-light read-patient "$duration" --rate "$light_rate"
-  sleep 3 # let the last events of the window be appended
-  audit_lag read-light >"$out/read-light.lag.json"
+  # A light open-loop read load: the queues are empty most of the time, so this is the lag the idle
+  # polling interval adds (under the full load above every poll finds rows).
+  if [ "$light_rate" != 0 ]; then
+    run read-light read-patient "$duration" --rate "$light_rate"
+    sleep 3 # let the last events of the window be appended
+    audit_lag read-light >"$out/read-light.lag.json"
+  fi
 fi
 
-run book book "$duration"
-run contend contend "$duration" --slots 10
-run availability availability "$duration"
-run mixed mixed "$duration"
+if wanted book; then run book book "$duration"; fi
+if wanted contend; then run contend contend "$duration" --slots 10; fi
+if wanted availability; then run availability availability "$duration"; fi
+if wanted mixed; then run mixed mixed "$duration"; fi
 
 printf '{"siloStartToReadySeconds": %s}\n' "$(awk -v a="$silo_started" -v b="$silo_ready" 'BEGIN { printf "%.1f", b - a }')" >"$out/startup.json"
 
 # Every report must be complete JSON with answers; the smoke stops here.
-for name in ceiling-http read-patient book contend availability mixed; do
+for name in ceiling-http $scenarios; do
   jq -e '.requests > 0 and .throughput > 0 and (.statuses | length) > 0' "$out/$name.json" >/dev/null \
     || { echo "bench: $name produced no usable report" >&2; exit 1; }
 done
-jq -e '.checks.doubleBookings == 0' "$out/contend.json" >/dev/null || { echo "bench: double booking in contend" >&2; exit 1; }
-jq -e '(.statuses | keys) == ["200"]' "$out/read-patient.json" >/dev/null || { echo "bench: read-patient answered other than 200" >&2; exit 1; }
+if wanted contend; then
+  jq -e '.checks.doubleBookings == 0' "$out/contend.json" >/dev/null || { echo "bench: double booking in contend" >&2; exit 1; }
+fi
+if wanted read-patient; then
+  jq -e '(.statuses | keys) == ["200"]' "$out/read-patient.json" >/dev/null || { echo "bench: read-patient answered other than 200" >&2; exit 1; }
+fi
 if [ "$smoke" = 1 ]; then
   echo "bench smoke: every scenario ran and reported"
   exit 0
@@ -237,15 +285,17 @@ http_ceiling=$(jq .throughput "$out/ceiling-http.json")
 echo
 echo "| Scenario | req/s | p50 ms | p99 ms | statuses | ceiling | ratio | CPU-s/1k silo | api | postgres |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
-for name in read-patient book contend availability mixed; do
+for name in $scenarios; do
   case $name in book|contend) ceiling=$pgbench_tps; label="pgbench $pgbench_tps tps" ;; *) ceiling=$http_ceiling; label="HTTP $http_ceiling req/s" ;; esac
   jq -r --arg ceilingname "$label" --argjson ceiling "$ceiling" --slurpfile cpu "$out/$name.cpu.json" '
     (.requests / 1000) as $k |
     "| \(.scenario) | \(.throughput) | \(.latencyMs.p50) | \(.latencyMs.p99) | \(.statuses | to_entries | map("\(.key)x\(.value)") | join(" ")) | \($ceilingname) | \((.throughput / $ceiling * 1000 | round) / 1000) | \(($cpu[0].silo / $k * 100 | round) / 100) | \(($cpu[0].api / $k * 100 | round) / 100) | \(($cpu[0].postgres / $k * 100 | round) / 100) |"' "$out/$name.json"
 done
 echo
-echo "Audit after ${read_duration}s of reads: $(cat "$out/audit-lag.json")"
-echo "Audit lag, request to row, full read load: $(cat "$out/read-patient.lag.json")"
+if wanted read-patient; then
+  echo "Audit after ${read_duration}s of reads: $(cat "$out/audit-lag.json")"
+  echo "Audit lag, request to row, full read load: $(cat "$out/read-patient.lag.json")"
+fi
 if [ -f "$out/read-light.lag.json" ]; then echo "Audit lag, request to row, $light_rate reads/s: $(cat "$out/read-light.lag.json")"; fi
 if [ -f "$out/idle.json" ]; then echo "Idle ${idle}s: $(cat "$out/idle.json")"; fi
 echo "Silo start to ready: $(cat "$out/startup.json")"

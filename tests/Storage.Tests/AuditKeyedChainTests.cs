@@ -149,11 +149,52 @@ public sealed class AuditKeyedChainTests(StorageFixture fixture) : IDisposable
         Assert.Equal(PostgresErrorCodes.UniqueViolation, owner.SqlState);
     }
 
+    [Fact]
+    public async Task A_taken_sequence_is_refused_when_inserted_into_a_partition_by_name_or_twice_in_one_statement()
+    {
+        var clinic = await SeedAsync(2);
+        var partition = $"audit.events_{DateTime.UtcNow:yyyy_MM}";
+        string Row(long sequence) => $"('{clinic}', {sequence}, '{Guid.NewGuid()}', now(), 'read', 'success', 'Patient', 'GetPatient', 200, " +
+                                     $"'{new string('a', 64)}', '{new string('b', 64)}')";
+        const string Columns = "(clinic_id, sequence, event_id, recorded_at, action, outcome, resource_type, operation, http_status, previous_hash, hash)";
+
+        // The position claim is a statement trigger: on the parent and on every partition.
+        var byName = await Assert.ThrowsAsync<PostgresException>(() =>
+            ExecuteAsync(fixture.Database.Owner, $"INSERT INTO {partition} {Columns} VALUES {Row(2)}"));
+        var twice = await Assert.ThrowsAsync<PostgresException>(() =>
+            ExecuteAsync(fixture.Database.Owner, $"INSERT INTO audit.events {Columns} VALUES {Row(3)}, {Row(3)}"));
+
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, byName.SqlState);
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, twice.SqlState);
+        Assert.Equal(2, (await ReadChainAsync(clinic)).Count);
+    }
+
+    [Fact]
+    public async Task The_chain_head_row_follows_every_append_and_a_lower_sequence_never_moves_it_back()
+    {
+        var clinic = await SeedAsync(3);
+        var chain = await ReadChainAsync(clinic);
+        Assert.Equal((3L, chain[^1].Hash), await ReadHeadAsync(clinic));
+
+        // A row inserted below the head (by the owner, out of the chain's order) does not move it.
+        await ExecuteAsync(fixture.Database.Superuser, Bypass + $"DELETE FROM audit.chain_positions WHERE clinic_id = '{clinic}' AND sequence = 1");
+        await ExecuteAsync(fixture.Database.Owner,
+            "INSERT INTO audit.events (clinic_id, sequence, event_id, recorded_at, action, outcome, resource_type, operation, http_status, previous_hash, hash) " +
+            $"VALUES ('{clinic}', 1, '{Guid.NewGuid()}', now() + interval '40 days', 'read', 'success', 'Patient', 'GetPatient', 200, " +
+            $"'{new string('a', 64)}', '{new string('c', 64)}')");
+        Assert.Equal((3L, chain[^1].Hash), await ReadHeadAsync(clinic));
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() =>
+            ExecuteAsync(fixture.Database.Owner, $"DELETE FROM audit.chain_heads WHERE clinic_id = '{clinic}'"));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+    }
+
     [Theory]
     [InlineData("TRUNCATE audit.events")]
     [InlineData("TRUNCATE audit.events_default")]
     [InlineData("TRUNCATE audit.event_ids")]
     [InlineData("TRUNCATE audit.chain_positions")]
+    [InlineData("TRUNCATE audit.chain_heads")]
     public async Task Even_the_owner_cannot_truncate_the_audit_tables(string sql)
     {
         await SeedAsync(1);
@@ -192,6 +233,17 @@ public sealed class AuditKeyedChainTests(StorageFixture fixture) : IDisposable
     {
         await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
         return await new AuditChainVerifier(dataSource, keys ?? TestKeyRings.ChainKeys, checkpoints).VerifyAsync(clinic, CancellationToken.None);
+    }
+
+    private async Task<(long Sequence, string Hash)> ReadHeadAsync(string clinic)
+    {
+        await using var connection = new NpgsqlConnection(fixture.Database.App);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT sequence, hash FROM audit.chain_heads WHERE clinic_id = @clinic", connection);
+        command.Parameters.AddWithValue("clinic", clinic);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetInt64(0), reader.GetString(1));
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

@@ -1,5 +1,6 @@
 using ClinicCluster.Silo.Hosting;
 using ClinicCluster.Silo.Persistence;
+using ClinicCluster.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -118,4 +119,29 @@ public sealed class ConfigurationTests
         new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
             .Build();
+}
+
+public sealed class PostgresPoolOptionsTests
+{
+    private const string Valid = "Host=127.0.0.1;Port=5432;Database=clinic;Username=clinic_app;Password=secret-value";
+
+    [Fact]
+    public void The_pool_is_bounded_and_hot_statements_are_prepared_by_default()
+    {
+        var applied = new NpgsqlConnectionStringBuilder(new PostgresPoolOptions().ApplyTo(Valid));
+
+        Assert.Equal(PostgresPoolOptions.DefaultMaxPoolSize, applied.MaxPoolSize);
+        Assert.Equal(32, applied.MaxAutoPrepare);
+        Assert.Equal(60, applied.ConnectionIdleLifetime);
+    }
+
+    [Fact]
+    public void Auto_prepare_can_be_turned_off_for_pgbouncer_and_the_connection_string_wins()
+    {
+        var off = new NpgsqlConnectionStringBuilder(new PostgresPoolOptions { MaxAutoPrepare = 0 }.ApplyTo(Valid));
+        var written = new NpgsqlConnectionStringBuilder(new PostgresPoolOptions().ApplyTo(Valid + ";Max Auto Prepare=5"));
+
+        Assert.Equal(0, off.MaxAutoPrepare);
+        Assert.Equal(5, written.MaxAutoPrepare);
+    }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -17,6 +18,7 @@ namespace ClinicCluster.ServiceDefaults.Telemetry;
 /// metrics (ASP.NET Core, runtime, Orleans, Npgsql, ours) and, when OTLP is configured, logs.
 /// Metrics are always scrapeable at /metrics; OTLP export of all three signals starts only when
 /// OTEL_EXPORTER_OTLP_ENDPOINT is set (the standard variable; protocol and headers likewise).
+/// Traces are sampled by <see cref="TelemetryOptions.TraceSampleRatio"/>.
 /// </summary>
 internal static class TelemetryExtensions
 {
@@ -27,10 +29,15 @@ internal static class TelemetryExtensions
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]);
         var instance = builder.Configuration["POD_NAME"] is { Length: > 0 } pod ? pod : Environment.MachineName;
+        builder.Services.AddOptions<TelemetryOptions>()
+            .Bind(builder.Configuration.GetSection(TelemetryOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: instance))
             .WithTracing(tracing => tracing
+                .SetSampler(sp => TraceSampling.For(sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.EffectiveTraceSampleRatio(otlp)))
                 .AddAspNetCoreInstrumentation(o =>
                 {
                     // Probes and scrapes every few seconds would drown the request traces.

@@ -14,9 +14,11 @@ internal static class AuditSql
         RETURNING event_id
         """;
 
-    public const string Head = """
-        SELECT sequence, hash FROM audit.events WHERE clinic_id = @clinic_id ORDER BY sequence DESC LIMIT 1
-        """;
+    /// <summary>
+    /// The clinic's chain head, kept by the position trigger (migration 0420): a key lookup, where
+    /// the same question asked of audit.events is planned across every monthly partition.
+    /// </summary>
+    public const string Head = "SELECT sequence, hash FROM audit.chain_heads WHERE clinic_id = @clinic_id";
 
     /// <summary>
     /// Inserts a whole batch in one statement: one array per column, unnested in step (one row per

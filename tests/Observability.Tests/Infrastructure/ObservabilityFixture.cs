@@ -101,6 +101,7 @@ public sealed class ObservabilityFixture : IAsyncLifetime
             ["Auth:DevSigningKey"] = SigningKey,
             ["Auth:Audience"] = Audience,
             ["Demo:Seed"] = "false",
+            ["Telemetry:TraceSampleRatio"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
         }, Spans);
@@ -195,6 +196,7 @@ public sealed class ObservabilityFixture : IAsyncLifetime
             ["Management:MetricsTokenFile"] = MetricsTokenFile,
             ["Dashboard:CredentialsFile"] = credentials,
             ["Telemetry:DatabaseGaugeInterval"] = "00:00:01",
+            ["Telemetry:TraceSampleRatio"] = "1", // no OTLP here: spans go to the in-memory exporter
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
         });
