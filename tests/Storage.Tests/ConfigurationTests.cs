@@ -1,6 +1,6 @@
+using ClinicCluster.ServiceDefaults;
 using ClinicCluster.Silo.Hosting;
 using ClinicCluster.Silo.Persistence;
-using ClinicCluster.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
