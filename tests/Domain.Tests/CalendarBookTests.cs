@@ -42,8 +42,8 @@ public sealed class CalendarBookTests
         book.Hold(Row().ProviderHold(), Now.AddMinutes(-5));
 
         Assert.Empty(book.BusyForOffers(Cutoff));
-        Assert.Single(book.BusyExcept("apt-2"));
-        Assert.Empty(book.BusyExcept("apt-1"));
+        Assert.Single(book.BusyExcept("apt-2", new TimeRange(Start, Start.AddHours(1))));
+        Assert.Empty(book.BusyExcept("apt-1", new TimeRange(Start, Start.AddHours(1))));
         Assert.Single(book.StalePending(Cutoff));
     }
 
@@ -81,5 +81,61 @@ public sealed class CalendarBookTests
         book.Load([Row().PatientHold()], Now);
 
         Assert.Empty(book.Reconcile([Row().PatientHold()], Cutoff, "patient-calendar/pat-1", Now));
+    }
+
+    [Fact]
+    public void The_indexed_book_answers_what_a_scan_of_every_entry_answers()
+    {
+        // Random holds, records (moves, cancellations), releases and reloads over one week; after
+        // each step every query is compared with the same question asked of all entries.
+        var random = new Random(20261202);
+        var book = new CalendarBook();
+        var ids = Enumerable.Range(0, 60).Select(i => $"apt-{i}").ToArray();
+        var versions = ids.ToDictionary(id => id, _ => 1L);
+        DateTimeOffset RandomStart() => Start.AddMinutes(15 * random.Next(0, 7 * 24 * 4));
+        LedgerRow RandomRow(string id) => Row(id, start: RandomStart(), buffer: random.Next(0, 4) * 15) with { Version = versions[id] };
+
+        for (var step = 0; step < 3_000; step++)
+        {
+            var id = ids[random.Next(ids.Length)];
+            var at = Now.AddMinutes(-random.Next(0, 10));
+            switch (random.Next(10))
+            {
+                case < 4:
+                    book.Hold(RandomRow(id).ProviderHold(), at);
+                    break;
+                case < 7:
+                    versions[id]++;
+                    var status = random.Next(5) == 0 ? AppointmentStatus.Cancelled : AppointmentStatus.Booked;
+                    book.Record((RandomRow(id) with { Status = status }).ProviderHold(), at);
+                    break;
+                case < 9:
+                    var pending = book.Entries.Where(e => e.AppointmentId == id && !e.Recorded).ToList();
+                    if (pending.Count > 0)
+                    {
+                        Assert.True(book.Release(id, pending[0].Hold.Appointment.Start));
+                    }
+
+                    break;
+                default:
+                    if (step % 500 == 0)
+                    {
+                        book.Load(book.Entries.Where(e => e.Recorded).Select(e => e.Hold).ToList(), at);
+                    }
+
+                    break;
+            }
+
+            var entries = book.Entries;
+            Assert.True(entries.Zip(entries.Skip(1)).All(p => p.First.Blocked.Start <= p.Second.Blocked.Start), "entries stay ordered by start");
+            var window = new TimeRange(RandomStart(), RandomStart().AddMinutes(random.Next(1, 240)));
+            var except = ids[random.Next(ids.Length)];
+            Assert.Equal(
+                entries.Where(e => e.IsActive && e.AppointmentId != except && e.Blocked.Overlaps(window)).Select(e => e.Blocked).OrderBy(r => r.Start).ThenBy(r => r.End),
+                book.BusyExcept(except, window).OrderBy(r => r.Start).ThenBy(r => r.End));
+            Assert.Equal(
+                entries.Where(e => !e.Recorded && e.HeldAt < Cutoff && e.Blocked.Overlaps(window)).Select(e => e.AppointmentId).Order(),
+                book.StalePending(Cutoff, window).Select(e => e.AppointmentId).Order());
+        }
     }
 }

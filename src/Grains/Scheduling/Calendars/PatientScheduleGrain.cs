@@ -12,9 +12,9 @@ public sealed class PatientScheduleGrain(
     SchedulingMetrics metrics,
     ILogger<PatientScheduleGrain> logger) : ScheduleGrain(CalendarOwner.Patient, clock, options, ledger, metrics, logger), IPatientScheduleGrain
 {
-    protected override Task<Error?> RefuseAsync(SlotHold hold, IReadOnlyList<TimeRange> busy)
+    protected override Task<Error?> RefuseAsync(SlotHold hold, Func<TimeRange, IReadOnlyList<TimeRange>> busyIn)
     {
         var visit = new TimeRange(hold.Appointment.Start, hold.BlockedUntil);
-        return Task.FromResult(busy.Any(visit.Overlaps) ? LedgerWrite.PatientBusy : null);
+        return Task.FromResult(busyIn(visit).Count > 0 ? LedgerWrite.PatientBusy : null);
     }
 }

@@ -85,7 +85,7 @@ public sealed class ProviderScheduleGrain(
         return list.ToList();
     }
 
-    protected override async Task<Error?> RefuseAsync(SlotHold hold, IReadOnlyList<TimeRange> busy)
+    protected override async Task<Error?> RefuseAsync(SlotHold hold, Func<TimeRange, IReadOnlyList<TimeRange>> busyIn)
     {
         var context = await GetContextAsync(hold.Appointment.AppointmentType);
         if (!context.IsSuccess)
@@ -93,8 +93,14 @@ public sealed class ProviderScheduleGrain(
             return context.Error;
         }
 
-        var calculator = new SlotCalculator(context.Value!.TimeZone, context.Value.Provider);
-        return calculator.Check(hold.Appointment.Start, context.Value.Type, busy) switch
+        // The check blocks the type's duration and buffer from the start; the hold carries its own
+        // end. Asking for the wider of the two leaves the check every range it could look at.
+        var type = context.Value!.Type;
+        var start = hold.Appointment.Start;
+        var typeEnd = start.AddMinutes(type.DurationMinutes + type.BufferMinutes);
+        var busy = busyIn(new TimeRange(start, typeEnd > hold.BlockedUntil ? typeEnd : hold.BlockedUntil));
+        var calculator = new SlotCalculator(context.Value.TimeZone, context.Value.Provider);
+        return calculator.Check(start, type, busy) switch
         {
             null => null,
             SlotRefusal.OutsideWorkingHours => Error.Conflict("outside-working-hours", "The provider does not work at this time."),

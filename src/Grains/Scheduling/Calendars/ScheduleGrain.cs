@@ -50,7 +50,7 @@ public abstract partial class ScheduleGrain(
     public async Task<Result<SlotHold>> HoldAsync(SlotHold hold)
     {
         await ResolveStalePendingAsync(hold);
-        if (await RefuseAsync(hold, _book.BusyExcept(hold.Appointment.Id)) is { } refusal)
+        if (await RefuseAsync(hold, window => _book.BusyExcept(hold.Appointment.Id, window)) is { } refusal)
         {
             return refusal;
         }
@@ -97,10 +97,10 @@ public abstract partial class ScheduleGrain(
     }
 
     /// <summary>
-    /// Why <paramref name="hold"/> cannot be taken, or null. <paramref name="busy"/> holds the
-    /// blocked ranges of the calendar's other active appointments.
+    /// Why <paramref name="hold"/> cannot be taken, or null. <paramref name="busyIn"/> answers the
+    /// blocked ranges of the calendar's other active appointments that overlap a window.
     /// </summary>
-    protected abstract Task<Error?> RefuseAsync(SlotHold hold, IReadOnlyList<TimeRange> busy);
+    protected abstract Task<Error?> RefuseAsync(SlotHold hold, Func<TimeRange, IReadOnlyList<TimeRange>> busyIn);
 
     private async Task ReconcileOnTimerAsync(CancellationToken cancellationToken)
     {
