@@ -35,6 +35,22 @@ public sealed class TokenValidationTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_token_accepted_and_remembered_is_refused_once_it_expires()
+    {
+        // Valid for about three more seconds (30 s of skew past an exp 27 s ago).
+        var clinic = await fixture.CreateClinicAsync();
+        var token = TokenForge.Rewrite(TokenForge.Valid(), payload: p => (p["exp"], p["nbf"], p["iat"]) =
+            (TokenForge.UnixNow(TimeSpan.FromSeconds(-27)), TokenForge.UnixNow(TimeSpan.FromHours(-1)), TokenForge.UnixNow(TimeSpan.FromHours(-1))));
+        using var accepted = await fixture.Api.GetAsync(clinic.Path, token);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+
+        await Task.Delay(TimeSpan.FromSeconds(4.5));
+        using var refused = await fixture.Api.GetAsync(clinic.Path, token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
     [Theory]
     [MemberData(nameof(BadTokens))]
     public async Task Bad_token_is_401(string kind)

@@ -38,4 +38,13 @@ public sealed class AuthOptions
 
     /// <summary>Tolerance for clocks that disagree when checking "exp" and "nbf"; at most five minutes.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest a validated token is remembered (<see cref="CachingTokenHandler"/>); zero validates every request.</summary>
+    public TimeSpan TokenCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most validated tokens remembered at once (distinct clients in the last minute).</summary>
+    public int TokenCacheSize { get; set; } = 10_000;
+
+    /// <summary>The longest <see cref="TokenCacheDuration"/> accepted: a withdrawn signing key is honoured for at most this long.</summary>
+    public static readonly TimeSpan MaxTokenCacheDuration = TimeSpan.FromMinutes(5);
 }

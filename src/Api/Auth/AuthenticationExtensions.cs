@@ -53,6 +53,14 @@ public static class AuthenticationExtensions
                     jwt.TokenValidationParameters.IssuerSigningKey = DevTokenIssuer.Key(options.DevSigningKey!);
                     jwt.TokenValidationParameters.ValidAlgorithms = [AuthOptions.DevAlgorithm];
                 }
+
+                if (options.TokenCacheDuration > TimeSpan.Zero)
+                {
+                    // Wraps the handler configured above (claim names kept as issued).
+                    var handler = jwt.TokenHandlers.Single();
+                    jwt.TokenHandlers.Clear();
+                    jwt.TokenHandlers.Add(new CachingTokenHandler(handler, options.TokenCacheSize, options.TokenCacheDuration, TimeProvider.System));
+                }
             });
 
         builder.Services.AddSingleton<IAuthorizationHandler, ClinicPermissionHandler>();
@@ -90,6 +98,9 @@ public static class AuthenticationExtensions
                 $"Auth:DevSigningKey must be at least {DevTokenIssuer.MinimumKeyLength} characters.",
             _ when options.ClockSkew < TimeSpan.Zero || options.ClockSkew > AuthOptions.MaxClockSkew =>
                 $"Auth:ClockSkew must be between 00:00:00 and {AuthOptions.MaxClockSkew:c}.",
+            _ when options.TokenCacheDuration < TimeSpan.Zero || options.TokenCacheDuration > AuthOptions.MaxTokenCacheDuration =>
+                $"Auth:TokenCacheDuration must be between 00:00:00 and {AuthOptions.MaxTokenCacheDuration:c}.",
+            _ when options.TokenCacheSize is < 1 or > 1_000_000 => "Auth:TokenCacheSize must be between 1 and 1000000.",
             _ when string.IsNullOrWhiteSpace(options.Audience) => "Auth:Audience is required.",
             _ when options.TokenTypes is not { Length: > 0 } => "Auth:TokenTypes must name at least one token type.",
             _ when options.Authority is not null && (options.Algorithms is not { Length: > 0 } || options.Algorithms.Any(IsWeak)) =>

@@ -143,6 +143,8 @@ seccompProfile:
 {{- end }}
 - name: Postgres__MaxPoolSize
   value: {{ .Values.postgres.maxPoolSize | quote }}
+- name: Postgres__MaxAutoPrepare
+  value: {{ .Values.postgres.maxAutoPrepare | quote }}
 {{- if .Values.clusterTls.enabled }}
 - name: ClusterTls__Enabled
   value: "true"
