@@ -85,11 +85,17 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
         var aId = ClinicScopedKey.Parse(a).Id;
         var registryEntry = registry.Select(r => JsonNode.Parse(r.Payload)!["patients"]!.AsObject())
             .SelectMany(p => p).Single(e => e.Value!["patientId"]!.GetValue<string>() == aId).Value!["summary"]!.GetValue<string>();
-        var nameRow = names.First(r => JsonNode.Parse(r.Payload)!["patients"]![aId] is not null);
-        var original = nameRow.Payload;
-        var tampered = JsonNode.Parse(original)!;
-        tampered["patients"]![aId] = registryEntry;
-        await WriteRowAsync("names", nameRow.Key, tampered.ToJsonString());
+        // Every partition that lists the patient (one per name token; which one "Alph" reads
+        // depends on the keyed partition hash, so all of them are tampered).
+        var nameRows = names.Where(r => JsonNode.Parse(r.Payload)!["patients"]![aId] is not null).ToList();
+        Assert.NotEmpty(nameRows);
+        foreach (var (key, payload) in nameRows)
+        {
+            var tampered = JsonNode.Parse(payload)!;
+            tampered["patients"]![aId] = registryEntry;
+            await WriteRowAsync("names", key, tampered.ToJsonString());
+        }
+
         try
         {
             await ForgetActivationsAsync();
@@ -98,7 +104,10 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
         }
         finally
         {
-            await WriteRowAsync("names", nameRow.Key, original);
+            foreach (var (key, payload) in nameRows)
+            {
+                await WriteRowAsync("names", key, payload);
+            }
         }
 
         await ForgetActivationsAsync();
