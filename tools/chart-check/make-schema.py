@@ -108,7 +108,7 @@ schema = {
         "postgres": obj({
             "host": {"type": "string", "minLength": 1}, "port": PORT, "database": {"type": "string", "pattern": r"^[a-z_][a-z0-9_]{0,62}$"},
             "sslMode": {"enum": ["Disable", "Allow", "Prefer", "Require", "VerifyCA", "VerifyFull"]},
-            "maxPoolSize": intr(1, 1000), "cidrs": {"type": "array", "items": S},
+            "maxPoolSize": intr(1, 1000), "maxAutoPrepare": intr(0, 256), "cidrs": {"type": "array", "items": S},
         }),
         "secrets": obj({k: ref("secret") for k in ["database", "encryption", "auditChain", "metricsToken", "dashboard", "postgresCa"]}),
         "externalSecrets": obj({
