@@ -133,6 +133,15 @@ public sealed class PostgresPoolOptionsTests
         Assert.Equal(PostgresPoolOptions.DefaultMaxPoolSize, applied.MaxPoolSize);
         Assert.Equal(32, applied.MaxAutoPrepare);
         Assert.Equal(60, applied.ConnectionIdleLifetime);
+        Assert.True(applied.NoResetOnClose);
+    }
+
+    [Fact]
+    public void A_reset_on_close_written_in_the_connection_string_is_kept()
+    {
+        var written = new NpgsqlConnectionStringBuilder(new PostgresPoolOptions().ApplyTo(Valid + ";No Reset On Close=false"));
+
+        Assert.False(written.NoResetOnClose);
     }
 
     [Fact]

@@ -59,6 +59,70 @@ public sealed class LedgerTests(StorageFixture fixture)
         Assert.Equal("appointment_ledger_no_provider_overlap", refused.ConstraintName);
     }
 
+    [Fact]
+    public async Task A_patients_overlapping_visits_are_refused_by_the_patient_constraint_whoever_the_providers_are()
+    {
+        var clinicId = TestData.NewId("ledger");
+        var start = NextWeekAt(9);
+        await InsertRowAsync(clinicId, "apt-patient-1", "pat-1", "prv-a", start, start.AddMinutes(30));
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() =>
+            InsertRowAsync(clinicId, "apt-patient-2", "pat-1", "prv-b", start.AddMinutes(20), start.AddMinutes(50)));
+
+        Assert.Equal(PostgresErrorCodes.ExclusionViolation, refused.SqlState);
+        Assert.Equal("appointment_ledger_no_patient_overlap", refused.ConstraintName);
+    }
+
+    [Fact]
+    public async Task The_calendar_keys_tell_apart_owners_whose_joined_ids_would_be_equal()
+    {
+        // The exclusion constraints compare scheduling.calendar_key(clinic, owner) (decision 0024):
+        // a key of the joined text would make ('x/a', 'b') and ('x', 'a/b') one calendar.
+        var clinicId = TestData.NewId("ledger");
+        var start = NextWeekAt(9);
+        await InsertRowAsync($"{clinicId}/a", "apt-joined-1", "b", "b", start, start.AddMinutes(30));
+        await InsertRowAsync(clinicId, "apt-joined-2", "a/b", "a/b", start, start.AddMinutes(30));
+
+        var rows = await TestDatabase.ScalarAsync<long>(fixture.Database.Owner,
+            $"SELECT count(*) FROM scheduling.appointment_ledger WHERE appointment_id IN ('apt-joined-1', 'apt-joined-2') AND clinic_id LIKE '{clinicId}%'");
+        Assert.Equal(2, rows);
+    }
+
+    [Fact]
+    public async Task A_cancelled_visit_frees_its_range_for_the_same_provider_and_patient()
+    {
+        var clinicId = TestData.NewId("ledger");
+        var start = NextWeekAt(9);
+        await InsertRowAsync(clinicId, "apt-freed-1", "pat-1", "prv-a", start, start.AddMinutes(30), status: "cancelled");
+
+        await InsertRowAsync(clinicId, "apt-freed-2", "pat-1", "prv-a", start, start.AddMinutes(30));
+
+        var active = await TestDatabase.ScalarAsync<long>(fixture.Database.Owner,
+            $"SELECT count(*) FROM scheduling.appointment_ledger WHERE clinic_id = '{clinicId}' AND status = 'booked'");
+        Assert.Equal(1, active);
+    }
+
+    /// <summary>A ledger row written straight through the app role, as a writer that skipped the calendars would.</summary>
+    private async Task InsertRowAsync(string clinicId, string appointmentId, string patientId, string providerId,
+        DateTimeOffset start, DateTimeOffset end, string status = "booked")
+    {
+        await using var connection = new NpgsqlConnection(fixture.Database.App);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO scheduling.appointment_ledger (clinic_id, appointment_id, patient_id, provider_id, appointment_type,
+                starts_at, ends_at, blocked_until, status, time_zone, created_at, booked_starts_at, booked_ends_at)
+            VALUES (@clinic, @appointment, @patient, @provider, 'checkup', @start, @end, @end, @status, 'UTC', now(), @start, @end)
+            """, connection);
+        command.Parameters.AddWithValue("clinic", clinicId);
+        command.Parameters.AddWithValue("appointment", appointmentId);
+        command.Parameters.AddWithValue("patient", patientId);
+        command.Parameters.AddWithValue("provider", providerId);
+        command.Parameters.AddWithValue("start", start.UtcDateTime);
+        command.Parameters.AddWithValue("end", end.UtcDateTime);
+        command.Parameters.AddWithValue("status", status);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private async Task<(string ClinicId, string ProviderId, string PatientId)> SetUpAsync()
     {
         var clinicId = TestData.NewId("ledger");

@@ -15,6 +15,10 @@ public interface IPatientGrain : IGrainWithStringKey
     [ReadOnly]
     Task<Patient?> GetAsync();
 
+    /// <summary>Whether a patient has this id (a booking's check: no demographics leave the grain).</summary>
+    [ReadOnly]
+    Task<bool> ExistsAsync();
+
     /// <summary>
     /// Moves the patient's MRN registry and name index entries to the active blind-index key and
     /// out of every other generation (<c>encryption reindex</c>); false when the MRN is held by

@@ -1,3 +1,4 @@
+using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 
 namespace ClinicCluster.Scheduling;
@@ -8,6 +9,13 @@ namespace ClinicCluster.Scheduling;
 /// </summary>
 public interface IProviderScheduleGrain : IScheduleGrain
 {
+    /// <summary>
+    /// Holds like <see cref="IScheduleGrain.HoldAsync(SlotHold)"/>, judged by the clinic's context for
+    /// this provider and the hold's visit type that the caller has just read (a booking reads it
+    /// anyway), so the calendar does not ask the clinic a second time.
+    /// </summary>
+    Task<Result<SlotHold>> HoldAsync(SlotHold hold, SchedulingContext context);
+
     /// <summary>Open slots for a visit type between two local dates, inclusive.</summary>
     [ReadOnly]
     Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, string appointmentType);

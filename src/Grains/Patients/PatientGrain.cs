@@ -56,6 +56,8 @@ public sealed class PatientGrain(
 
     public Task<Patient?> GetAsync() => Task.FromResult(_patient);
 
+    public Task<bool> ExistsAsync() => Task.FromResult(_patient is not null);
+
     public async Task<bool> ReindexAsync()
     {
         if (_patient is not { } patient)

@@ -1,3 +1,4 @@
+using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using Microsoft.Extensions.Logging;
 
@@ -12,12 +13,14 @@ internal sealed partial class CalendarPair(IGrainFactory grains, ISchedulingFaul
 {
     /// <summary>
     /// Holds <paramref name="row"/>'s range in both calendars; a refusal or failure releases both,
-    /// and a failure reaches the caller unchanged even when that release fails.
+    /// and a failure reaches the caller unchanged even when that release fails. A booking passes
+    /// the clinic's <paramref name="context"/> it has read, which the provider's calendar then uses.
     /// </summary>
-    public async Task<Error?> HoldAsync(LedgerRow row)
+    public async Task<Error?> HoldAsync(LedgerRow row, SchedulingContext? context = null)
     {
-        var provider = HoldAsync(Provider(row), row.ProviderHold(), FaultStep.HoldProvider, row.AppointmentId);
-        var patient = HoldAsync(Patient(row), row.PatientHold(), FaultStep.HoldPatient, row.AppointmentId);
+        var providerHold = context is null ? Provider(row).HoldAsync(row.ProviderHold()) : Provider(row).HoldAsync(row.ProviderHold(), context);
+        var provider = HoldAsync(providerHold, FaultStep.HoldProvider, row.AppointmentId);
+        var patient = HoldAsync(Patient(row).HoldAsync(row.PatientHold()), FaultStep.HoldPatient, row.AppointmentId);
         await Compensation.OrUndoAsync(() => Task.WhenAll(provider, patient), () => ReleaseAsync(row), e => LogReleaseFailed(row, e));
 
         var refusal = (await provider).Error ?? (await patient).Error;
@@ -65,9 +68,9 @@ internal sealed partial class CalendarPair(IGrainFactory grains, ISchedulingFaul
         }
     }
 
-    private async Task<Result<SlotHold>> HoldAsync(IScheduleGrain calendar, SlotHold hold, FaultStep step, string appointmentId)
+    private async Task<Result<SlotHold>> HoldAsync(Task<Result<SlotHold>> holding, FaultStep step, string appointmentId)
     {
-        var held = await calendar.HoldAsync(hold);
+        var held = await holding;
         await faults.AtAsync(operation, step, appointmentId);
         return held;
     }

@@ -14,13 +14,16 @@ public sealed class SchedulingContextReader(IGrainFactory grains, string clinicI
     /// <summary>A new booking's context, or why it cannot be booked (unknown patient, provider or type; outside the window).</summary>
     public async Task<Result<SchedulingContext>> ForBookingAsync(BookAppointment command, DateTimeOffset now)
     {
-        var patient = await grains.GetGrain<IPatientGrain>(ClinicScopedKey.Format(clinicId, command.PatientId)).GetAsync();
-        if (patient is null)
+        // Both questions at once: neither answer depends on the other.
+        var patient = grains.GetGrain<IPatientGrain>(ClinicScopedKey.Format(clinicId, command.PatientId)).ExistsAsync();
+        var scheduling = ForAsync(command.ProviderId, command.AppointmentType);
+        await Task.WhenAll(patient, scheduling);
+        if (!await patient)
         {
             return Error.NotFound("Patient");
         }
 
-        var context = await ForAsync(command.ProviderId, command.AppointmentType);
+        var context = await scheduling;
         return context.Value is { } value && BookingRules.CheckWindow(value.Policy, command.Start, now) is { } outside
             ? outside
             : context;

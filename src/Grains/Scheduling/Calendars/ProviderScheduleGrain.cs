@@ -85,21 +85,24 @@ public sealed class ProviderScheduleGrain(
         return list.ToList();
     }
 
+    public Task<Result<SlotHold>> HoldAsync(SlotHold hold, SchedulingContext context) =>
+        HoldAsync(hold, (held, busyIn) => Task.FromResult(Refuse(held, context, busyIn)));
+
     protected override async Task<Error?> RefuseAsync(SlotHold hold, Func<TimeRange, IReadOnlyList<TimeRange>> busyIn)
     {
         var context = await GetContextAsync(hold.Appointment.AppointmentType);
-        if (!context.IsSuccess)
-        {
-            return context.Error;
-        }
+        return context.IsSuccess ? Refuse(hold, context.Value!, busyIn) : context.Error;
+    }
 
+    private static Error? Refuse(SlotHold hold, SchedulingContext context, Func<TimeRange, IReadOnlyList<TimeRange>> busyIn)
+    {
         // The check blocks the type's duration and buffer from the start; the hold carries its own
         // end. Asking for the wider of the two leaves the check every range it could look at.
-        var type = context.Value!.Type;
+        var type = context.Type;
         var start = hold.Appointment.Start;
         var typeEnd = start.AddMinutes(type.DurationMinutes + type.BufferMinutes);
         var busy = busyIn(new TimeRange(start, typeEnd > hold.BlockedUntil ? typeEnd : hold.BlockedUntil));
-        var calculator = new SlotCalculator(context.Value.TimeZone, context.Value.Provider);
+        var calculator = new SlotCalculator(context.TimeZone, context.Provider);
         return calculator.Check(start, type, busy) switch
         {
             null => null,

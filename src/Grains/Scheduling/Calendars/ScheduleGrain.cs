@@ -47,10 +47,13 @@ public abstract partial class ScheduleGrain(
         await base.OnActivateAsync(cancellationToken);
     }
 
-    public async Task<Result<SlotHold>> HoldAsync(SlotHold hold)
+    public Task<Result<SlotHold>> HoldAsync(SlotHold hold) => HoldAsync(hold, RefuseAsync);
+
+    /// <summary>Takes <paramref name="hold"/> unless <paramref name="refuse"/> answers why not.</summary>
+    protected async Task<Result<SlotHold>> HoldAsync(SlotHold hold, Func<SlotHold, Func<TimeRange, IReadOnlyList<TimeRange>>, Task<Error?>> refuse)
     {
         await ResolveStalePendingAsync(hold);
-        if (await RefuseAsync(hold, window => _book.BusyExcept(hold.Appointment.Id, window)) is { } refusal)
+        if (await refuse(hold, window => _book.BusyExcept(hold.Appointment.Id, window)) is { } refusal)
         {
             return refusal;
         }
