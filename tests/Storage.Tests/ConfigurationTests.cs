@@ -1,4 +1,5 @@
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.Silo.Dashboard;
 using ClinicCluster.Silo.Hosting;
 using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -110,6 +111,22 @@ public sealed class ConfigurationTests
             SiloHostingExtensions.ReadOptions(Configuration(("Silo:AdvertisedIPAddress", "silo.local"))));
 
         Assert.Contains("Silo:AdvertisedIPAddress", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:00.500", false)]
+    [InlineData("00:00:01", true)]
+    [InlineData("00:00:30", true)]
+    [InlineData("00:02:00", false)]
+    public void The_dashboard_samples_counters_between_once_a_second_and_once_a_minute(string interval, bool accepted)
+    {
+        var options = new OperatorDashboardOptions { CounterUpdateInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+
+        var valid = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true);
+
+        Assert.Equal(accepted, valid);
+        Assert.All(results, r => Assert.Contains(nameof(OperatorDashboardOptions.CounterUpdateInterval), r.MemberNames));
     }
 
     private static PostgresOptions Options(params (string Key, string Value)[] settings) =>

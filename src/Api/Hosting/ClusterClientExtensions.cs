@@ -47,6 +47,7 @@ public static class ClusterClientExtensions
 
             // Grain calls join the HTTP request's trace.
             client.AddActivityPropagation();
+            client.Services.AddGrainInterfaceTypeCache();
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;

@@ -20,7 +20,11 @@ public static partial class DashboardExtensions
             return;
         }
 
-        silo.AddDashboard(o => o.HideTrace = !options.LiveLogStream);
+        silo.AddDashboard(o =>
+        {
+            o.HideTrace = !options.LiveLogStream;
+            o.CounterUpdateIntervalMs = (int)options.CounterUpdateInterval.TotalMilliseconds;
+        });
     }
 
     public static WebApplication MapOperatorDashboard(this WebApplication app)

@@ -141,6 +141,7 @@ public static class SiloHostingExtensions
             }
 
             silo.AddActivityPropagation();
+            silo.Services.AddGrainInterfaceTypeCache();
             silo.AddIncomingGrainCallFilter<ClinicSpanFilter>();
             silo.AddOperatorDashboard(builder);
         });
