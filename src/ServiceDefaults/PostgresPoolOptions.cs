@@ -90,9 +90,10 @@ public sealed class PostgresPoolOptions
 
         // A returned connection is not reset: Npgsql's reset is seven statements (RESET ALL, CLOSE
         // ALL, DISCARD TEMP...) sent ahead of the next command of every checkout, about one per
-        // booking. Nothing in the product leaves session state behind: no statement SETs a
-        // session setting, takes an advisory lock, LISTENs or makes a temp table. Npgsql still
-        // rolls back a transaction left open.
+        // booking. Nothing in the product leaves session state on a pooled connection: no SET
+        // without LOCAL, LISTEN or temp table; the audit chain's advisory lock is transaction-
+        // scoped, and the migrator's session lock is taken on an unpooled connection (docs/capacity.md).
+        // Npgsql still rolls back a transaction left open.
         if (!connectionString.Contains("reset on close", StringComparison.OrdinalIgnoreCase))
         {
             builder.NoResetOnClose = true;
