@@ -45,14 +45,6 @@ bin=$out/bin
 mkdir -p "$out" "$bin"
 rm -f "$out"/*.json
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    if [ "$(http_status 127.0.0.1 "$port" /)" = 000 ]; then echo "$port"; return; fi
-  done
-}
-
 # Numbers come from Release; the smoke only checks that every scenario runs, so it reuses the
 # Debug build that scripts/test.sh has just made instead of compiling everything again.
 configuration=Release
@@ -104,13 +96,13 @@ Encryption__KeyRingFile="$out/phi-key-ring.json" Audit__ChainKeyFile="$out/audit
   dotnet "$bin/Silo/ClinicCluster.Silo.dll" >"$out/silo.log" 2>&1 &
 silo_pid=$!; pids+=("$silo_pid")
 silo_started=$(date +%s.%N)
-wait_ready silo 127.0.0.1 "$silo_http" /health/ready 90
+wait_ready silo 127.0.0.1 "$silo_http" /health/ready 90 "$silo_pid" "$out/silo.log"
 silo_ready=$(date +%s.%N)
 
 Urls="http://127.0.0.1:$api_port" Cluster__Clustering=AdoNet Postgres__ConnectionString="$api_cs" Auth__DevSigningKey=$signing_key \
   dotnet "$bin/Api/ClinicCluster.Api.dll" >"$out/api.log" 2>&1 &
 api_pid=$!; pids+=("$api_pid")
-wait_ready api 127.0.0.1 "$api_port" /health/ready 90
+wait_ready api 127.0.0.1 "$api_port" /health/ready 90 "$api_pid" "$out/api.log"
 
 # CPU seconds (user + system) of the silo, the API and PostgreSQL (the postmaster with every
 # child: live backends by their own counters, exited ones through the postmaster's children

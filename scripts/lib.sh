@@ -16,15 +16,60 @@ http_status() {
   echo "${line%% *}"
 }
 
-# wait_ready NAME HOST PORT PATH SECONDS: waits until the URL answers 200, or fails.
+# wait_ready NAME HOST PORT PATH SECONDS [PID LOG]: waits until the URL answers 200, or fails.
+# Given the host's PID and log, it fails as soon as the process has exited and, either way, prints
+# the log's last lines: a host that dies while starting should say why in the script's output (CI
+# keeps nothing else).
 wait_ready() {
-  local name=$1 host=$2 port=$3 path=$4 seconds=$5 i
+  local name=$1 host=$2 port=$3 path=$4 seconds=$5 pid=${6:-} log=${7:-} i
   for ((i = 0; i < seconds * 2; i++)); do
     if [ "$(http_status "$host" "$port" "$path")" = 200 ]; then
       return 0
     fi
+    if [ -n "$pid" ] && ! process_running "$pid"; then
+      echo "$name exited before it was ready on http://$host:$port$path" >&2
+      log_tail "$log"
+      return 1
+    fi
     sleep 0.5
   done
   echo "$name did not become ready on http://$host:$port$path within ${seconds}s" >&2
+  log_tail "$log"
+  return 1
+}
+
+# process_running PID: the process runs (an exited child is a zombie until waited for, which
+# kill -0 still finds).
+process_running() { [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat")" != Z ]; }
+
+log_tail() {
+  [ -n "${1:-}" ] && [ -f "$1" ] || return 0
+  echo "--- last 40 lines of $1" >&2
+  tail -n 40 "$1" >&2
+  echo "---" >&2
+}
+
+# free_port: prints a TCP port for a listener the script is about to start. One rule for every
+# script, because a port that merely nothing listens on is not enough: a port inside the kernel's
+# ephemeral range can be the local end of an outgoing connection (a pooled database connection, a
+# load-tool client, a socket in TIME_WAIT) and the host's bind then fails. So the port lies below
+# that range, no socket of any state holds it (/proc/net/tcp and tcp6), and this script has not
+# handed it out before (three ports picked for one host before it binds any of them).
+free_port() {
+  local low port hex i handed=${TMPDIR:-/tmp}/clinic-ports.$$
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+  [ "$low" -gt 21000 ] || low=32768
+  for ((i = 0; i < 200; i++)); do
+    port=$((20000 + RANDOM % (low - 20000)))
+    printf -v hex ':%04X' "$port"
+    if awk -v hex="$hex" 'FNR > 1 && substr($2, length($2) - 4) == hex { found = 1 } END { exit !found }'       /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+      continue
+    fi
+    grep -qx "$port" "$handed" 2>/dev/null && continue
+    echo "$port" >>"$handed"
+    echo "$port"
+    return 0
+  done
+  echo "no free port below $low" >&2
   return 1
 }

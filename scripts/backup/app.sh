@@ -15,21 +15,7 @@ build_app() {
   dotnet build src/Api/Api.csproj --nologo -v quiet >/dev/null
 }
 
-# A loopback port nothing listens on, below the ephemeral range: a port there can be taken by an
-# outgoing connection (a pooled database connection) between this check and the bind.
-free_port() {
-  local p low
-  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
-  for p in $(shuf -i 20000-$((low - 1)) -n 50); do
-    if ! { exec 3<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
-      echo "$p"
-      return
-    fi
-    exec 3<&- 3>&-
-  done
-  backup_die "no free port found"
-}
-
+# free_port comes from scripts/lib.sh (sourced first).
 app_pids=()
 
 # write_key_rings FOLDER: the PHI key ring (Encryption:KeyRingFile) and the audit chain keys

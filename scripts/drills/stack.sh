@@ -32,14 +32,6 @@ drill_build() {
   done
 }
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    if [ "$(http_status 127.0.0.1 "$port" /)" = 000 ]; then echo "$port"; return; fi
-  done
-}
-
 # pg_server stop|start [MODE]: the drill server through pg_ctl, as its owner; start waits until it accepts.
 pg_server() {
   case $1 in
@@ -114,13 +106,13 @@ drill_start_silo() {
   printf -v "silo_pid_$name" '%s' "$silo_pid"
 }
 
-# alive PID: the process runs (an exited child is a zombie until waited for, which kill -0 still finds).
-alive() { [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat")" != Z ]; }
+# alive PID: the process runs (lib.sh).
+alive() { process_running "$1"; }
 
 drill_wait_silo() {
-  local name=$1 http address
-  http=silo_http_$name; address=silo_address_$name
-  wait_ready "$name" "${!address}" "${!http}" /health/ready 120
+  local name=$1 http address pid
+  http=silo_http_$name; address=silo_address_$name; pid=silo_pid_$name
+  wait_ready "$name" "${!address}" "${!http}" /health/ready 120 "${!pid}" "$DRILL_OUT/$name.log"
 }
 
 drill_start_api() {
@@ -130,7 +122,7 @@ drill_start_api() {
     dotnet "$drill_bin/Api/ClinicCluster.Api.dll" >"$DRILL_OUT/api.log" 2>&1 &
   api_pid=$!
   drill_pids+=("$api_pid")
-  wait_ready api 127.0.0.1 "$api_port" /health/ready 120
+  wait_ready api 127.0.0.1 "$api_port" /health/ready 120 "$api_pid" "$DRILL_OUT/api.log"
 }
 
 loadgen() {
