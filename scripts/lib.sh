@@ -52,17 +52,20 @@ log_tail() {
 # free_port: prints a TCP port for a listener the script is about to start. One rule for every
 # script, because a port that merely nothing listens on is not enough: a port inside the kernel's
 # ephemeral range can be the local end of an outgoing connection (a pooled database connection, a
-# load-tool client, a socket in TIME_WAIT) and the host's bind then fails. So the port lies below
+# load-tool client, a socket in TIME_WAIT) and the host's bind then fails. So the port lies outside
 # that range, no socket of any state holds it (/proc/net/tcp and tcp6), and this script has not
 # handed it out before (three ports picked for one host before it binds any of them).
 free_port() {
-  local low port hex i handed=${TMPDIR:-/tmp}/clinic-ports.$$
-  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
-  [ "$low" -gt 21000 ] || low=32768
+  local low high from=20000 span port hex i handed=${TMPDIR:-/tmp}/clinic-ports.$$
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { low=32768; high=60999; }
+  span=$((low - from))
+  # A machine whose ephemeral range starts low: the ports above it instead.
+  if [ "$span" -lt 1000 ]; then from=$((high + 1)); span=$((65536 - from)); fi
   for ((i = 0; i < 200; i++)); do
-    port=$((20000 + RANDOM % (low - 20000)))
+    port=$((from + RANDOM % span))
     printf -v hex ':%04X' "$port"
-    if awk -v hex="$hex" 'FNR > 1 && substr($2, length($2) - 4) == hex { found = 1 } END { exit !found }'       /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+    if awk -v hex="$hex" 'FNR > 1 && substr($2, length($2) - 4) == hex { found = 1 } END { exit !found }' \
+      /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
       continue
     fi
     grep -qx "$port" "$handed" 2>/dev/null && continue
@@ -70,6 +73,6 @@ free_port() {
     echo "$port"
     return 0
   done
-  echo "no free port below $low" >&2
+  echo "no free port outside the ephemeral range $low-$high" >&2
   return 1
 }

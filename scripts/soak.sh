@@ -50,7 +50,7 @@ sample() {
   t=$(date +%s)
   for entry in "${processes[@]}"; do
     read -r name pid <<<"$entry"
-    alive "$pid" || { echo "$t $name dead" ; continue; }
+    process_running "$pid" || { echo "$t $name dead" ; continue; }
     echo "$t $name $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status") $(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) $(awk '/^Threads:/ { print $2 }' "/proc/$pid/status")"
   done
   # PostgreSQL: the postmaster and its children (backends, background workers) together, private
@@ -70,7 +70,7 @@ started=$(date +%s)
 # On a fixed 10 s schedule: sampling itself takes seconds on a busy machine.
 for ((i = 0; i <= seconds / interval + 2; i++)); do
   sample >>"$samples"
-  alive "$load_pid" || break
+  process_running "$load_pid" || break
   rest=$((started + (i + 1) * interval - $(date +%s)))
   [ "$rest" -le 0 ] || sleep "$rest"
 done

@@ -88,7 +88,7 @@ up_at=$(now)
 log "link up"
 outcome=""
 for ((i = 0; i < 120; i++)); do
-  if ! alive "$cut_pid"; then outcome=exited; break; fi
+  if ! process_running "$cut_pid"; then outcome=exited; break; fi
   if [ "$(cut_status)" = 3 ]; then outcome=rejoined; break; fi
   sleep 0.5
 done

@@ -106,9 +106,6 @@ drill_start_silo() {
   printf -v "silo_pid_$name" '%s' "$silo_pid"
 }
 
-# alive PID: the process runs (lib.sh).
-alive() { process_running "$1"; }
-
 drill_wait_silo() {
   local name=$1 http address pid
   http=silo_http_$name; address=silo_address_$name; pid=silo_pid_$name
