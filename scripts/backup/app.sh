@@ -15,7 +15,8 @@ build_app() {
   dotnet build src/Api/Api.csproj --nologo -v quiet >/dev/null
 }
 
-# free_port comes from scripts/lib.sh (sourced first).
+# free_port and wait_ready come from scripts/lib.sh (sourced first). Health answers on the
+# management port only (Management:Port), so that is the port waited on.
 app_pids=()
 
 # write_key_rings FOLDER: the PHI key ring (Encryption:KeyRingFile) and the audit chain keys
@@ -52,7 +53,7 @@ start_silo() {
     "${app_key_env[@]}" ${DRILL_APP_ENV:+$DRILL_APP_ENV} \
     bash -c 'cd "$(dirname "$1")" && exec dotnet "$(basename "$1")"' silo "$silo_dll" >>"$log" 2>&1 &
   app_pids+=($!)
-  wait_ready_either "$name" "$http" "$mgmt" /health/ready 180 "$log" $!
+  wait_ready "$name" 127.0.0.1 "$mgmt" /health/ready 180 $! "$log" || backup_die "$name did not start; log: $log"
 }
 
 # start_api CONNECTION PORT LOG: the API as a client of the cluster found in the membership table.
@@ -66,24 +67,7 @@ start_api() {
     "${app_key_env[@]}" ${DRILL_APP_ENV:+$DRILL_APP_ENV} \
     bash -c 'cd "$(dirname "$1")" && exec dotnet "$(basename "$1")"' api "$api_dll" >>"$log" 2>&1 &
   app_pids+=($!)
-  wait_ready_either api "$port" "$mgmt" /health/ready 180 "$log" $!
-}
-
-# Health lives on the hosts' own Urls today and on Management:Port once that listener exists.
-wait_ready_either() {
-  local name=$1 a=$2 b=$3 path=$4 seconds=$5 log=$6 pid=$7 i
-  for ((i = 0; i < seconds * 2; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 30 "$log" >&2 || true
-      backup_die "$name exited before it was ready; log: $log"
-    fi
-    if [ "$(http_status 127.0.0.1 "$a" "$path")" = 200 ] || [ "$(http_status 127.0.0.1 "$b" "$path")" = 200 ]; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  tail -n 30 "$log" >&2 || true
-  backup_die "$name did not become ready within ${seconds}s; log: $log"
+  wait_ready api 127.0.0.1 "$mgmt" /health/ready 180 $! "$log" || backup_die "api did not start; log: $log"
 }
 
 # SIGTERM to every host started here, then wait for them to leave.
