@@ -58,7 +58,9 @@ sample() {
   # which grows for a while after start and is one segment, not a leak.
   local -a pg_pids
   mapfile -t pg_pids < <(ps -o pid= --ppid "$postmaster" -p "$postmaster")
-  for pid in "${pg_pids[@]}"; do cat "/proc/${pid// /}/status" 2>/dev/null; done |
+  # A backend may exit between ps and cat: that is not a failure of the sample (with pipefail the
+  # loop's last cat decides the pipeline's status, and set -e would end the soak without a word).
+  for pid in "${pg_pids[@]}"; do cat "/proc/${pid// /}/status" 2>/dev/null || true; done |
     awk -v t="$t" -v n=postgres -v count="${#pg_pids[@]}" '/^RssAnon:/ { r += $2 } END { print t, n, r, count, count }'
 }
 samples=$DRILL_OUT/samples.txt

@@ -17,7 +17,7 @@ pg_bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/d
 pg_data=/tmp/clinic-pg-$PGPORT_CLINIC/data
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() { log "FAILED: $*" >&2; exit 1; }
+die() { log "FAILED: $*" >&2; drill_died=1; exit 1; }
 now() { date +%s.%N; }
 
 drill_build() {
@@ -67,8 +67,11 @@ drill_start_postgres() {
 }
 
 drill_stop() {
+  local status=$? pid
   trap - EXIT INT TERM
-  local pid
+  # A command that ended the drill through set -e, not through die, is named here (on stderr: the
+  # failing command's own output may have been redirected to a file).
+  if [ "$status" != 0 ] && [ "${drill_died:-0}" != 1 ]; then log "FAILED: exit $status at: $BASH_COMMAND" >&2; fi
   # A function run with & is a subshell: its children (the load tool) go first, by parent id.
   for pid in "${drill_pids[@]}"; do pkill -TERM -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
