@@ -38,6 +38,22 @@ wait_ready() {
   return 1
 }
 
+# clinic_weekday DAYS [ZONE]: the first Monday-to-Friday date at least DAYS days after today in
+# ZONE (default America/New_York, the demo clinic's zone), as YYYY-MM-DD. The demo provider works
+# weekdays only, so a date that is simply "today + 7" fails every weekend. CLINIC_TODAY=YYYY-MM-DD
+# stands in for today (the script tests walk a whole week with it).
+clinic_weekday() {
+  local days=$1 zone=${2:-America/New_York} today day
+  today=${CLINIC_TODAY:-$(TZ=$zone date +%F)}
+  day=$(date -d "$today + $days days" +%F)
+  while [ "$(date -d "$day" +%u)" -gt 5 ]; do day=$(date -d "$day + 1 day" +%F); done
+  echo "$day"
+}
+
+# zone_offset DAY TIME [ZONE]: the UTC offset (+HH:MM) of that wall-clock time in ZONE, so an
+# instant written for the API carries the offset that holds on that date (summer or winter).
+zone_offset() { TZ=${3:-America/New_York} date -d "$1 $2" +%:z; }
+
 # process_running PID: the process runs (an exited child is a zombie until waited for, which
 # kill -0 still finds).
 process_running() { [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat")" != Z ]; }

@@ -35,8 +35,9 @@ call() { # call METHOD PATH EXPECTED_STATUS [BODY]: prints the response body, fa
 }
 field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p"; }
 
-day=$(date -u -d 'today + 7 days' +%F)
-offset=$(TZ=America/New_York date -d "$day 12:00" +%:z)
+# A weekday a week ahead in the clinic's zone: the demo provider works Monday to Friday, 9-17.
+day=$(clinic_weekday 7)
+offset=$(zone_offset "$day" 10:00)
 patient=$(call POST /patients 201 '{"mrn":"SMOKE-1","givenName":"Sam","familyName":"Smoke","birthDate":"1990-05-01","sex":"other"}' | field id)
 booked=$(call POST /appointments 201 "{\"patientId\":\"$patient\",\"providerId\":\"prv-demo\",\"appointmentType\":\"checkup\",\"start\":\"${day}T10:00:00$offset\",\"reason\":\"smoke\"}")
 appointment=$(echo "$booked" | field id)
@@ -45,6 +46,15 @@ call POST "/appointments/$appointment/reschedule" 200 "{\"start\":\"${day}T11:00
 call POST "/appointments/$appointment/cancel" 200 '{"reason":"smoke test"}' | grep -q '"status":"cancelled"'
 call GET "/patients/$patient/appointments" 200 | grep -q "$appointment"
 echo "smoke: booked, rescheduled and cancelled $appointment"
+
+# The README's curl flow, run as written (only the port differs): every curl must succeed.
+awk '/^## Book, move and cancel with curl/ { section = 1 } section && /^```bash$/ { inside = 1; next }
+  inside && /^```$/ { exit } inside' README.md | sed "s#http://127.0.0.1:5080#http://127.0.0.1:$API_PORT#" >"$out/readme-flow.sh"
+grep -q 'appointments/$appointment/cancel' "$out/readme-flow.sh" || { echo "smoke: README curl block not found" >&2; exit 1; }
+TOKEN=$token bash -c 'set -euo pipefail; curl() { command curl --fail-with-body "$@"; }; source "$1"' _ "$out/readme-flow.sh" >"$out/readme-flow.out" 2>&1 ||
+  { echo "smoke: the README curl flow failed:" >&2; cat "$out/readme-flow.out" >&2; exit 1; }
+grep -q '"status":"cancelled"' "$out/readme-flow.out" || { echo "smoke: the README flow did not end cancelled" >&2; cat "$out/readme-flow.out" >&2; exit 1; }
+echo "smoke: the README curl flow runs as written"
 
 # The embedded default scrapes anonymously; the booking and the conflict are counted by outcome.
 curl -sSf "http://127.0.0.1:$API_MANAGEMENT_PORT/metrics" >"$out/api-metrics.txt"

@@ -48,6 +48,7 @@ suite() {
   fi
 }
 
+suite "script date helpers" scripts/tests/lib-dates.sh
 suite smoke scripts/smoke.sh
 suite "load tool smoke" env BENCH_SMOKE=1 scripts/bench.sh
 suite "chart checks" scripts/chart-check.sh
