@@ -56,6 +56,31 @@ passed=$((passed + $(grep -c '^ok ' "$out/contracts.txt" || true)))
 failed=$((failed + $(grep -c '^FAIL ' "$out/contracts.txt" || true)))
 [ "$status" -le 100 ] || failed=$((failed + 1))
 
+# The chart's `helm test` script, as rendered for production, against a stand-in of the API
+# (tools/contracts/stub_api.py): the first run creates its clinic, provider and patient, the second
+# reuses them; each cancels what it booked.
+stub_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf 'contract-test-token' >"$out/test-token"
+rm -f "$out/stub-state.json"
+python3 tools/contracts/stub_api.py "$stub_port" contract-test-token "$out/stub-state.json" &
+stub_pid=$!
+trap 'kill "$stub_pid" 2>/dev/null || true' EXIT
+"$helm" template "$release" "$chart" -n "$namespace" -f "$chart/values-production.yaml" --show-only templates/tests/test-booking.yaml |
+  python3 -c 'import sys, yaml; print(yaml.safe_load(sys.stdin)["spec"]["containers"][0]["args"][0])' |
+  sed -e "s|http://$release-api:80|http://127.0.0.1:$stub_port|; s|/var/run/secrets/clinic/test/token|$out/test-token|" >"$out/test-pod.sh"
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$stub_port") 2>/dev/null && break; sleep 0.1; done
+runs_ok=1
+for run in 1 2; do
+  sh -e "$out/test-pod.sh" >"$out/test-pod-$run.log" 2>&1 || { runs_ok=0; sed 's/^/       /' "$out/test-pod-$run.log"; }
+done
+state=$(cat "$out/stub-state.json" 2>/dev/null || echo '{}')
+if [ "$runs_ok" = 1 ] && [ "$state" = '{"helm-test": {"providers": 1, "patients": 1, "appointments": 2, "cancelled": 2}}' ]; then
+  passed=$((passed + 1)); echo "ok   helm test script: own clinic created once and reused, 2 bookings, both cancelled"
+else
+  failed=$((failed + 1)); echo "FAIL helm test script against the API stand-in (state: $state)"
+fi
+kill "$stub_pid" 2>/dev/null || true
+
 # Makefile: every target dry-runs, the scripts it would run exist; the cheap one runs for real.
 mapfile -t targets < <(sed -n 's/^\([a-z][a-z-]*\):.*/\1/p' Makefile)
 make_problems=()

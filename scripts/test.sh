@@ -52,6 +52,7 @@ suite "script date helpers" scripts/tests/lib-dates.sh
 suite smoke scripts/smoke.sh
 suite "load tool smoke" env BENCH_SMOKE=1 scripts/bench.sh
 suite "chart checks" scripts/chart-check.sh
+suite "contract checks" scripts/check-contracts.sh
 suite "prometheus rules" scripts/check-prometheus-rules.sh
 suite "backup drills" env DRILL_NO_BUILD=1 scripts/backup/test.sh
 # Resilience drills on their own PostgreSQL servers (55611, 55612): about 4 + 3 + 3 minutes

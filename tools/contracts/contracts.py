@@ -321,7 +321,7 @@ def check_images(renders: dict[str, list[dict]]) -> None:
     for wf in sorted((ROOT / ".github/workflows").glob("*.yml")):
         text = wf.read_text()
         loops = re.findall(r"for target in ([\w ]+); do", text)
-        for image in re.findall(r'(?:-t|image-ref:|image:)\s+"?([\w.${}/-]+(?::[\w.${}-]+)?)', text):
+        for image in re.findall(r'(?:-t|image-ref:|image:)[ \t]+"?([\w.${}/-]+(?::[\w.${}-]+)?)', text):
             images = [image.replace("$target", w) for loop in loops for w in loop.split()] if "$target" in image else [image]
             for i in images:
                 named.setdefault(i, set()).add(f"{wf.relative_to(ROOT)}")
@@ -433,13 +433,14 @@ def referenced_secrets(objects: list[dict]) -> dict[str, set[str]]:
     return refs
 
 
-def check_documents(renders: dict[str, list[dict]], release: str, namespace: str, db_ns: str, production: str) -> None:
+def check_documents(renders: dict[str, list[dict]], release: str, namespace: str, db_ns: str, production: str,
+                    other_namespaces: set[str]) -> None:
     objects = renders[production]
     names = rendered_names(objects)
     docs = sorted((ROOT / "docs/runbooks").glob("*.md")) + [ROOT / "docs/operations/deploy.md"]
     wrong_release, wrong_ns, unknown = [], [], []
     count = 0
-    allowed_ns = {namespace, db_ns} | OPERATOR_NAMESPACES
+    allowed_ns = {namespace, db_ns} | OPERATOR_NAMESPACES | other_namespaces
 
     def expand(s: str) -> str:
         return s.replace('"', "").replace("${RELEASE}", release).replace("$RELEASE", release) \
@@ -457,7 +458,7 @@ def check_documents(renders: dict[str, list[dict]], release: str, namespace: str
                     continue
                 words = words[words.index(tool):]
                 count += 1
-                ns = namespace if tool == "helm" else None
+                ns = None
                 for i, w in enumerate(words):
                     if w in ("-n", "--namespace") and i + 1 < len(words):
                         ns = expand(words[i + 1])
@@ -483,7 +484,12 @@ def check_documents(renders: dict[str, list[dict]], release: str, namespace: str
                         rest = positional[1:]
                         if verb in ("get", "diff") and rest:
                             rest = rest[1:]
-                        if rest and rest[0] != release and not rest[0].startswith("<"):
+                        # Ours: a command on this chart, or on a release in the release's namespace.
+                        if verb in ("install", "upgrade", "template", "diff"):
+                            ours = len(rest) > 1 and (rest[1] in ("$CHART", "${CHART}") or "helm/clinic-cluster" in rest[1])
+                        else:
+                            ours = ns in (namespace, None) or "$RELEASE" in part
+                        if ours and rest and rest[0] != release and not rest[0].startswith("<"):
                             wrong_release.append(f"{rel}:{n}: helm {verb} {rest[0]} (documented release: {release})")
                     continue
                 if ns not in (None, namespace):
@@ -571,7 +577,7 @@ def main() -> int:
     check_workflow_rollback()
     check_script_paths()
     release, namespace, db_ns = documented_release()
-    check_documents(renders, release, namespace, db_ns, args.production)
+    check_documents(renders, release, namespace, db_ns, args.production, set(namespaces.values()))
     check_secrets_documented(renders, [n for n in renders if n in ("values-production", "values-staging")])
     failed = sum(1 for ok, _ in results if not ok)
     print(f"contracts: {len(results) - failed} passed, {failed} failed")
