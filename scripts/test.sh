@@ -3,7 +3,8 @@
 # grains on a test cluster, API over HTTP, PostgreSQL storage and audit, hostile input and TLS,
 # observability with a real Prometheus and Chromium, multi-silo cluster with real processes), then
 # the script suites: the newcomer smoke test with the OpenAPI lint, the load tool's smoke, the
-# Helm chart checks, the Prometheus rule tests, the backup drills (pgBackRest PITR, encrypted
+# Helm chart checks, the contract checks (chart, code, scripts and documents agree), the
+# Prometheus rule tests, the backup drills (pgBackRest PITR, encrypted
 # repository, logical round trip) and the resilience drills (PostgreSQL restart, partition, short soak).
 # Ends with one line "N passed, N failed".
 set -euo pipefail
