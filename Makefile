@@ -59,6 +59,10 @@ db-restore: ## restore BACKUP=file through DBNAME=conninfo (scripts/backup/db-re
 chart-check: ## helm lint/template, Kubernetes schemas, policies, yamllint, shellcheck, actionlint
 	scripts/chart-check.sh
 
+.PHONY: contracts
+contracts: ## chart, code, scripts and operators' documents agree (scripts/check-contracts.sh)
+	scripts/check-contracts.sh
+
 .PHONY: image
 image: ## build the silo and API images and run them (PostgreSQL, migrate, 2 silos, API, a booking)
 	scripts/image.sh
