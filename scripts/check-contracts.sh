@@ -2,8 +2,8 @@
 # Contract checks between the chart, the code, the scripts and the operators' documents (issue 20):
 # renders the chart with each values file (Helm from scripts/chart-check.sh's tools) for the release
 # name and namespace docs/runbooks/README.md documents, then tools/contracts/contracts.py checks
-#   - every env key a rendered .NET pod sets is bound by the host's code, and every setting its
-#     mode requires is set (cluster mTLS or ClusterTls__Enabled=false, key ring, chain key, *File
+#   - every env key a rendered .NET pod (and a compose.yaml silo or API) sets is bound by the
+#     host's code, and every setting its mode requires is set (cluster mTLS or ClusterTls__Enabled=false, key ring, chain key, *File
 #     paths under a mounted volume, the PostgreSQL CA with VerifyFull); chart-made secret data in
 #     the format the code parses; HPA custom metrics only with adapter rules, outside the release
 #     namespace; Proxy__KnownNetworks when the Ingress is on;
@@ -12,8 +12,9 @@
 #   - every helm/kubectl command of docs/runbooks and docs/operations/deploy.md (and deploy.yml)
 #     uses the documented release and namespace, and names only resources the chart renders;
 #   - every Secret a production or staging install needs has a `kubectl create secret` in the docs;
-# and here: every Makefile target passes `make -n` (and the script paths it would run exist),
-# `make help` runs and lists every target.
+# and here: the rendered `helm test` script, run twice against tools/contracts/stub_api.py, creates
+# its own clinic once and cancels what it books; every Makefile target passes `make -n` (and the
+# script paths it would run exist), `make help` runs and lists every target.
 # Ends with "contracts: N passed, N failed". About 10 s once chart-check's tools are installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -14,6 +14,8 @@ literal keys ("Encryption:KeyRingFile") of the projects the host references.
 from __future__ import annotations
 
 import argparse
+import base64
+import json
 import pathlib
 import re
 import sys
@@ -139,6 +141,27 @@ def load(path: str) -> list[dict]:
         return [d for d in yaml.safe_load_all(f) if isinstance(d, dict)]
 
 
+def compose_objects() -> list[dict]:
+    """compose.yaml's services as pods (one container each; secrets under /run/secrets), so the
+    env checks read them as they read the chart."""
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    pods = []
+    for name, service in (compose.get("services") or {}).items():
+        env = service.get("environment") or {}
+        if isinstance(env, list):
+            env = dict(e.split("=", 1) for e in env)
+        command = service.get("command") or []
+        container = {
+            "name": name, "image": re.sub(r"\$\{\w+:-([^}]+)\}", r"\1", service.get("image", "")),
+            "args": command if isinstance(command, list) else command.split(),
+            "env": [{"name": k, "value": None if v is None else str(v)} for k, v in env.items()],
+            "volumeMounts": [{"mountPath": "/run/secrets"}] + [
+                {"mountPath": v.split(":")[1] if isinstance(v, str) else v.get("target", "")} for v in service.get("volumes") or []],
+        }
+        pods.append({"kind": "Pod", "metadata": {"name": f"compose-{name}"}, "spec": {"containers": [container]}})
+    return pods
+
+
 def pod_specs(objects: list[dict]):
     """(object, pod spec) for every workload and bare pod."""
     for o in objects:
@@ -203,8 +226,6 @@ def check_env(name: str, objects: list[dict], host_tables: dict) -> None:
 
 
 def check_secret_formats(name: str, objects: list[dict]) -> None:
-    import base64
-    import json
     bad = []
     for o in objects:
         if o.get("kind") != "Secret":
@@ -449,6 +470,7 @@ def check_documents(renders: dict[str, list[dict]], release: str, namespace: str
     for doc in docs:
         rel = doc.relative_to(ROOT)
         for n, cmd in command_lines(doc):
+            cmd = re.sub(r"(^|\s)#.*$", "", cmd)  # a trailing shell comment
             for part in re.split(r"&&|\|\||;|\|", cmd):
                 words = part.split()
                 if not words:
@@ -467,7 +489,6 @@ def check_documents(renders: dict[str, list[dict]], release: str, namespace: str
                 if ns and ns not in allowed_ns and not ns.startswith("<"):
                     wrong_ns.append(f"{rel}:{n}: namespace {ns} (documented: NS={namespace}, DB_NS={db_ns}): {part.strip()}")
                 if tool == "helm":
-                    positional = [expand(w) for w in words[1:] if not w.startswith("-")]
                     flags_with_value = {"-n", "--namespace", "-f", "--values", "--set", "--timeout", "--max", "-o", "--history-max", "--version", "--kube-version"}
                     positional, skip = [], False
                     for w in words[1:]:
@@ -568,6 +589,7 @@ def main() -> int:
         namespaces[name] = ns
     host_tables = {h: host_keys(h) for h in HOSTS}
     print(f"configuration keys from the code: silo {len(host_tables['silo'][0])}, api {len(host_tables['api'][0])}")
+    check_env("compose.yaml", compose_objects(), host_tables)
     for name, objects in renders.items():
         check_env(name, objects, host_tables)
         check_secret_formats(name, objects)
