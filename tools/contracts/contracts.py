@@ -602,7 +602,7 @@ def main() -> int:
     check_documents(renders, release, namespace, db_ns, args.production, set(namespaces.values()))
     check_secrets_documented(renders, [n for n in renders if n in ("values-production", "values-staging")])
     failed = sum(1 for ok, _ in results if not ok)
-    print(f"contracts: {len(results) - failed} passed, {failed} failed")
+    print(f"contracts.py: {len(results) - failed} passed, {failed} failed")
     return min(failed, 100)
 
 
