@@ -46,18 +46,22 @@ migrate: ## apply the schema migrations to the private PostgreSQL
 	  dotnet run --project src/Silo -- migrate
 
 .PHONY: db-backup
-db-backup: ## encrypted logical backup (pg_dump custom format | age), scripts/db-backup.sh
-	@test -x scripts/db-backup.sh || { echo "scripts/db-backup.sh is not on this branch yet"; exit 1; }
-	scripts/db-backup.sh
+db-backup: ## encrypted logical backup to BACKUP=file (scripts/backup/db-backup.sh logical; PG* or CLINIC_BACKUP_DATABASE_URL, CLINIC_BACKUP_AGE_RECIPIENT)
+	@test -n "$(BACKUP)" || { echo "usage: make db-backup BACKUP=clinic.dump.age (docs/operations/backups.md)"; exit 64; }
+	scripts/backup/db-backup.sh logical --output "$(BACKUP)"
 
 .PHONY: db-restore
-db-restore: ## restore a logical backup, scripts/db-restore.sh (BACKUP=file)
-	@test -x scripts/db-restore.sh || { echo "scripts/db-restore.sh is not on this branch yet"; exit 1; }
-	scripts/db-restore.sh $(BACKUP)
+db-restore: ## restore BACKUP=file through DBNAME=conninfo (scripts/backup/db-restore.sh logical; CLINIC_BACKUP_AGE_IDENTITY_FILE)
+	@test -n "$(BACKUP)" && test -n "$(DBNAME)" || { echo "usage: make db-restore BACKUP=clinic.dump.age DBNAME='host=... dbname=postgres user=clinic_owner'"; exit 64; }
+	scripts/backup/db-restore.sh logical --input "$(BACKUP)" --dbname "$(DBNAME)"
 
 .PHONY: chart-check
 chart-check: ## helm lint/template, Kubernetes schemas, policies, yamllint, shellcheck, actionlint
 	scripts/chart-check.sh
+
+.PHONY: contracts
+contracts: ## chart, code, scripts and operators' documents agree (scripts/check-contracts.sh)
+	scripts/check-contracts.sh
 
 .PHONY: image
 image: ## build the silo and API images and run them (PostgreSQL, migrate, 2 silos, API, a booking)

@@ -3,7 +3,8 @@
 # grains on a test cluster, API over HTTP, PostgreSQL storage and audit, hostile input and TLS,
 # observability with a real Prometheus and Chromium, multi-silo cluster with real processes), then
 # the script suites: the newcomer smoke test with the OpenAPI lint, the load tool's smoke, the
-# Helm chart checks, the Prometheus rule tests, the backup drills (pgBackRest PITR, encrypted
+# Helm chart checks, the contract checks (chart, code, scripts and documents agree), the
+# Prometheus rule tests, the backup drills (pgBackRest PITR, encrypted
 # repository, logical round trip) and the resilience drills (PostgreSQL restart, partition, short soak).
 # Ends with one line "N passed, N failed".
 set -euo pipefail
@@ -52,6 +53,7 @@ suite "script date helpers" scripts/tests/lib-dates.sh
 suite smoke scripts/smoke.sh
 suite "load tool smoke" env BENCH_SMOKE=1 scripts/bench.sh
 suite "chart checks" scripts/chart-check.sh
+suite "contract checks" scripts/check-contracts.sh
 suite "prometheus rules" scripts/check-prometheus-rules.sh
 suite "backup drills" env DRILL_NO_BUILD=1 scripts/backup/test.sh
 # Resilience drills on their own PostgreSQL servers (55611, 55612): about 4 + 3 + 3 minutes

@@ -132,12 +132,13 @@ schema = {
             "port": PORT,
             "auth": obj({"authority": {"type": "string", "pattern": r"^(https://.+)?$"}, "audience": {"type": "string", "minLength": 1}}),
             "devSigningKeySecret": OPT_DNS,
+            "proxy": obj({"knownNetworks": {"type": "array", "items": {"type": "string", "pattern": r"^[0-9a-fA-F.:]+/[0-9]{1,3}$"}}}),
             "service": obj({"type": {"enum": ["ClusterIP", "NodePort", "LoadBalancer"]}, "port": PORT}),
             "autoscaling": autoscaling({"targetRequestsPerSecond": intr(0)}),
         }),
         "autoscaling": obj({"engine": {"enum": ["hpa", "keda"]},
                             "keda": obj({"prometheusAddress": {"type": "string", "pattern": r"^https?://"}, "authenticationRef": S})}),
-        "prometheusAdapter": obj({"configMap": B}),
+        "prometheusAdapter": obj({"configMap": B, "namespace": OPT_DNS}),
         "ingress": obj({"enabled": B, "className": S, "host": {"type": "string", "minLength": 1}, "clusterIssuer": S,
                         "maxBodySize": {"type": "string", "pattern": r"^[0-9]+[kmg]?$"}, "rateLimitRps": intr(1), "annotations": MAP}),
         "networkPolicy": obj({
@@ -167,11 +168,10 @@ schema = {
             "s3": obj({"url": {"type": "string", "pattern": r"^(s3://.+)?$"}, "credentialsSecret": OPT_DNS, "cidrs": {"type": "array", "items": S}}),
             "successfulJobsHistoryLimit": intr(0), "failedJobsHistoryLimit": intr(0),
         }),
-        "namespace": obj({"create": B, "podSecurity": {"enum": ["privileged", "baseline", "restricted"]}, "quota": MAP,
+        "namespace": obj({"resourceQuota": B, "quota": MAP,
                           "limitRange": obj({"defaultRequest": obj({"cpu": QTY, "memory": QTY}), "default": obj({"cpu": QTY, "memory": QTY}),
                                              "max": obj({"cpu": QTY, "memory": QTY})})}),
-        "tests": obj({"enabled": B, "image": ref("image"), "uid": intr(1), "tokenSecret": DNS, "clinicId": S, "providerId": S,
-                      "patientId": S, "appointmentType": S}),
+        "tests": obj({"enabled": B, "image": ref("image"), "uid": intr(1), "tokenSecret": DNS, "clinicId": DNS}),
     },
 }
 out = pathlib.Path(__file__).resolve().parents[2] / "deploy/helm/clinic-cluster/values.schema.json"

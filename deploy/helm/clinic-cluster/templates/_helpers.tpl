@@ -287,3 +287,28 @@ helm.sh/hook: pre-install,pre-upgrade
 helm.sh/hook-weight: {{ . | quote }}
 helm.sh/hook-delete-policy: before-hook-creation
 {{- end -}}
+
+{{/* A CPU quantity ("500m", "2", 1.5) in millicores, for the quota check (templates/namespace.yaml). */}}
+{{- define "clinic.millicores" -}}
+{{- $q := toString . -}}
+{{- if hasSuffix "m" $q -}}
+{{- trimSuffix "m" $q | int -}}
+{{- else -}}
+{{- mulf (float64 $q) 1000 | int -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A memory quantity ("768Mi", "3Gi", "512M") in MiB, for the quota check. */}}
+{{- define "clinic.mebibytes" -}}
+{{- $q := toString . -}}
+{{- $units := dict "Ki" (divf 1 1024.0) "Mi" 1.0 "Gi" 1024.0 "Ti" 1048576.0 "k" (divf 1000 1048576.0) "M" (divf 1000000 1048576.0) "G" (divf 1000000000 1048576.0) -}}
+{{- $factor := divf 1 1048576.0 -}}
+{{- $number := $q -}}
+{{- range $suffix := list "Ki" "Mi" "Gi" "Ti" "k" "M" "G" -}}
+{{- if hasSuffix $suffix $q -}}
+{{- $factor = index $units $suffix -}}
+{{- $number = trimSuffix $suffix $q -}}
+{{- end -}}
+{{- end -}}
+{{- mulf (float64 $number) $factor | ceil | int -}}
+{{- end -}}
