@@ -34,7 +34,7 @@ public static class CancellationReasonCodes
         [CancellationReasonCode.EquipmentUnavailable] = ("equipment-unavailable", "maint"),
         [CancellationReasonCode.InterpreterUnavailable] = ("interpreter-unavailable", "oth-int"),
         [CancellationReasonCode.EnteredInError] = ("entered-in-error", "oth-err"),
-        [CancellationReasonCode.Other] = ("other", "oth"),
+        [CancellationReasonCode.Other] = ("other", "other"),
     };
 
     /// <summary>Every code, in the order of the list.</summary>
