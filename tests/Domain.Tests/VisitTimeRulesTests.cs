@@ -37,6 +37,15 @@ public sealed class VisitTimeRulesTests
     // A Monday in winter (UTC-5): 10:00-10:30 local.
     private static readonly DateTimeOffset Start = new(2026, 12, 7, 10, 0, 0, TimeSpan.FromHours(-5));
 
+    // Starts whose windows cross New York's DST changes: 03:30 EDT just after the spring gap (check-in
+    // opens at 00:30 EST), and the second 01:30 (EST) of the fall-back night.
+    private static readonly Dictionary<string, DateTimeOffset> Days = new(StringComparer.Ordinal)
+    {
+        ["winter"] = Start,
+        ["spring-forward"] = new(2026, 3, 8, 3, 30, 0, TimeSpan.FromHours(-4)),
+        ["fall-back"] = new(2026, 11, 1, 1, 30, 0, TimeSpan.FromHours(-5)),
+    };
+
     private static DateTimeOffset At(Window window, DateTimeOffset start, DateTimeOffset end) => window switch
     {
         Window.BeforeOpening => start.AddMinutes(-121),
@@ -47,24 +56,43 @@ public sealed class VisitTimeRulesTests
         _ => end.AddMinutes(31),
     };
 
+    /// <summary>Each verb in each window, on a winter day and on both DST change days (the start straddles the change).</summary>
+    public static TheoryData<string, AppointmentStatus, Window, string?> VerbsByWindow()
+    {
+        (AppointmentStatus, Window, string?)[] cases =
+        [
+            (AppointmentStatus.CheckedIn, Window.BeforeOpening, "check-in-not-open"),
+            (AppointmentStatus.CheckedIn, Window.AtOpening, null),
+            (AppointmentStatus.CheckedIn, Window.AtStart, null),
+            (AppointmentStatus.CheckedIn, Window.AtClosing, null),
+            (AppointmentStatus.CheckedIn, Window.AfterClosing, "check-in-closed"),
+            (AppointmentStatus.Fulfilled, Window.BeforeOpening, "not-started"),
+            (AppointmentStatus.Fulfilled, Window.AtOpening, "not-started"),
+            (AppointmentStatus.Fulfilled, Window.AtStart, null),
+            (AppointmentStatus.Fulfilled, Window.AfterClosing, null),
+            (AppointmentStatus.NoShow, Window.BeforeOpening, "not-started"),
+            (AppointmentStatus.NoShow, Window.AtStart, "not-started"),
+            (AppointmentStatus.NoShow, Window.AfterNoShowGrace, null),
+            (AppointmentStatus.NoShow, Window.AfterClosing, null),
+        ];
+        var data = new TheoryData<string, AppointmentStatus, Window, string?>();
+        foreach (var day in Days.Keys)
+        {
+            foreach (var (target, window, refusal) in cases)
+            {
+                data.Add(day, target, window, refusal);
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData(AppointmentStatus.CheckedIn, Window.BeforeOpening, "check-in-not-open")]
-    [InlineData(AppointmentStatus.CheckedIn, Window.AtOpening, null)]
-    [InlineData(AppointmentStatus.CheckedIn, Window.AtStart, null)]
-    [InlineData(AppointmentStatus.CheckedIn, Window.AtClosing, null)]
-    [InlineData(AppointmentStatus.CheckedIn, Window.AfterClosing, "check-in-closed")]
-    [InlineData(AppointmentStatus.Fulfilled, Window.BeforeOpening, "not-started")]
-    [InlineData(AppointmentStatus.Fulfilled, Window.AtOpening, "not-started")]
-    [InlineData(AppointmentStatus.Fulfilled, Window.AtStart, null)]
-    [InlineData(AppointmentStatus.Fulfilled, Window.AfterClosing, null)]
-    [InlineData(AppointmentStatus.NoShow, Window.BeforeOpening, "not-started")]
-    [InlineData(AppointmentStatus.NoShow, Window.AtStart, "not-started")]
-    [InlineData(AppointmentStatus.NoShow, Window.AfterNoShowGrace, null)]
-    [InlineData(AppointmentStatus.NoShow, Window.AfterClosing, null)]
-    public void Each_verb_is_allowed_only_inside_its_window(AppointmentStatus target, Window window, string? refusal)
+    [MemberData(nameof(VerbsByWindow))]
+    public void Each_verb_is_allowed_only_inside_its_window(string day, AppointmentStatus target, Window window, string? refusal)
     {
         var from = target == AppointmentStatus.Fulfilled ? AppointmentStatus.CheckedIn : AppointmentStatus.Booked;
-        var row = Row(Start, from);
+        var row = Row(Days[day], from);
 
         var decision = AppointmentVerbs.ChangeStatus(row, target, Rules, At(window, row.Start, row.End));
 
