@@ -44,15 +44,15 @@ public static class TestData
 
     public static object Policy(int minimumNoticeMinutes, int maximumHorizonDays, int cancellationCutoffMinutes, int slotIntervalMinutes,
         int checkInOpensMinutes = 120, int checkInGraceMinutes = 30, int noShowGraceMinutes = 15) => new
-    {
-        minimumNoticeMinutes,
-        maximumHorizonDays,
-        cancellationCutoffMinutes,
-        slotIntervalMinutes,
-        checkInOpensMinutes,
-        checkInGraceMinutes,
-        noShowGraceMinutes,
-    };
+        {
+            minimumNoticeMinutes,
+            maximumHorizonDays,
+            cancellationCutoffMinutes,
+            slotIntervalMinutes,
+            checkInOpensMinutes,
+            checkInGraceMinutes,
+            noShowGraceMinutes,
+        };
 
     public static object ProviderBody(string name = "Dr. Test", string start = "08:00:00", string end = "20:00:00") => new
     {

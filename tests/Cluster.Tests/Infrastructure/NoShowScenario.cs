@@ -68,8 +68,12 @@ public sealed class NoShowScenario : IAsyncDisposable
             [new { name = "quick", durationMinutes = (int)VisitLength.TotalMinutes, bufferMinutes = 0 }],
             new
             {
-                minimumNoticeMinutes = 0, maximumHorizonDays = 30, cancellationCutoffMinutes = 0, slotIntervalMinutes = 5,
-                checkInGraceMinutes = (int)CheckInGrace.TotalMinutes, noShowGraceMinutes = 0,
+                minimumNoticeMinutes = 0,
+                maximumHorizonDays = 30,
+                cancellationCutoffMinutes = 0,
+                slotIntervalMinutes = 5,
+                checkInGraceMinutes = (int)CheckInGrace.TotalMinutes,
+                noShowGraceMinutes = 0,
             });
         var provider = await api.AddProviderAsync(clinicId, "Provider", new TimeOnly(0, 0), new TimeOnly(23, 59, 59));
         var patient = await api.RegisterPatientAsync(clinicId, Guid.NewGuid().ToString("N")[..12]);
