@@ -23,7 +23,9 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<SchedulingOptions>()
             .Bind(configuration.GetSection(SchedulingOptions.SectionName))
             .Validate(o => o.PendingHoldTimeout > TimeSpan.Zero, "Scheduling:PendingHoldTimeout must be positive.")
-            .Validate(o => o.NoShowAfter >= TimeSpan.Zero, "Scheduling:NoShowAfter must not be negative.")
+            // Replaced by each clinic's policy (decision 0025): refused rather than silently ignored.
+            .Validate(_ => configuration[$"{SchedulingOptions.SectionName}:NoShowAfter"] is null,
+                "Scheduling:NoShowAfter was replaced by the clinics' policy field checkInGraceMinutes (decision 0025); remove the setting.")
             .Validate(o => o.DueSoonBefore >= TimeSpan.Zero, "Scheduling:DueSoonBefore must not be negative.")
             .Validate(o => o.ReconcileInterval >= TimeSpan.FromSeconds(1), "Scheduling:ReconcileInterval must be at least one second.")
             .Validate(o => o.SweepInterval >= TimeSpan.FromSeconds(1), "Scheduling:SweepInterval must be at least one second.")

@@ -46,6 +46,43 @@ public sealed class ApiSurfaceTests(ApiFixture fixture)
     }
 
     [Theory]
+    [InlineData("CheckInAppointment", "check-in-not-open", "check-in-closed")]
+    [InlineData("CompleteAppointment", "not-started", "invalid-transition")]
+    [InlineData("MarkNoShow", "not-started", "invalid-transition")]
+    [InlineData("CancelAppointment", "cancellation-cutoff", "reasonCode")]
+    public async Task OpenApi_document_names_the_visit_time_problems_of_each_lifecycle_operation(string operationId, string first, string second)
+    {
+        using var response = await _api.GetAsync("/openapi/v1.json", token: null);
+        var document = await response.ExpectAsync(HttpStatusCode.OK);
+
+        var operation = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Where(m => HttpMethods.Contains(m.Name)).Select(m => m.Value))
+            .Single(o => o.GetProperty("operationId").GetString() == operationId);
+
+        var description = operation.GetProperty("description").GetString()!;
+        Assert.Contains(first, description, StringComparison.Ordinal);
+        Assert.Contains(second, description, StringComparison.Ordinal);
+        Assert.True(operation.GetProperty("responses").TryGetProperty("409", out _), $"{operationId} does not declare 409.");
+    }
+
+    [Fact]
+    public async Task OpenApi_document_describes_the_visit_time_policy_fields_and_the_cancellation_codes()
+    {
+        using var response = await _api.GetAsync("/openapi/v1.json", token: null);
+        var document = (await response.ExpectAsync(HttpStatusCode.OK)).GetRawText();
+
+        foreach (var field in new[] { "checkInOpensMinutes", "checkInGraceMinutes", "noShowGraceMinutes", "reasonCode", "cancellationCode" })
+        {
+            Assert.Contains($"\"{field}\"", document, StringComparison.Ordinal);
+        }
+
+        foreach (var code in new[] { "patient-left", "patient-request", "clinician-unavailable", "equipment-unavailable", "interpreter-unavailable", "entered-in-error", "other" })
+        {
+            Assert.Contains($"\"{code}\"", document, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("gzip")]
     [InlineData("br")]
     public async Task List_responses_are_compressed_when_the_client_accepts_it(string encoding)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using static ClinicCluster.Api.Tests.TestData;
 
@@ -392,11 +393,12 @@ public sealed class AppointmentEndpointsTests(ApiFixture fixture)
     [Fact]
     public async Task Reschedule_a_checked_in_appointment_is_409_invalid_transition()
     {
-        var clinic = await fixture.CreateClinicAsync();
-        var id = await fixture.BookNewPatientAsync(clinic, NewYork(10, 10));
+        // An hour ahead: inside the check-in window, which opens two hours before the start.
+        var clinic = await fixture.CreateClinicOpenNowAsync();
+        var id = await fixture.BookNewPatientAsync(clinic, DateTimeOffset.UtcNow.AddHours(1));
         await fixture.PostActionAsync(clinic, id, "check-in", HttpStatusCode.OK);
 
-        using var response = await _api.PostAsync($"{clinic.Path}/appointments/{id}/reschedule", Admin, new { start = Iso(NewYork(11, 10)) });
+        using var response = await _api.PostAsync($"{clinic.Path}/appointments/{id}/reschedule", Admin, new { start = Iso(DateTimeOffset.UtcNow.AddHours(3)) });
         await response.ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-transition");
     }
 
@@ -491,10 +493,10 @@ public sealed class AppointmentEndpointsTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task Check_in_then_complete_fulfils_the_visit()
+    public async Task Check_in_then_complete_fulfils_a_visit_that_has_started()
     {
-        var clinic = await fixture.CreateClinicAsync();
-        var id = await fixture.BookNewPatientAsync(clinic, NewYork(10, 10));
+        var clinic = await fixture.CreateClinicOpenNowAsync();
+        var id = await fixture.BookStartedAsync(clinic);
 
         var checkedIn = await fixture.PostActionAsync(clinic, id, "check-in", HttpStatusCode.OK);
         Assert.Equal("checked-in", checkedIn.Str("status"));
@@ -508,8 +510,8 @@ public sealed class AppointmentEndpointsTests(ApiFixture fixture)
     [Fact]
     public async Task Illegal_status_changes_are_409_invalid_transition_and_repeats_are_no_ops()
     {
-        var clinic = await fixture.CreateClinicAsync();
-        var id = await fixture.BookNewPatientAsync(clinic, NewYork(10, 10));
+        var clinic = await fixture.CreateClinicOpenNowAsync();
+        var id = await fixture.BookStartedAsync(clinic);
 
         await fixture.PostActionAsync(clinic, id, "complete", HttpStatusCode.Conflict, "invalid-transition");
         await fixture.PostActionAsync(clinic, id, "check-in", HttpStatusCode.OK);
@@ -519,35 +521,95 @@ public sealed class AppointmentEndpointsTests(ApiFixture fixture)
         Assert.Equal("fulfilled", (await fixture.PostActionAsync(clinic, id, "complete", HttpStatusCode.OK)).Str("status"));
         await fixture.PostActionAsync(clinic, id, "cancel", HttpStatusCode.Conflict, "invalid-transition");
         await fixture.PostActionAsync(clinic, id, "check-in", HttpStatusCode.Conflict, "invalid-transition");
-        using var reschedule = await _api.PostAsync($"{clinic.Path}/appointments/{id}/reschedule", Admin, new { start = Iso(NewYork(11, 10)) });
+        using var reschedule = await _api.PostAsync($"{clinic.Path}/appointments/{id}/reschedule", Admin, new { start = Iso(DateTimeOffset.UtcNow.AddHours(3)) });
         await reschedule.ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-transition");
     }
 
     [Fact]
-    public async Task A_checked_in_visit_can_be_cancelled_inside_the_cutoff()
+    public async Task A_checked_in_visit_can_be_cancelled_inside_the_cutoff_with_a_reason_code_only()
     {
         var clinic = await fixture.CreateClinicOpenNowAsync(cancellationCutoffMinutes: 1440);
         var id = await fixture.BookNewPatientAsync(clinic, DateTimeOffset.UtcNow.AddHours(1));
         await fixture.PostActionAsync(clinic, id, "check-in", HttpStatusCode.OK);
+        var path = $"{clinic.Path}/appointments/{id}/cancel";
 
-        var cancelled = await fixture.PostActionAsync(clinic, id, "cancel", HttpStatusCode.OK);
+        using var uncoded = await _api.PostAsync(path, Admin, new { reason = "Left before the visit" });
+        await uncoded.ExpectValidationAsync("reasonCode");
+        using var unknown = await _api.PostAsync(path, Admin, new { reasonCode = "bored" });
+        await unknown.ExpectValidationAsync("reasonCode");
+        using var coded = await _api.PostAsync(path, Admin, new { reason = "Left before the visit", reasonCode = "patient-left" });
+
+        var cancelled = await coded.ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("cancelled", cancelled.Str("status"));
+        Assert.Equal("patient-left", cancelled.Str("cancellationCode"));
+        using var read = await _api.GetAsync($"{clinic.Path}/appointments/{id}", ApiFixture.Token(ClinicCluster.Api.Auth.Roles.FrontDesk, clinic.Id));
+        Assert.Equal("patient-left", (await read.ExpectAsync(HttpStatusCode.OK)).Str("cancellationCode"));
     }
 
     [Fact]
-    public async Task No_show_before_the_start_is_409_not_started()
+    public async Task Check_in_days_ahead_is_409_check_in_not_open_saying_when_in_the_clinic_zone()
+    {
+        var clinic = await fixture.CreateClinicAsync();
+        var start = NewYork(10, 10);
+        var id = await fixture.BookNewPatientAsync(clinic, start);
+
+        var problem = await fixture.PostActionAsync(clinic, id, "check-in", HttpStatusCode.Conflict, "check-in-not-open");
+
+        var opens = start.AddHours(-2).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture) + " America/New_York";
+        Assert.Contains(opens, problem.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal("https://clinic-cluster.dev/problems/check-in-not-open", problem.Str("type"));
+        using var read = await _api.GetAsync($"{clinic.Path}/appointments/{id}", Admin);
+        Assert.Equal("booked", (await read.ExpectAsync(HttpStatusCode.OK)).Str("status"));
+    }
+
+    [Fact]
+    public async Task Check_in_after_it_closed_is_409_check_in_closed()
+    {
+        var clinic = await fixture.CreateClinicOpenNowAsync();
+        var patientId = await fixture.RegisterPatientAsync(clinic.Id);
+        // A visit that ended an hour ago cannot be booked: its ledger row is written in the silo.
+        var start = DateTimeOffset.UtcNow.AddMinutes(-90);
+        var id = await fixture.SeedVisitAsync(clinic, patientId, start, "booked");
+
+        var problem = await fixture.PostActionAsync(clinic, id, "check-in", HttpStatusCode.Conflict, "check-in-closed");
+
+        Assert.Contains("closed 30 minutes after the end", problem.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal("https://clinic-cluster.dev/problems/check-in-closed", problem.Str("type"));
+        Assert.Equal("noshow", (await fixture.PostActionAsync(clinic, id, "no-show", HttpStatusCode.OK)).Str("status"));
+    }
+
+    [Fact]
+    public async Task Completing_a_checked_in_visit_before_its_start_is_409_not_started()
+    {
+        var clinic = await fixture.CreateClinicOpenNowAsync();
+        var id = await fixture.BookNewPatientAsync(clinic, DateTimeOffset.UtcNow.AddHours(1));
+        await fixture.PostActionAsync(clinic, id, "check-in", HttpStatusCode.OK);
+
+        var problem = await fixture.PostActionAsync(clinic, id, "complete", HttpStatusCode.Conflict, "not-started");
+
+        Assert.Contains("completed once it has started", problem.Str("detail"), StringComparison.Ordinal);
+        using var read = await _api.GetAsync($"{clinic.Path}/appointments/{id}", Admin);
+        Assert.Equal("checked-in", (await read.ExpectAsync(HttpStatusCode.OK)).Str("status"));
+    }
+
+    [Fact]
+    public async Task No_show_before_the_start_or_inside_the_grace_is_409_not_started()
     {
         var clinic = await fixture.CreateClinicAsync();
         var id = await fixture.BookNewPatientAsync(clinic, NewYork(10, 10));
+        var open = await fixture.CreateClinicOpenNowAsync();
+        var started = await fixture.BookStartedAsync(open);
 
         using var response = await _api.SendAsync(HttpMethod.Post, $"{clinic.Path}/appointments/{id}/no-show", Admin);
         await response.ExpectProblemAsync(HttpStatusCode.Conflict, "not-started");
+        var inGrace = await fixture.PostActionAsync(open, started, "no-show", HttpStatusCode.Conflict, "not-started");
+        Assert.Contains("15 minutes after its start", inGrace.Str("detail"), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task No_show_after_the_start_marks_the_appointment()
+    public async Task No_show_after_the_start_marks_the_appointment_in_a_clinic_without_a_no_show_grace()
     {
-        var clinic = await fixture.CreateClinicOpenNowAsync();
+        var clinic = await fixture.CreateClinicOpenNowAsync(noShowGraceMinutes: 0);
         var now = DateTimeOffset.UtcNow;
         var start = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(3);
         var id = await fixture.BookNewPatientAsync(clinic, start);

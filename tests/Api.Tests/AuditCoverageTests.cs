@@ -45,10 +45,13 @@ public sealed class AuditCoverageTests(ApiFixture fixture)
     {
         var clinic = await fixture.CreateClinicOpenNowAsync();
         var patientId = await fixture.RegisterPatientAsync(clinic.Id);
-        var start = DateTimeOffset.UtcNow.AddHours(2);
+        // Inside its check-in window (which opens two hours ahead), not started: a no-show is refused.
+        var start = DateTimeOffset.UtcNow.AddMinutes(90);
         var appointmentId = (await fixture.BookAsync(clinic, patientId, start)).Str("id");
         if (operation == "CompleteAppointment")
         {
+            // Only a visit that has started can be completed.
+            appointmentId = await fixture.BookStartedAsync(clinic, patientId);
             await fixture.PostActionAsync(clinic, appointmentId, "check-in", HttpStatusCode.OK);
         }
 
@@ -236,7 +239,8 @@ public sealed class AuditCoverageTests(ApiFixture fixture)
             "GetAppointment" => new(HttpMethod.Get, $"{c}/appointments/{appointment}", null, HttpStatusCode.OK, AuditAction.Read, true),
             "RescheduleAppointment" => new(HttpMethod.Post, $"{c}/appointments/{appointment}/reschedule",
                 new { start = TestData.Iso(start.AddHours(1)) }, HttpStatusCode.OK, AuditAction.Update, true),
-            "CancelAppointment" => new(HttpMethod.Post, $"{c}/appointments/{appointment}/cancel", new { reason = "test" }, HttpStatusCode.OK, AuditAction.Update, true),
+            "CancelAppointment" => new(HttpMethod.Post, $"{c}/appointments/{appointment}/cancel", new { reason = "test", reasonCode = "patient-request" },
+                HttpStatusCode.OK, AuditAction.Update, true),
             "CheckInAppointment" => new(HttpMethod.Post, $"{c}/appointments/{appointment}/check-in", null, HttpStatusCode.OK, AuditAction.Update, true),
             "CompleteAppointment" => new(HttpMethod.Post, $"{c}/appointments/{appointment}/complete", null, HttpStatusCode.OK, AuditAction.Update, true),
             // A booked visit that has not started yet cannot be a no-show: unknown id for "not found",

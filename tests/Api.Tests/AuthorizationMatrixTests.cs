@@ -372,13 +372,12 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             case "GetAppointment": return Make(HttpMethod.Get, a, null, HttpStatusCode.OK);
             case "RescheduleAppointment": return Make(HttpMethod.Post, $"{a}/reschedule", new { start = Iso(NewYork(11, 10)) }, HttpStatusCode.OK);
             case "CancelAppointment": return Make(HttpMethod.Post, $"{a}/cancel", new { reason = "Travelling" }, HttpStatusCode.OK);
-            case "CheckInAppointment": return Make(HttpMethod.Post, $"{a}/check-in", null, HttpStatusCode.OK);
 
-            // The visit has not started: an allowed caller reaches the rule, not the door.
+            // The visit is ten days ahead: an allowed caller reaches the time rule (check-in not open,
+            // not started) or the transition rule (not checked in), not the door.
+            case "CheckInAppointment": return Make(HttpMethod.Post, $"{a}/check-in", null, HttpStatusCode.Conflict);
             case "MarkNoShow": return Make(HttpMethod.Post, $"{a}/no-show", null, HttpStatusCode.Conflict);
-            case "CompleteAppointment":
-                await fixture.PostActionAsync(clinic, appointment, "check-in", HttpStatusCode.OK);
-                return Make(HttpMethod.Post, $"{a}/complete", null, HttpStatusCode.OK);
+            case "CompleteAppointment": return Make(HttpMethod.Post, $"{a}/complete", null, HttpStatusCode.Conflict);
             default: throw new ArgumentOutOfRangeException(nameof(operation), operation, "Unknown operation.");
         }
     }

@@ -39,6 +39,40 @@ public sealed class ClinicEndpointsTests(ApiFixture fixture)
         Assert.Equal(90, policy.GetProperty("maximumHorizonDays").GetInt32());
         Assert.Equal(1440, policy.GetProperty("cancellationCutoffMinutes").GetInt32());
         Assert.Equal(15, policy.GetProperty("slotIntervalMinutes").GetInt32());
+        Assert.Equal(120, policy.GetProperty("checkInOpensMinutes").GetInt32());
+        Assert.Equal(30, policy.GetProperty("checkInGraceMinutes").GetInt32());
+        Assert.Equal(15, policy.GetProperty("noShowGraceMinutes").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_policy_without_the_visit_time_fields_gets_their_defaults_and_given_ones_show_in_get()
+    {
+        var older = NewClinicId();
+        using var created = await _api.PostAsync("/api/clinics", Admin,
+            ClinicBody(older, new { minimumNoticeMinutes = 60, maximumHorizonDays = 30, cancellationCutoffMinutes = 0, slotIntervalMinutes = 15 }));
+        await created.ExpectAsync(HttpStatusCode.Created);
+        var clinic = await fixture.CreateClinicAsync(Policy(60, 30, 0, 15, checkInOpensMinutes: 45, checkInGraceMinutes: 0, noShowGraceMinutes: 600));
+
+        using var readOlder = await _api.GetAsync($"/api/clinics/{older}", Admin);
+        using var read = await _api.GetAsync(clinic.Path, Admin);
+
+        var defaults = (await readOlder.ExpectAsync(HttpStatusCode.OK)).GetProperty("settings").GetProperty("policy");
+        var given = (await read.ExpectAsync(HttpStatusCode.OK)).GetProperty("settings").GetProperty("policy");
+        Assert.Equal((120, 30, 15), (defaults.GetProperty("checkInOpensMinutes").GetInt32(), defaults.GetProperty("checkInGraceMinutes").GetInt32(),
+            defaults.GetProperty("noShowGraceMinutes").GetInt32()));
+        Assert.Equal((45, 0, 600), (given.GetProperty("checkInOpensMinutes").GetInt32(), given.GetProperty("checkInGraceMinutes").GetInt32(),
+            given.GetProperty("noShowGraceMinutes").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Visit_time_fields_out_of_range_are_400_naming_each_field()
+    {
+        using var response = await _api.PostAsync("/api/clinics", Admin,
+            ClinicBody(NewClinicId(), Policy(120, 90, 1440, 15, checkInOpensMinutes: 1441, checkInGraceMinutes: -1, noShowGraceMinutes: 721)));
+
+        var errors = (await response.ExpectValidationAsync("policy.checkInOpensMinutes")).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("policy.checkInGraceMinutes", out _), errors.ToString());
+        Assert.True(errors.TryGetProperty("policy.noShowGraceMinutes", out _), errors.ToString());
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using ClinicCluster.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicCluster.Api.Tests;
 
@@ -34,16 +36,23 @@ public static class TestData
         policy,
     };
 
-    /// <summary>The default policy, spelled out: 2 h notice, 90 days ahead, 24 h cancellation cutoff, 15-minute grid.</summary>
+    /// <summary>
+    /// The default policy, spelled out: 2 h notice, 90 days ahead, 24 h cancellation cutoff, 15-minute
+    /// grid; check-in from 2 h before the start to 30 min after the end, a no-show from 15 min after the start.
+    /// </summary>
     public static object DefaultPolicy() => Policy(120, 90, 1440, 15);
 
-    public static object Policy(int minimumNoticeMinutes, int maximumHorizonDays, int cancellationCutoffMinutes, int slotIntervalMinutes) => new
-    {
-        minimumNoticeMinutes,
-        maximumHorizonDays,
-        cancellationCutoffMinutes,
-        slotIntervalMinutes,
-    };
+    public static object Policy(int minimumNoticeMinutes, int maximumHorizonDays, int cancellationCutoffMinutes, int slotIntervalMinutes,
+        int checkInOpensMinutes = 120, int checkInGraceMinutes = 30, int noShowGraceMinutes = 15) => new
+        {
+            minimumNoticeMinutes,
+            maximumHorizonDays,
+            cancellationCutoffMinutes,
+            slotIntervalMinutes,
+            checkInOpensMinutes,
+            checkInGraceMinutes,
+            noShowGraceMinutes,
+        };
 
     public static object ProviderBody(string name = "Dr. Test", string start = "08:00:00", string end = "20:00:00") => new
     {
@@ -123,8 +132,27 @@ public static class TestData
     }
 
     /// <summary>A clinic with no minimum notice whose provider works all day, in a zone where it is now about noon.</summary>
-    public static Task<TestClinic> CreateClinicOpenNowAsync(this ApiFixture fixture, int cancellationCutoffMinutes = 0) =>
-        fixture.CreateClinicAsync(Policy(0, 90, cancellationCutoffMinutes, 15), ZoneWhereItIsNoon(), "00:00:00", "23:59:59");
+    public static Task<TestClinic> CreateClinicOpenNowAsync(this ApiFixture fixture, int cancellationCutoffMinutes = 0, int noShowGraceMinutes = 15) =>
+        fixture.CreateClinicAsync(Policy(0, 90, cancellationCutoffMinutes, 15, noShowGraceMinutes: noShowGraceMinutes), ZoneWhereItIsNoon(), "00:00:00", "23:59:59");
+
+    /// <summary>
+    /// Books <paramref name="patientId"/> (a new patient when null) to start two seconds from now and
+    /// waits until the visit has started, so it can be completed (the visit-time rules follow the real
+    /// clock here). Needs a clinic without minimum notice whose provider works now (<see cref="CreateClinicOpenNowAsync"/>).
+    /// </summary>
+    public static async Task<string> BookStartedAsync(this ApiFixture fixture, TestClinic clinic, string? patientId = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var start = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(2);
+        var id = (await fixture.BookAsync(clinic, patientId ?? await fixture.RegisterPatientAsync(clinic.Id), start)).Str("id");
+        var wait = start - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+
+        return id;
+    }
 
     public static async Task<string> AddProviderAsync(this ApiFixture fixture, string clinicId, string start = "08:00:00", string end = "20:00:00", string name = "Dr. Test")
     {
@@ -151,6 +179,22 @@ public static class TestData
     {
         var patientId = await fixture.RegisterPatientAsync(clinic.Id);
         return (await fixture.BookAsync(clinic, patientId, start)).Str("id");
+    }
+
+    /// <summary>
+    /// Writes a checkup straight into the silo's ledger (the embedded default's), at any time and in
+    /// any status: a visit that ended an hour ago cannot be booked through the API.
+    /// </summary>
+    public static async Task<string> SeedVisitAsync(this ApiFixture fixture, TestClinic clinic, string patientId, DateTimeOffset start, string status)
+    {
+        var ledger = fixture.SiloServices.GetRequiredService<IAppointmentLedger>();
+        var id = "apt-seeded-" + Guid.NewGuid().ToString("N")[..12];
+        var end = start.AddMinutes(30);
+        var row = new LedgerRow(clinic.Id, id, patientId, clinic.ProviderId, Checkup, start, end, 10,
+            Enum.GetValues<AppointmentStatus>().Single(s => AppointmentTransitions.Name(s) == status), "Etc/UTC", null, null, null,
+            start, start, start, end, Version: 1);
+        Assert.Equal(LedgerWriteOutcome.Written, (await ledger.InsertAsync(row)).Outcome);
+        return id;
     }
 
     public static async Task<JsonElement> PostActionAsync(this ApiFixture fixture, TestClinic clinic, string appointmentId, string action, HttpStatusCode expected, string? code = null)

@@ -59,7 +59,7 @@ public sealed partial class ClusterTests
         var siloLog = scenario.Cluster.Silos[0].Process.ReadLog();
         Results.Write("noShowReminder", new
         {
-            noShowAfterSeconds = NoShowScenario.NoShowAfter.TotalSeconds,
+            checkInGraceSeconds = NoShowScenario.CheckInGrace.TotalSeconds,
             markedSecondsAfterDue = latency is null ? (double?)null : Math.Round(latency.Value.TotalSeconds, 1),
             dueSoonLogged = siloLog.Contains(" is due at ", StringComparison.Ordinal),
             status,

@@ -51,17 +51,17 @@ public sealed class AppointmentVerbsTests
     {
         var soon = Row(start: Now.AddHours(3));
 
-        Assert.Equal("cancellation-cutoff", AppointmentVerbs.Cancel(soon, null, Policy, Now).Refusal!.Code);
+        Assert.Equal("cancellation-cutoff", AppointmentVerbs.Cancel(soon, null, null, Policy, Now).Refusal!.Code);
         Assert.Equal(AppointmentStatus.Cancelled,
-            AppointmentVerbs.Cancel(soon with { Status = AppointmentStatus.CheckedIn }, "left", Policy, Now).Next!.Status);
-        Assert.Equal(AppointmentStatus.Cancelled, AppointmentVerbs.Cancel(soon, null, policy: null, Now).Next!.Status);
+            AppointmentVerbs.Cancel(soon with { Status = AppointmentStatus.CheckedIn }, "left", CancellationReasonCode.PatientLeft, Policy, Now).Next!.Status);
+        Assert.Equal(AppointmentStatus.Cancelled, AppointmentVerbs.Cancel(soon, null, null, policy: null, Now).Next!.Status);
     }
 
     [Fact]
     public void A_repeated_cancel_or_status_change_is_unchanged_not_an_error()
     {
-        Assert.Equal(Decision.Unchanged, AppointmentVerbs.Cancel(Row(status: AppointmentStatus.Cancelled), null, Policy, Now));
-        Assert.Equal(Decision.Unchanged, AppointmentVerbs.ChangeStatus(Row(status: AppointmentStatus.CheckedIn), AppointmentStatus.CheckedIn, Now));
+        Assert.Equal(Decision.Unchanged, AppointmentVerbs.Cancel(Row(status: AppointmentStatus.Cancelled), null, null, Policy, Now));
+        Assert.Equal(Decision.Unchanged, AppointmentVerbs.ChangeStatus(Row(status: AppointmentStatus.CheckedIn), AppointmentStatus.CheckedIn, Rules, Now));
     }
 
     [Theory]
@@ -71,18 +71,44 @@ public sealed class AppointmentVerbsTests
     public void Illegal_transitions_are_refused(AppointmentStatus from, AppointmentStatus to)
     {
         var decision = to == AppointmentStatus.Cancelled
-            ? AppointmentVerbs.Cancel(Row(status: from), null, Policy, Now)
-            : AppointmentVerbs.ChangeStatus(Row(status: from), to, Now);
+            ? AppointmentVerbs.Cancel(Row(status: from), null, null, Policy, Now)
+            : AppointmentVerbs.ChangeStatus(Row(status: from), to, Rules, Now);
 
         Assert.Equal(ErrorKind.InvalidTransition, decision.Refusal!.Kind);
     }
 
     [Fact]
-    public void No_show_only_after_the_start_and_booked_is_not_a_status_change_target()
+    public void No_show_only_after_the_start_plus_its_grace_and_booked_is_not_a_status_change_target()
     {
-        Assert.Equal("not-started", AppointmentVerbs.ChangeStatus(Row(), AppointmentStatus.NoShow, Now).Refusal!.Code);
-        Assert.Equal(AppointmentStatus.NoShow, AppointmentVerbs.ChangeStatus(Row(), AppointmentStatus.NoShow, Start.AddMinutes(1)).Next!.Status);
-        Assert.Equal(ErrorKind.Validation, AppointmentVerbs.ChangeStatus(Row(), AppointmentStatus.Booked, Now).Refusal!.Kind);
+        var grace = Policy.NoShowGraceMinutes;
+        Assert.Equal("not-started", AppointmentVerbs.ChangeStatus(Row(), AppointmentStatus.NoShow, Rules, Now).Refusal!.Code);
+        Assert.Equal("not-started", AppointmentVerbs.ChangeStatus(Row(), AppointmentStatus.NoShow, Rules, Start.AddMinutes(grace - 1)).Refusal!.Code);
+        Assert.Equal(AppointmentStatus.NoShow, AppointmentVerbs.ChangeStatus(Row(), AppointmentStatus.NoShow, Rules, Start.AddMinutes(grace)).Next!.Status);
+        Assert.Equal(ErrorKind.Validation, AppointmentVerbs.ChangeStatus(Row(), AppointmentStatus.Booked, Rules, Now).Refusal!.Kind);
+    }
+
+    [Fact]
+    public void Cancelling_a_checked_in_visit_needs_a_reason_code_and_records_it()
+    {
+        var arrived = Row(status: AppointmentStatus.CheckedIn);
+
+        var refused = AppointmentVerbs.Cancel(arrived, "left early", null, Policy, Start).Refusal!;
+        var cancelled = AppointmentVerbs.Cancel(arrived, null, CancellationReasonCode.ClinicianUnavailable, Policy, Start).Next!;
+
+        Assert.Equal((ErrorKind.Validation, "reasonCode"), (refused.Kind, refused.Fields!.Keys.Single()));
+        Assert.DoesNotContain("left early", refused.Fields["reasonCode"][0], StringComparison.Ordinal);
+        Assert.Equal((AppointmentStatus.Cancelled, CancellationReasonCode.ClinicianUnavailable), (cancelled.Status, cancelled.CancellationCode));
+        Assert.Equal(CancellationReasonCode.ClinicianUnavailable, cancelled.ToAppointment().CancellationCode);
+    }
+
+    [Fact]
+    public void A_booked_visit_may_be_cancelled_with_or_without_a_code_but_never_with_an_unknown_one()
+    {
+        Assert.Null(AppointmentVerbs.Cancel(Row(), null, null, Policy, Now).Next!.CancellationCode);
+        Assert.Equal(CancellationReasonCode.PatientRequest,
+            AppointmentVerbs.Cancel(Row(), null, CancellationReasonCode.PatientRequest, Policy, Now).Next!.CancellationCode);
+        Assert.Equal("reasonCode",
+            AppointmentVerbs.Cancel(Row(), null, (CancellationReasonCode)99, Policy, Now).Refusal!.Fields!.Keys.Single());
     }
 
     [Fact]

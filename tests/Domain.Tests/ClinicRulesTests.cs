@@ -122,12 +122,30 @@ public sealed class ClinicRulesTests
     {
         var fields = Fields(ClinicRules.Validate(ValidSettings with
         {
-            Policy = new BookingPolicy(-1, 0, 43_201, 0),
+            Policy = new BookingPolicy(-1, 0, 43_201, 0, CheckInOpensMinutes: 1441, CheckInGraceMinutes: -1, NoShowGraceMinutes: 721),
         }));
 
         Assert.Equal(
-            ["policy.cancellationCutoffMinutes", "policy.maximumHorizonDays", "policy.minimumNoticeMinutes", "policy.slotIntervalMinutes"],
+            ["policy.cancellationCutoffMinutes", "policy.checkInGraceMinutes", "policy.checkInOpensMinutes", "policy.maximumHorizonDays",
+                "policy.minimumNoticeMinutes", "policy.noShowGraceMinutes", "policy.slotIntervalMinutes"],
             fields.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0, true)]
+    [InlineData(1440, 720, 720, true)]
+    [InlineData(-1, 30, 15, false)]
+    [InlineData(1441, 30, 15, false)]
+    [InlineData(120, 721, 15, false)]
+    [InlineData(120, 30, -1, false)]
+    public void Visit_time_fields_are_checked_against_their_ranges(int opens, int grace, int noShow, bool valid)
+    {
+        var errors = ClinicRules.Validate(ValidSettings with
+        {
+            Policy = BookingPolicy.Default with { CheckInOpensMinutes = opens, CheckInGraceMinutes = grace, NoShowGraceMinutes = noShow },
+        });
+
+        Assert.Equal(valid, errors.IsEmpty);
     }
 
     [Fact]

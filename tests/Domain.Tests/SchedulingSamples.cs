@@ -10,6 +10,8 @@ internal static class SchedulingSamples
     public static readonly DateTimeOffset Start = Now.AddDays(2);
     public static readonly BookingPolicy Policy = new(MinimumNoticeMinutes: 120, MaximumHorizonDays: 30, CancellationCutoffMinutes: 1440, SlotIntervalMinutes: 15);
 
+    public static readonly VisitTimeRules Rules = new(Policy, "UTC");
+
     public static SchedulingContext Context(int minutes = 30, int buffer = 10) => new("UTC", Policy, new AppointmentType("checkup", minutes, buffer),
         new ProviderProfile("Dr. A", "General", [], []));
 

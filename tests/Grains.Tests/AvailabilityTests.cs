@@ -63,7 +63,7 @@ public sealed class AvailabilityTests(ClusterFixture fixture)
         var providerId = await clinic.AddProviderAsync();
         var patientId = await clinic.AddPatientAsync();
         ResultAssert.Success(await clinic.BookAsync("appt-1", patientId, providerId, TestClinic.Local(Day, 10)));
-        ResultAssert.Success(await clinic.Appointment("appt-1").CancelAsync(null));
+        ResultAssert.Success(await clinic.Appointment("appt-1").CancelAsync(null, null));
 
         var slots = ResultAssert.Success(await clinic.ProviderSchedule(providerId).GetAvailabilityAsync(Day, Day, TestClinic.Checkup));
 

@@ -64,7 +64,7 @@ public sealed class IdempotencyTests(ClusterFixture fixture)
         var patientId = await clinic.AddPatientAsync();
         var start = TestClinic.Local(Day, 10);
         var original = ResultAssert.Success(await clinic.BookAsync("appt-1", patientId, providerId, start, "fp-a"));
-        ResultAssert.Success(await clinic.Appointment("appt-1").CancelAsync("Changed plans"));
+        ResultAssert.Success(await clinic.Appointment("appt-1").CancelAsync("Changed plans", null));
 
         var replay = ResultAssert.Success(await clinic.BookAsync("appt-1", patientId, providerId, start, "fp-a"));
 

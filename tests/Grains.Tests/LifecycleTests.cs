@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Scheduling;
@@ -119,7 +120,7 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var grain = clinic.Appointment("nothing");
 
         ResultAssert.Failure(await grain.RescheduleAsync(TestClinic.Local(Day, 10)), ErrorKind.NotFound);
-        ResultAssert.Failure(await grain.CancelAsync(null), ErrorKind.NotFound);
+        ResultAssert.Failure(await grain.CancelAsync(null, null), ErrorKind.NotFound);
         ResultAssert.Failure(await grain.ChangeStatusAsync(AppointmentStatus.CheckedIn), ErrorKind.NotFound);
     }
 
@@ -133,7 +134,7 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var slot = TestClinic.Local(Day, 10);
         ResultAssert.Success(await clinic.BookAsync("appt-1", patientId, providerId, slot));
 
-        var cancelled = ResultAssert.Success(await clinic.Appointment("appt-1").CancelAsync("Patient is travelling"));
+        var cancelled = ResultAssert.Success(await clinic.Appointment("appt-1").CancelAsync("Patient is travelling", null));
 
         Assert.Equal(AppointmentStatus.Cancelled, cancelled.Status);
         Assert.Equal("Patient is travelling", cancelled.CancellationReason);
@@ -156,44 +157,80 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var start = TestClinic.NextQuarterHour(ClusterFixture.Clock.GetUtcNow().AddHours(3));
         ResultAssert.Success(await clinic.BookAsync("appt-1", patientId, providerId, start));
 
-        var result = await clinic.Appointment("appt-1").CancelAsync("Too late");
+        var result = await clinic.Appointment("appt-1").CancelAsync("Too late", null);
 
         ResultAssert.Failure(result, ErrorKind.Conflict, "cancellation-cutoff");
         Assert.Equal(AppointmentStatus.Booked, (await clinic.Appointment("appt-1").GetAsync())!.Status);
     }
 
     [Fact]
-    public async Task Checked_in_visit_can_be_cancelled_within_the_cutoff()
+    public async Task Checked_in_visit_can_be_cancelled_within_the_cutoff_with_a_reason_code()
     {
-        var clinic = await TestClinic.CreateAsync(_grains);
+        // Check-in opens four hours ahead here, so the visit three hours ahead can be checked in.
+        var clinic = await TestClinic.CreateAsync(_grains, BookingPolicy.Default with { CheckInOpensMinutes = 240 });
         var providerId = await clinic.AddProviderAsync();
         var patientId = await clinic.AddPatientAsync();
         var start = TestClinic.NextQuarterHour(ClusterFixture.Clock.GetUtcNow().AddHours(3));
         ResultAssert.Success(await clinic.BookAsync("appt-1", patientId, providerId, start));
         ResultAssert.Success(await clinic.Appointment("appt-1").ChangeStatusAsync(AppointmentStatus.CheckedIn));
 
-        var cancelled = await clinic.Appointment("appt-1").CancelAsync("Left early");
+        var uncoded = await clinic.Appointment("appt-1").CancelAsync("Left early", null);
+        var cancelled = await clinic.Appointment("appt-1").CancelAsync("Left early", CancellationReasonCode.PatientLeft);
 
-        Assert.Equal(AppointmentStatus.Cancelled, ResultAssert.Success(cancelled).Status);
+        Assert.Equal(["reasonCode"], ResultAssert.Failure(uncoded, ErrorKind.Validation).Fields!.Keys);
+        Assert.Equal((AppointmentStatus.Cancelled, CancellationReasonCode.PatientLeft),
+            (ResultAssert.Success(cancelled).Status, ResultAssert.Success(cancelled).CancellationCode));
+        Assert.Equal(CancellationReasonCode.PatientLeft, (await clinic.Appointment("appt-1").GetAsync())!.CancellationCode);
     }
 
     [Fact]
-    public async Task Check_in_then_complete_fulfils_the_visit()
+    public async Task Check_in_then_complete_fulfils_the_visit_once_it_has_started()
+    {
+        var (clinic, providerId, grain, start) = await BookSoonAsync();
+
+        var checkedIn = ResultAssert.Success(await grain.ChangeStatusAsync(AppointmentStatus.CheckedIn));
+        Assert.Equal(AppointmentStatus.CheckedIn, checkedIn.Status);
+        var early = ResultAssert.Failure(await grain.ChangeStatusAsync(AppointmentStatus.Fulfilled), ErrorKind.Conflict, "not-started");
+        Assert.Contains(start.ToOffset(TestClinic.Edt).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture) + " America/New_York",
+            early.Message, StringComparison.Ordinal);
+        TestClinic.AdvanceClockTo(start);
+        var fulfilled = ResultAssert.Success(await grain.ChangeStatusAsync(AppointmentStatus.Fulfilled));
+
+        Assert.Equal(AppointmentStatus.Fulfilled, fulfilled.Status);
+        Assert.Equal(AppointmentStatus.Fulfilled, (await grain.GetAsync())!.Status);
+        var listed = Assert.Single(await clinic.ProviderSchedule(providerId).ListAsync(start.AddHours(-1), start.AddHours(1)));
+        Assert.Equal(AppointmentStatus.Fulfilled, listed.Status);
+    }
+
+    [Fact]
+    public async Task Check_in_of_a_visit_days_ahead_is_refused_with_when_it_opens_in_the_clinic_zone()
     {
         var clinic = await TestClinic.CreateAsync(_grains);
         var providerId = await clinic.AddProviderAsync();
         var patientId = await clinic.AddPatientAsync();
         ResultAssert.Success(await clinic.BookAsync("appt-1", patientId, providerId, TestClinic.Local(Day, 10)));
-        var grain = clinic.Appointment("appt-1");
 
-        var checkedIn = ResultAssert.Success(await grain.ChangeStatusAsync(AppointmentStatus.CheckedIn));
-        Assert.Equal(AppointmentStatus.CheckedIn, checkedIn.Status);
-        var fulfilled = ResultAssert.Success(await grain.ChangeStatusAsync(AppointmentStatus.Fulfilled));
+        var refused = ResultAssert.Failure(await clinic.Appointment("appt-1").ChangeStatusAsync(AppointmentStatus.CheckedIn),
+            ErrorKind.Conflict, "check-in-not-open");
 
-        Assert.Equal(AppointmentStatus.Fulfilled, fulfilled.Status);
-        Assert.Equal(AppointmentStatus.Fulfilled, (await grain.GetAsync())!.Status);
-        var listed = Assert.Single(await clinic.ProviderSchedule(providerId).ListAsync(TestClinic.Local(Day, 0), TestClinic.Local(Day, 23)));
-        Assert.Equal(AppointmentStatus.Fulfilled, listed.Status);
+        Assert.Contains($"{Day:yyyy-MM-dd} 08:00 -04:00 America/New_York", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(AppointmentStatus.Booked, (await clinic.Appointment("appt-1").GetAsync())!.Status);
+    }
+
+    [Fact]
+    public async Task Check_in_after_it_closed_is_refused_and_the_visit_can_be_marked_a_no_show()
+    {
+        var clinic = await TestClinic.CreateAsync(_grains);
+        var providerId = await clinic.AddProviderAsync(new TimeOnly(0, 0), new TimeOnly(23, 45));
+        var start = TestClinic.NextQuarterHour(ClusterFixture.Clock.GetUtcNow().AddHours(-3));
+        var id = await clinic.SeedAsync(await clinic.AddPatientAsync(), providerId, start, AppointmentStatus.Booked);
+        var grain = clinic.Appointment(id);
+
+        var refused = ResultAssert.Failure(await grain.ChangeStatusAsync(AppointmentStatus.CheckedIn), ErrorKind.Conflict, "check-in-closed");
+
+        var closed = start.AddMinutes(TestClinic.CheckupMinutes + BookingPolicy.DefaultCheckInGraceMinutes).ToOffset(TestClinic.Edt);
+        Assert.Contains(closed.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture), refused.Message, StringComparison.Ordinal);
+        Assert.Equal(AppointmentStatus.NoShow, ResultAssert.Success(await grain.ChangeStatusAsync(AppointmentStatus.NoShow)).Status);
     }
 
     [Fact]
@@ -213,15 +250,12 @@ public sealed class LifecycleTests(ClusterFixture fixture)
     [Fact]
     public async Task Fulfilled_visit_cannot_be_cancelled_or_rescheduled()
     {
-        var clinic = await TestClinic.CreateAsync(_grains);
-        var providerId = await clinic.AddProviderAsync();
-        var patientId = await clinic.AddPatientAsync();
-        ResultAssert.Success(await clinic.BookAsync("appt-1", patientId, providerId, TestClinic.Local(Day, 10)));
-        var grain = clinic.Appointment("appt-1");
+        var (_, _, grain, start) = await BookSoonAsync();
         ResultAssert.Success(await grain.ChangeStatusAsync(AppointmentStatus.CheckedIn));
+        TestClinic.AdvanceClockTo(start);
         ResultAssert.Success(await grain.ChangeStatusAsync(AppointmentStatus.Fulfilled));
 
-        ResultAssert.Failure(await grain.CancelAsync(null), ErrorKind.InvalidTransition, "invalid-transition");
+        ResultAssert.Failure(await grain.CancelAsync(null, CancellationReasonCode.Other), ErrorKind.InvalidTransition, "invalid-transition");
         ResultAssert.Failure(await grain.RescheduleAsync(TestClinic.Local(Day, 12)), ErrorKind.InvalidTransition);
         ResultAssert.Failure(await grain.ChangeStatusAsync(AppointmentStatus.CheckedIn), ErrorKind.InvalidTransition);
         Assert.Equal(AppointmentStatus.Fulfilled, (await grain.GetAsync())!.Status);
@@ -235,10 +269,10 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var patientId = await clinic.AddPatientAsync();
         ResultAssert.Success(await clinic.BookAsync("appt-1", patientId, providerId, TestClinic.Local(Day, 10)));
         var grain = clinic.Appointment("appt-1");
-        ResultAssert.Success(await grain.CancelAsync(null));
+        ResultAssert.Success(await grain.CancelAsync(null, null));
 
         ResultAssert.Failure(await grain.ChangeStatusAsync(AppointmentStatus.CheckedIn), ErrorKind.InvalidTransition);
-        Assert.Equal(AppointmentStatus.Cancelled, ResultAssert.Success(await grain.CancelAsync(null)).Status);
+        Assert.Equal(AppointmentStatus.Cancelled, ResultAssert.Success(await grain.CancelAsync(null, null)).Status);
         ResultAssert.Failure(await grain.RescheduleAsync(TestClinic.Local(Day, 12)), ErrorKind.InvalidTransition);
     }
 
@@ -258,12 +292,12 @@ public sealed class LifecycleTests(ClusterFixture fixture)
     }
 
     /// <summary>
-    /// The only test that moves the shared clock. The fake clock cannot go back, so the test uses a
-    /// clinic without minimum notice and a slot at most 30 minutes ahead, and moves the clock just past
-    /// it; every other test books days ahead or relative to the current fake time.
+    /// Moves the shared clock (forward only) about 16 minutes past a slot booked at most 16 minutes
+    /// ahead in a clinic without minimum notice; other tests book days ahead or relative to the
+    /// current fake time, and seed visits that started hours ago straight into the ledger.
     /// </summary>
     [Fact]
-    public async Task No_show_is_refused_before_the_start_and_accepted_after_it()
+    public async Task No_show_is_refused_before_the_start_plus_its_grace_and_accepted_after_it()
     {
         var clinic = await TestClinic.CreateAsync(_grains, BookingPolicy.Default with { MinimumNoticeMinutes = 0 });
         var providerId = await clinic.AddProviderAsync(new TimeOnly(0, 0), new TimeOnly(23, 45));
@@ -276,7 +310,10 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         ResultAssert.Failure(await grain.ChangeStatusAsync(AppointmentStatus.NoShow), ErrorKind.Conflict, "not-started");
         Assert.Equal(AppointmentStatus.Booked, (await grain.GetAsync())!.Status);
 
-        ClusterFixture.Clock.Advance(start - now + TimeSpan.FromMinutes(1));
+        TestClinic.AdvanceClockTo(start.AddMinutes(1));
+        var inGrace = ResultAssert.Failure(await grain.ChangeStatusAsync(AppointmentStatus.NoShow), ErrorKind.Conflict, "not-started");
+        Assert.Contains("minutes after its start", inGrace.Message, StringComparison.Ordinal);
+        TestClinic.AdvanceClockTo(start.AddMinutes(BookingPolicy.DefaultNoShowGraceMinutes));
 
         var noShow = ResultAssert.Success(await grain.ChangeStatusAsync(AppointmentStatus.NoShow));
         Assert.Equal(AppointmentStatus.NoShow, noShow.Status);
@@ -287,5 +324,18 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var walkIn = await clinic.AddPatientAsync();
         var late = TestClinic.NextQuarterHour(ClusterFixture.Clock.GetUtcNow());
         ResultAssert.Success(await clinic.BookAsync(walkIn, providerId, late));
+    }
+
+    /// <summary>
+    /// A checkup at the next quarter hour in a clinic without minimum notice: inside its check-in
+    /// window now, started after a clock move of at most 16 minutes.
+    /// </summary>
+    private async Task<(TestClinic Clinic, string ProviderId, IAppointmentGrain Grain, DateTimeOffset Start)> BookSoonAsync()
+    {
+        var clinic = await TestClinic.CreateAsync(_grains, BookingPolicy.Default with { MinimumNoticeMinutes = 0 });
+        var providerId = await clinic.AddProviderAsync(new TimeOnly(0, 0), new TimeOnly(23, 45));
+        var start = TestClinic.NextQuarterHour(ClusterFixture.Clock.GetUtcNow().AddMinutes(1));
+        var booked = ResultAssert.Success(await clinic.BookAsync(await clinic.AddPatientAsync(), providerId, start));
+        return (clinic, providerId, clinic.Appointment(booked.Id), start);
     }
 }

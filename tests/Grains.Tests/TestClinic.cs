@@ -70,6 +70,35 @@ internal sealed class TestClinic
         return new DateTimeOffset(ticks, TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// Moves the shared fake clock forward to <paramref name="instant"/> (never back). Keep the moves
+    /// small: other tests book days ahead of the clock.
+    /// </summary>
+    public static void AdvanceClockTo(DateTimeOffset instant)
+    {
+        var now = ClusterFixture.Clock.GetUtcNow();
+        if (instant > now)
+        {
+            ClusterFixture.Clock.Advance(instant - now);
+        }
+    }
+
+    /// <summary>
+    /// Writes a checkup straight into the clinic's ledger, at any time and in any status: a visit
+    /// that started hours ago cannot be booked through the policy, and moving the shared clock hours
+    /// forward would disturb the other tests. The calendars learn it from the next verb or reconciliation.
+    /// </summary>
+    public async Task<string> SeedAsync(string patientId, string providerId, DateTimeOffset start, AppointmentStatus status)
+    {
+        var id = NewId("appt");
+        var end = start.AddMinutes(CheckupMinutes);
+        var now = ClusterFixture.Clock.GetUtcNow();
+        var row = new LedgerRow(Id, id, patientId, providerId, Checkup, start, end, CheckupBufferMinutes, status, TimeZone, null, null, null,
+            now, now, start, end, Version: 1);
+        Assert.Equal(LedgerWriteOutcome.Written, (await Grains.GetGrain<IMemoryLedgerGrain>(Id).InsertAsync(row)).Outcome);
+        return id;
+    }
+
     public static async Task<TestClinic> CreateAsync(IGrainFactory grains, BookingPolicy? policy = null)
     {
         var clinic = new TestClinic(grains, NewClinicId());

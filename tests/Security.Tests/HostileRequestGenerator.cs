@@ -252,7 +252,9 @@ public sealed class HostileRequestGenerator(int seed, Victim victim, string toke
         var week = string.Join(",", new[] { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" }
             .Select(d => $"{{\"day\":\"{d}\",\"start\":\"08:00:00\",\"end\":\"20:00:00\"}}"));
         string Types() => "[{\"name\":\"checkup\",\"durationMinutes\":30,\"bufferMinutes\":10}]";
-        string Policy() => "{\"minimumNoticeMinutes\":120,\"maximumHorizonDays\":90,\"cancellationCutoffMinutes\":1440,\"slotIntervalMinutes\":15}";
+        // Every policy field, the visit-time ones included, so each is a position the generator breaks.
+        string Policy() => "{\"minimumNoticeMinutes\":120,\"maximumHorizonDays\":90,\"cancellationCutoffMinutes\":1440,\"slotIntervalMinutes\":15,"
+            + "\"checkInOpensMinutes\":120,\"checkInGraceMinutes\":30,\"noShowGraceMinutes\":15}";
         JsonNode Parse(string json) => JsonNode.Parse(json)!;
         JsonNode Patient() => Parse($"{{\"mrn\":\"{v.Mrn}\",\"givenName\":\"Ana\",\"familyName\":\"Hostile\",\"birthDate\":\"1980-01-31\",\"sex\":\"female\",\"phone\":\"+1 212 555 0100\",\"email\":\"ana@example.org\",\"address\":{{\"line1\":\"1 Main St\",\"line2\":null,\"city\":\"Springfield\",\"region\":\"NY\",\"postalCode\":\"10001\",\"country\":\"US\"}}}}");
         JsonNode Provider() => Parse($"{{\"name\":\"Dr. Hostile\",\"specialty\":\"Family medicine\",\"workingHours\":[{week}],\"timeOff\":[{{\"start\":\"{v.Day}T00:00:00Z\",\"end\":\"{v.Day}T01:00:00Z\"}}]}}");
@@ -277,7 +279,7 @@ public sealed class HostileRequestGenerator(int seed, Victim victim, string toke
             new("BookAppointment", HttpMethod.Post, c + "/appointments", () => Parse($"{{\"patientId\":\"{v.PatientId}\",\"providerId\":\"{v.ProviderId}\",\"appointmentType\":\"checkup\",\"start\":\"{v.Start}\",\"reason\":\"visit\"}}"), Idempotent: true),
             new("GetAppointment", HttpMethod.Get, c + "/appointments/{a}"),
             new("RescheduleAppointment", HttpMethod.Post, c + "/appointments/{a}/reschedule", () => Parse($"{{\"start\":\"{v.Start}\"}}")),
-            new("CancelAppointment", HttpMethod.Post, c + "/appointments/{a}/cancel", () => Parse("{\"reason\":\"called\"}")),
+            new("CancelAppointment", HttpMethod.Post, c + "/appointments/{a}/cancel", () => Parse("{\"reason\":\"called\",\"reasonCode\":\"patient-request\"}")),
             new("CheckInAppointment", HttpMethod.Post, c + "/appointments/{a}/check-in"),
             new("CompleteAppointment", HttpMethod.Post, c + "/appointments/{a}/complete"),
             new("MarkNoShow", HttpMethod.Post, c + "/appointments/{a}/no-show"),

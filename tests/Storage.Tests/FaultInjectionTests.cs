@@ -64,13 +64,13 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         // U+0000 (which PostgreSQL text cannot hold) is refused by the grain's text rule before any
         // write, as the API refuses it at the edge: nothing may change anywhere. Faults of the
         // ledger statement itself are the fault matrix's cases.
-        var refused = await appointment.CancelAsync("called\u0000in");
+        var refused = await appointment.CancelAsync("called\u0000in", null);
         Assert.False(refused.IsSuccess);
         Assert.Equal(ErrorKind.Validation, refused.Error!.Kind);
         Assert.Equal(AppointmentStatus.Booked, (await appointment.GetAsync())!.Status);
         Assert.Equal("booked", await StatusAsync(clinicId, appointment));
 
-        var cancelled = await appointment.CancelAsync("called in");
+        var cancelled = await appointment.CancelAsync("called in", null);
         Assert.True(cancelled.IsSuccess, cancelled.Error?.Message);
         Assert.Equal(AppointmentStatus.Cancelled, (await appointment.GetAsync())!.Status);
         Assert.Equal("cancelled", await StatusAsync(clinicId, appointment));

@@ -1,6 +1,7 @@
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace ClinicCluster.Storage.Tests;
@@ -19,7 +20,7 @@ public sealed class LedgerTests(StorageFixture fixture)
         var start = NextWeekAt(10);
         var booked = await Appointment(clinicId, "apt-ledger-1").BookAsync(new BookAppointment(patientId, providerId, "checkup", start), null);
         Assert.True(booked.IsSuccess, booked.Error?.Message);
-        Assert.True((await Appointment(clinicId, "apt-ledger-1").CancelAsync(null)).IsSuccess);
+        Assert.True((await Appointment(clinicId, "apt-ledger-1").CancelAsync(null, null)).IsSuccess);
 
         var status = await TestDatabase.ScalarAsync<string>(fixture.Database.Owner,
             $"SELECT status FROM scheduling.appointment_ledger WHERE clinic_id = '{clinicId}' AND appointment_id = 'apt-ledger-1'");
@@ -101,6 +102,33 @@ public sealed class LedgerTests(StorageFixture fixture)
             $"SELECT count(*) FROM scheduling.appointment_ledger WHERE clinic_id = '{clinicId}' AND status = 'booked'");
         Assert.Equal(1, active);
     }
+
+    [Fact]
+    public async Task A_checked_in_visit_cancelled_with_a_code_keeps_the_code_in_its_column_and_the_sweeper_query_finds_open_visits()
+    {
+        var (clinicId, providerId, patientId) = await SetUpAsync();
+        var ledger = fixture.Silo.Services.GetRequiredService<IAppointmentLedger>();
+        var now = DateTimeOffset.UtcNow;
+        // Started ten minutes ago (inside check-in) and yesterday (its clinic day is over): written
+        // directly, as no booking can start in the past.
+        var arrived = Row(clinicId, "apt-coded", patientId, providerId, now.AddMinutes(-10), AppointmentStatus.CheckedIn);
+        var forgotten = Row(clinicId, "apt-open", TestData.NewId("pat"), providerId, now.AddDays(-1), AppointmentStatus.CheckedIn);
+        Assert.Equal(LedgerWriteOutcome.Written, (await ledger.InsertAsync(arrived)).Outcome);
+        Assert.Equal(LedgerWriteOutcome.Written, (await ledger.InsertAsync(forgotten)).Outcome);
+
+        var cancelled = await Appointment(clinicId, "apt-coded").CancelAsync(null, CancellationReasonCode.ClinicianUnavailable);
+
+        Assert.True(cancelled.IsSuccess, cancelled.Error?.Message);
+        Assert.Equal("clinician-unavailable", await TestDatabase.ScalarAsync<string>(fixture.Database.Owner,
+            $"SELECT cancellation_code FROM scheduling.appointment_ledger WHERE clinic_id = '{clinicId}' AND appointment_id = 'apt-coded'"));
+        Assert.Equal(CancellationReasonCode.ClinicianUnavailable, (await ledger.GetAsync(clinicId, "apt-coded"))!.CancellationCode);
+        var open = await ledger.CheckedInBeforeAsync(clinicId, now.AddHours(-1), 10);
+        Assert.Equal(["apt-open"], open.Select(r => r.AppointmentId));
+    }
+
+    private static LedgerRow Row(string clinicId, string id, string patientId, string providerId, DateTimeOffset start, AppointmentStatus status) =>
+        new(clinicId, id, patientId, providerId, "checkup", start, start.AddMinutes(30), 10, status, "UTC", null, null, null,
+            start, start, start, start.AddMinutes(30), Version: 1);
 
     /// <summary>A ledger row written straight through the app role, as a writer that skipped the calendars would.</summary>
     private async Task InsertRowAsync(string clinicId, string appointmentId, string patientId, string providerId,

@@ -76,6 +76,21 @@ public sealed class SerializerTests
         Assert.Equal("c", state.Clinic?.Id);
     }
 
+    [Fact]
+    public void A_clinic_stored_before_the_visit_time_rules_reads_their_defaults_and_a_new_one_keeps_its_values()
+    {
+        // The state as stored before issue 26: the policy has only its four booking fields.
+        var stored = "{\"clinic\":{\"id\":\"c\",\"settings\":{\"name\":\"X\",\"timeZone\":\"UTC\",\"appointmentTypes\":[],"
+            + "\"policy\":{\"minimumNoticeMinutes\":60,\"maximumHorizonDays\":30,\"cancellationCutoffMinutes\":0,\"slotIntervalMinutes\":5}},\"providers\":[]}}";
+        var custom = BookingPolicy.Default with { CheckInOpensMinutes = 45, CheckInGraceMinutes = 0, NoShowGraceMinutes = 600 };
+
+        var old = Serializer.Deserialize<ClinicState>(new BinaryData(Encoding.UTF8.GetBytes(stored))).Clinic!.Settings.Policy;
+        RoundTrip(new ClinicState { Clinic = new Clinic("c", TestData.Clinic("New") with { Policy = custom }, []) }, out var copy);
+
+        Assert.Equal(new BookingPolicy(60, 30, 0, 5, CheckInOpensMinutes: 120, CheckInGraceMinutes: 30, NoShowGraceMinutes: 15), old);
+        Assert.Equal(custom, copy.Clinic!.Settings.Policy);
+    }
+
     /// <summary>Serializes, deserializes, and checks the copy serializes to the same JSON.</summary>
     private static string RoundTrip<T>(T state, out T copy)
     {

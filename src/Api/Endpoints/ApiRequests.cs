@@ -1,4 +1,5 @@
 using ClinicCluster.Clinics;
+using ClinicCluster.Scheduling;
 
 namespace ClinicCluster.Api.Endpoints;
 
@@ -20,5 +21,8 @@ public sealed record UpdateClinicRequest(
 /// <summary>Body of POST .../appointments/{appointmentId}/reschedule: the new start, with its UTC offset.</summary>
 public sealed record RescheduleRequest(DateTimeOffset Start);
 
-/// <summary>Optional body of POST .../appointments/{appointmentId}/cancel.</summary>
-public sealed record CancelRequest(string? Reason = null);
+/// <summary>
+/// Optional body of POST .../appointments/{appointmentId}/cancel: a free-text reason (clinical
+/// text) and a coded one, required once the patient is checked in (see docs/api.md for the FHIR mapping).
+/// </summary>
+public sealed record CancelRequest(string? Reason = null, CancellationReasonCode? ReasonCode = null);

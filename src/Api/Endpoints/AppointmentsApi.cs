@@ -43,18 +43,26 @@ public static class AppointmentsApi
             .Produces<Appointment>().ProducesValidationProblem();
         appointments.MapPost("/{appointmentId:id}/cancel", Cancel)
             .Describe("CancelAppointment", "Cancel a booked or checked-in appointment", Permission.AppointmentBook)
+            .WithDescription("A checked-in visit needs `reasonCode` (400 `validation` without it). 409 problems: `cancellation-cutoff` "
+                + "(a booked visit inside the policy's cutoff), `invalid-transition`.")
             .Audited(AuditAction.Update, "Appointment")
             .Produces<Appointment>().ProducesValidationProblem();
         appointments.MapPost("/{appointmentId:id}/check-in", CheckIn)
             .Describe("CheckInAppointment", "Record that the patient arrived", Permission.AppointmentAttend)
+            .WithDescription("Allowed from the start minus the policy's `checkInOpensMinutes` to the end plus its `checkInGraceMinutes`. "
+                + "409 problems: `check-in-not-open` (the detail says when it opens, in the clinic's zone), `check-in-closed`, `invalid-transition`.")
             .Audited(AuditAction.Update, "Appointment")
             .Produces<Appointment>();
         appointments.MapPost("/{appointmentId:id}/complete", Complete)
             .Describe("CompleteAppointment", "Mark a checked-in visit fulfilled", Permission.AppointmentComplete)
+            .WithDescription("Allowed once the visit has started. 409 problems: `not-started` (the detail says from when, in the clinic's zone), "
+                + "`invalid-transition` (not checked in).")
             .Audited(AuditAction.Update, "Appointment")
             .Produces<Appointment>();
         appointments.MapPost("/{appointmentId:id}/no-show", NoShow)
             .Describe("MarkNoShow", "Mark a booked appointment as a no-show after its start", Permission.AppointmentAttend)
+            .WithDescription("Allowed from the start plus the policy's `noShowGraceMinutes`. 409 problems: `not-started` (the detail says "
+                + "from when, in the clinic's zone), `invalid-transition`.")
             .Audited(AuditAction.Update, "Appointment")
             .Produces<Appointment>();
 
@@ -118,7 +126,7 @@ public static class AppointmentsApi
             return ApiResults.Invalid("reason", problem);
         }
 
-        return ApiResults.From(await Appointment(grains, clinicId, appointmentId).CancelAsync(request?.Reason), TypedResults.Ok);
+        return ApiResults.From(await Appointment(grains, clinicId, appointmentId).CancelAsync(request?.Reason, request?.ReasonCode), TypedResults.Ok);
     }
 
     private static Task<IResult> CheckIn(string clinicId, string appointmentId, IGrainFactory grains) =>

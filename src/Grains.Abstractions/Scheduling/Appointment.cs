@@ -2,6 +2,7 @@ namespace ClinicCluster.Scheduling;
 
 /// <summary>
 /// An appointment. Start and end are instants shown with the clinic's UTC offset at that instant.
+/// <see cref="CancellationCode"/> is the coded reason of a cancellation (not clinical text: front desk sees it).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.Appointment")]
 public sealed record Appointment(
@@ -16,4 +17,5 @@ public sealed record Appointment(
     [property: Id(8)] AppointmentStatus Status,
     [property: Id(9)] string? CancellationReason,
     [property: Id(10)] DateTimeOffset CreatedAt,
-    [property: Id(11)] DateTimeOffset UpdatedAt);
+    [property: Id(11)] DateTimeOffset UpdatedAt,
+    [property: Id(12)] CancellationReasonCode? CancellationCode = null);

@@ -21,10 +21,16 @@ public interface IAppointmentGrain : IGrainWithStringKey
     /// <summary>Moves the visit; the new slot is held before the old one is freed.</summary>
     Task<Result<Appointment>> RescheduleAsync(DateTimeOffset newStart);
 
-    /// <summary>Cancels a booked or checked-in visit.</summary>
-    Task<Result<Appointment>> CancelAsync(string? reason);
+    /// <summary>
+    /// Cancels a booked or checked-in visit; a checked-in one needs <paramref name="code"/> (the
+    /// free-text <paramref name="reason"/> is always optional).
+    /// </summary>
+    Task<Result<Appointment>> CancelAsync(string? reason, CancellationReasonCode? code);
 
-    /// <summary>Moves the visit to checked-in, fulfilled or noshow, when that transition is legal.</summary>
+    /// <summary>
+    /// Moves the visit to checked-in, fulfilled or noshow, when that transition is legal and its
+    /// time window (the clinic's policy) is open.
+    /// </summary>
     Task<Result<Appointment>> ChangeStatusAsync(AppointmentStatus target);
 
     /// <summary>Compares this activation's view with the ledger row and adopts the ledger's; the differences.</summary>

@@ -41,7 +41,10 @@ public static class ClinicRules
             .Range(policy.MinimumNoticeMinutes, "policy.minimumNoticeMinutes", 0, 43_200)
             .Range(policy.MaximumHorizonDays, "policy.maximumHorizonDays", 1, 730)
             .Range(policy.CancellationCutoffMinutes, "policy.cancellationCutoffMinutes", 0, 43_200)
-            .Range(policy.SlotIntervalMinutes, "policy.slotIntervalMinutes", 5, 240);
+            .Range(policy.SlotIntervalMinutes, "policy.slotIntervalMinutes", 5, 240)
+            .Range(policy.CheckInOpensMinutes, "policy.checkInOpensMinutes", 0, 1440)
+            .Range(policy.CheckInGraceMinutes, "policy.checkInGraceMinutes", 0, 720)
+            .Range(policy.NoShowGraceMinutes, "policy.noShowGraceMinutes", 0, 720);
     }
 
     public static ValidationErrors Validate(ProviderProfile profile)

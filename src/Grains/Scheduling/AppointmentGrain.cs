@@ -10,8 +10,8 @@ namespace ClinicCluster.Scheduling;
 /// only by one conditional ledger statement per command (insert for a booking, update at the
 /// expected version otherwise), and adopted in memory only after that statement committed. A
 /// failure at any step therefore leaves the ledger's answer standing, and a retry reads it. The
-/// grain only orchestrates: the verbs' rules are <see cref="AppointmentVerbs"/> and
-/// <see cref="BookingRules"/>, the calendars <see cref="CalendarPair"/> and <see cref="CalendarRecorder"/>.
+/// grain only orchestrates: the verbs' rules are <see cref="AppointmentVerbs"/>,
+/// <see cref="BookingRules"/> and <see cref="VisitTimeRules"/> (decision 0025), the calendars <see cref="CalendarPair"/> and <see cref="CalendarRecorder"/>.
 /// </summary>
 public sealed partial class AppointmentGrain(
     IAppointmentLedger ledger,
@@ -65,13 +65,14 @@ public sealed partial class AppointmentGrain(
         ApplyAsync(SchedulingOperation.Reschedule, async current =>
             AppointmentVerbs.Reschedule(current, newStart, await _context.ForAsync(current), clock.GetUtcNow()));
 
-    public Task<Result<Appointment>> CancelAsync(string? reason) =>
+    public Task<Result<Appointment>> CancelAsync(string? reason, CancellationReasonCode? code) =>
         ApplyAsync(SchedulingOperation.Cancel, async current =>
-            AppointmentVerbs.Cancel(current, reason, (await _context.ForAsync(current)).Value?.Policy, clock.GetUtcNow()));
+            AppointmentVerbs.Cancel(current, reason, code, (await _context.ForAsync(current)).Value?.Policy, clock.GetUtcNow()));
 
+    // The clock is read after the clinic's rules arrive: the window is judged at the latest instant.
     public Task<Result<Appointment>> ChangeStatusAsync(AppointmentStatus target) =>
-        ApplyAsync(AppointmentVerbs.OperationOf(target), current =>
-            Task.FromResult(AppointmentVerbs.ChangeStatus(current, target, clock.GetUtcNow())));
+        ApplyAsync(AppointmentVerbs.OperationOf(target), async current =>
+            AppointmentVerbs.ChangeStatus(current, target, await _context.VisitRulesAsync(current), clock.GetUtcNow()));
 
     public async Task<IReadOnlyList<ReconcileFinding>> ReconcileAsync() =>
         _row.Reconcile(await ledger.GetAsync(_clinicId, _appointmentId))

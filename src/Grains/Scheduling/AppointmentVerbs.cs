@@ -19,6 +19,9 @@ public readonly record struct Decision(LedgerRow? Next, Error? Refusal)
 /// <summary>The appointment's verbs as plain rules over its ledger row; the grain commits what they decide.</summary>
 public static class AppointmentVerbs
 {
+    private static readonly string ReasonCodeRule =
+        "Must be one of " + string.Join(", ", CancellationReasonCodes.All.Select(CancellationReasonCodes.Name)) + ".";
+
     /// <summary>A new booking's row (version 1 once inserted).</summary>
     public static LedgerRow Book(string clinicId, string appointmentId, BookAppointment command, SchedulingContext context,
         string? requestFingerprint, DateTimeOffset now)
@@ -63,10 +66,17 @@ public static class AppointmentVerbs
         };
     }
 
-    public static Decision Cancel(LedgerRow current, string? reason, BookingPolicy? policy, DateTimeOffset now)
+    /// <summary>
+    /// Cancels a booked or checked-in visit. Once the patient is checked in the cancellation needs a
+    /// coded reason (<paramref name="code"/>), so what happened to an arrived patient is countable and
+    /// maps to FHIR; the free-text reason stays optional.
+    /// </summary>
+    public static Decision Cancel(LedgerRow current, string? reason, CancellationReasonCode? code, BookingPolicy? policy, DateTimeOffset now)
     {
         // The same text rule as the API's: the grain never stores what the edge would refuse.
-        if (new ValidationErrors().OptionalText(reason, "reason", 500, multiline: true).ToError() is { } invalid)
+        if (new ValidationErrors().OptionalText(reason, "reason", 500, multiline: true)
+            .When(code is { } given && !CancellationReasonCodes.IsDefined(given), "reasonCode", ReasonCodeRule)
+            .ToError() is { } invalid)
         {
             return invalid;
         }
@@ -81,13 +91,22 @@ public static class AppointmentVerbs
             return Error.Transition(AppointmentTransitions.Name(current.Status), "cancelled");
         }
 
+        if (current.Status == AppointmentStatus.CheckedIn && code is null)
+        {
+            return Error.Validation("reasonCode", "Required to cancel a checked-in visit. " + ReasonCodeRule);
+        }
+
         return BookingRules.CheckCancellation(policy, current.Status, current.Start, now) is { } tooLate
             ? tooLate
-            : current with { Status = AppointmentStatus.Cancelled, CancellationReason = reason, UpdatedAt = now };
+            : current with { Status = AppointmentStatus.Cancelled, CancellationReason = reason, CancellationCode = code, UpdatedAt = now };
     }
 
-    /// <summary>Check-in, completion (fulfilled) or no-show.</summary>
-    public static Decision ChangeStatus(LedgerRow current, AppointmentStatus target, DateTimeOffset now)
+    /// <summary>
+    /// Check-in, completion (fulfilled) or no-show, each only inside its time window
+    /// (<see cref="VisitTimeRules"/>): no check-in of next week's visit, no completion of one that
+    /// has not started.
+    /// </summary>
+    public static Decision ChangeStatus(LedgerRow current, AppointmentStatus target, VisitTimeRules rules, DateTimeOffset now)
     {
         var action = target switch
         {
@@ -111,12 +130,9 @@ public static class AppointmentVerbs
             return Error.Transition(AppointmentTransitions.Name(current.Status), action);
         }
 
-        if (target == AppointmentStatus.NoShow && now < current.Start)
-        {
-            return Error.Conflict("not-started", "An appointment can be marked no-show only after it starts.");
-        }
-
-        return current with { Status = target, UpdatedAt = now };
+        return rules.Check(target, current.Start, current.End, now) is { } notNow
+            ? notNow
+            : current with { Status = target, UpdatedAt = now };
     }
 
     /// <summary>The faulted (and logged) operation of a status change: check-in, no-show, or completion.</summary>

@@ -32,6 +32,16 @@ public sealed class SchedulingContextReader(IGrainFactory grains, string clinicI
     /// <summary>The context of an existing appointment (its provider and visit type as they are now).</summary>
     public Task<Result<SchedulingContext>> ForAsync(LedgerRow current) => ForAsync(current.ProviderId, current.AppointmentType);
 
+    /// <summary>
+    /// The clinic's visit-time rules for an existing appointment: its policy and zone as they are
+    /// now. They need neither the provider nor the visit type, so a visit whose provider or type was
+    /// removed still follows them; a clinic that is gone leaves the defaults and the booking's zone.
+    /// </summary>
+    public async Task<VisitTimeRules> VisitRulesAsync(LedgerRow current) =>
+        await grains.GetGrain<IClinicGrain>(clinicId).GetAsync() is { Settings: { } settings }
+            ? new VisitTimeRules(settings.Policy, settings.TimeZone)
+            : new VisitTimeRules(BookingPolicy.Default, current.TimeZone);
+
     private Task<Result<SchedulingContext>> ForAsync(string providerId, string appointmentType) =>
         grains.GetGrain<IClinicGrain>(clinicId).GetSchedulingContextAsync(providerId, appointmentType);
 }

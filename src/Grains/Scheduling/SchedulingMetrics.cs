@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace ClinicCluster.Scheduling;
@@ -14,6 +15,7 @@ public sealed class SchedulingMetrics
     private readonly Counter<long> _findings;
     private readonly Counter<long> _repairs;
     private readonly Counter<long> _swept;
+    private readonly ConcurrentDictionary<string, int> _unclosed = new(StringComparer.Ordinal);
 
     public SchedulingMetrics(IMeterFactory meters)
     {
@@ -22,6 +24,9 @@ public sealed class SchedulingMetrics
         _findings = meter.CreateCounter<long>("clinic.scheduling.reconciliation.findings", description: "Differences found between a view and the ledger.");
         _repairs = meter.CreateCounter<long>("clinic.scheduling.reconciliation.repairs", description: "Differences repaired to the ledger.");
         _swept = meter.CreateCounter<long>("clinic.scheduling.sweeper.transitions", description: "No-shows marked and due-soon notices given by the sweepers.");
+        // One sum over the clinics swept on this silo: a clinic id is no label (labels are kinds).
+        meter.CreateObservableGauge("clinic.scheduling.visits.unclosed", () => _unclosed.Values.Sum(),
+            description: "Checked-in visits still open after their clinic day ended, as the last sweep of each clinic found them.");
     }
 
     public void Reconciled(string view, IReadOnlyCollection<ReconcileFinding> findings)
@@ -35,6 +40,19 @@ public sealed class SchedulingMetrics
             {
                 _repairs.Add(1, kind, new KeyValuePair<string, object?>("view", view));
             }
+        }
+    }
+
+    /// <summary>What the clinic's latest sweep found open past its clinic day.</summary>
+    public void Unclosed(string clinicId, int count)
+    {
+        if (count == 0)
+        {
+            _unclosed.TryRemove(clinicId, out _);
+        }
+        else
+        {
+            _unclosed[clinicId] = count;
         }
     }
 

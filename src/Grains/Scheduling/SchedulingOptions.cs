@@ -11,9 +11,6 @@ public sealed class SchedulingOptions
     /// </summary>
     public TimeSpan PendingHoldTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long after its end a visit still "booked" (never checked in) becomes a no-show.</summary>
-    public TimeSpan NoShowAfter { get; set; } = TimeSpan.FromMinutes(30);
-
     /// <summary>How long before its start an "appointment due soon" event is raised.</summary>
     public TimeSpan DueSoonBefore { get; set; } = TimeSpan.FromHours(24);
 

@@ -28,5 +28,6 @@ internal static class LedgerRows
         BookedStart: reader.GetFieldValue<DateTimeOffset>(15),
         BookedEnd: reader.GetFieldValue<DateTimeOffset>(16),
         Version: reader.GetInt64(17),
-        DueSoonNoticedAt: reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18));
+        DueSoonNoticedAt: reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
+        CancellationCode: reader.IsDBNull(19) ? null : CancellationReasonCodes.Parse(reader.GetString(19)));
 }

@@ -1,7 +1,7 @@
 namespace ClinicCluster.Silo.Ledger;
 
 /// <summary>
-/// The ledger's statements; the table is created by migrations 0100 and 0110. Every change is one
+/// The ledger's statements; the table is created by migrations 0100 and 0110 (0450 adds the cancellation code). Every change is one
 /// conditional statement (decision 0006): an insert that the primary key makes idempotent, or an
 /// update at the expected version; the exclusion constraints refuse overlaps in both.
 /// </summary>
@@ -12,7 +12,7 @@ internal static class LedgerSql
     public const string Columns = """
         clinic_id, appointment_id, patient_id, provider_id, appointment_type, starts_at, ends_at, buffer_minutes,
         status, time_zone, reason, cancellation_reason, request_fingerprint, created_at, updated_at,
-        booked_starts_at, booked_ends_at, version, due_soon_noticed_at
+        booked_starts_at, booked_ends_at, version, due_soon_noticed_at, cancellation_code
         """;
 
     public const string Insert = $"""
@@ -31,7 +31,8 @@ internal static class LedgerSql
     public const string Update = $"""
         UPDATE scheduling.appointment_ledger SET
             starts_at = @starts_at, ends_at = @ends_at, blocked_until = @blocked_until, buffer_minutes = @buffer_minutes,
-            status = @status, cancellation_reason = @cancellation_reason, updated_at = @updated_at,
+            status = @status, cancellation_reason = @cancellation_reason, cancellation_code = @cancellation_code,
+            updated_at = @updated_at,
             due_soon_noticed_at = CASE WHEN starts_at = @starts_at THEN due_soon_noticed_at END,
             version = version + 1
         WHERE clinic_id = @clinic_id AND appointment_id = @appointment_id AND version = @expected_version
@@ -77,6 +78,14 @@ internal static class LedgerSql
         SELECT {Columns} FROM scheduling.appointment_ledger
         WHERE clinic_id = @clinic_id AND status = 'booked'
           AND (ends_at < @ended_before OR (starts_at < @due_soon_before AND due_soon_noticed_at IS NULL))
+        ORDER BY starts_at, appointment_id
+        LIMIT @limit
+        """;
+
+    // Checked-in visits whose clinic day ended (the sweeper's flag); the active-rows index covers it.
+    public const string CheckedInBefore = $"""
+        SELECT {Columns} FROM scheduling.appointment_ledger
+        WHERE clinic_id = @clinic_id AND status = 'checked-in' AND starts_at < @started_before
         ORDER BY starts_at, appointment_id
         LIMIT @limit
         """;

@@ -43,6 +43,8 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource, IPhiP
         await using var command = dataSource.CreateCommand(LedgerSql.Update);
         Bind(command, row);
         command.Parameters.AddWithValue("cancellation_reason", await ProtectAsync(row.CancellationReason, CancellationField(row)));
+        command.Parameters.AddWithValue("cancellation_code",
+            row.CancellationCode is { } code ? CancellationReasonCodes.Name(code) : DBNull.Value);
         command.Parameters.AddWithValue("expected_version", expectedVersion);
         return await WriteAsync(command) ?? LedgerWrite.Conflict(await GetAsync(row.ClinicId, row.AppointmentId));
     }
@@ -82,6 +84,15 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource, IPhiP
         command.Parameters.AddWithValue("clinic_id", clinicId);
         command.Parameters.AddWithValue("ended_before", endedBefore.UtcDateTime);
         command.Parameters.AddWithValue("due_soon_before", dueSoonBefore.UtcDateTime);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadAsync(command);
+    }
+
+    public async Task<IReadOnlyList<LedgerRow>> CheckedInBeforeAsync(string clinicId, DateTimeOffset startedBefore, int limit)
+    {
+        await using var command = dataSource.CreateCommand(LedgerSql.CheckedInBefore);
+        command.Parameters.AddWithValue("clinic_id", clinicId);
+        command.Parameters.AddWithValue("started_before", startedBefore.UtcDateTime);
         command.Parameters.AddWithValue("limit", limit);
         return await ReadAsync(command);
     }

@@ -17,16 +17,18 @@ public sealed class BufferedOutput : ITestOutputHelper
 }
 
 /// <summary>
-/// The no-show reminder scenario: one silo (no-show 2 s after the end) and the API, a UTC clinic
-/// with a 1-minute visit type and a provider working all day, and one visit booked to start in
-/// 20 s. Nobody checks the patient in, so about 82 s after booking the clinic's sweeper (a grain
+/// The no-show reminder scenario: one silo and the API, a UTC clinic whose policy closes check-in
+/// at the end of a visit (no grace: the sweeper's no-show moment, decision 0025) with a 1-minute
+/// visit type and a provider working all day, and one visit booked to start in 20 s. Nobody checks
+/// the patient in, so about 80 s after booking the clinic's sweeper (a grain
 /// timer, revived by one durable reminder per clinic) must turn the appointment into a no-show. That wait is real time; the collection fixture starts this
 /// scenario first so the wait passes while the other tests run, and the no-show test then only
 /// has to look (or wait for what is left).
 /// </summary>
 public sealed class NoShowScenario : IAsyncDisposable
 {
-    public static readonly TimeSpan NoShowAfter = TimeSpan.FromSeconds(2);
+    /// <summary>The clinic policy's checkInGraceMinutes: the no-show is due at the end of the visit.</summary>
+    public static readonly TimeSpan CheckInGrace = TimeSpan.Zero;
     public static readonly TimeSpan VisitLength = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan StartsIn = TimeSpan.FromSeconds(20);
 
@@ -37,7 +39,6 @@ public sealed class NoShowScenario : IAsyncDisposable
         _cluster = new ClusterHarness("Missed_appointment_becomes_noshow_via_reminder", database, Output,
             new Dictionary<string, string>
             {
-                ["Scheduling__NoShowAfter"] = NoShowAfter.ToString("c", CultureInfo.InvariantCulture),
                 ["Scheduling__DueSoonBefore"] = "00:00:05",
                 // The clinic's sweeper (not a reminder per appointment) finds the missed visit.
                 ["Scheduling__SweepInterval"] = "00:00:02",
@@ -65,7 +66,15 @@ public sealed class NoShowScenario : IAsyncDisposable
         var clinicId = $"noshow-{Guid.NewGuid():N}"[..19];
         await api.CreateClinicAsync(clinicId, "UTC",
             [new { name = "quick", durationMinutes = (int)VisitLength.TotalMinutes, bufferMinutes = 0 }],
-            new { minimumNoticeMinutes = 0, maximumHorizonDays = 30, cancellationCutoffMinutes = 0, slotIntervalMinutes = 5 });
+            new
+            {
+                minimumNoticeMinutes = 0,
+                maximumHorizonDays = 30,
+                cancellationCutoffMinutes = 0,
+                slotIntervalMinutes = 5,
+                checkInGraceMinutes = (int)CheckInGrace.TotalMinutes,
+                noShowGraceMinutes = 0,
+            });
         var provider = await api.AddProviderAsync(clinicId, "Provider", new TimeOnly(0, 0), new TimeOnly(23, 59, 59));
         var patient = await api.RegisterPatientAsync(clinicId, Guid.NewGuid().ToString("N")[..12]);
 
@@ -83,7 +92,7 @@ public sealed class NoShowScenario : IAsyncDisposable
             throw new InvalidOperationException($"Booking the no-show visit answered {booked.Status}: {booked.Short}");
         }
 
-        var booking = new NoShowBooking(api, clinicId, booked.Field("id")!, start, start + VisitLength + NoShowAfter);
+        var booking = new NoShowBooking(api, clinicId, booked.Field("id")!, start, start + VisitLength + CheckInGrace);
         _cluster.Log($"booked {booking.AppointmentId} at {start:HH:mm:ss}Z, ends {start + VisitLength:HH:mm:ss}Z; no-show due {booking.Due:HH:mm:ss}Z");
         return booking;
     }
@@ -97,5 +106,5 @@ public sealed class NoShowScenario : IAsyncDisposable
     private static DateTimeOffset EndOfDay(DateTimeOffset instant) => new(instant.Year, instant.Month, instant.Day, 23, 59, 59, TimeSpan.Zero);
 }
 
-/// <summary>The booked visit: when it starts, and when its no-show is due (end + NoShowAfter).</summary>
+/// <summary>The booked visit: when it starts, and when its no-show is due (end + the policy's check-in grace).</summary>
 public sealed record NoShowBooking(ClinicApi Api, string ClinicId, string AppointmentId, DateTimeOffset Start, DateTimeOffset Due);

@@ -42,6 +42,12 @@ public interface IAppointmentLedger
     /// </summary>
     Task<IReadOnlyList<LedgerRow>> DueAsync(string clinicId, DateTimeOffset endedBefore, DateTimeOffset dueSoonBefore, int limit);
 
+    /// <summary>
+    /// Checked-in rows that started before <paramref name="startedBefore"/> (visits never completed
+    /// nor cancelled after their clinic day ended), ordered by start; at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<LedgerRow>> CheckedInBeforeAsync(string clinicId, DateTimeOffset startedBefore, int limit);
+
     /// <summary>Records that the due-soon notice was given; true if this call was the one that did.</summary>
     Task<bool> MarkDueSoonNoticedAsync(string clinicId, string appointmentId, DateTimeOffset at);
 }

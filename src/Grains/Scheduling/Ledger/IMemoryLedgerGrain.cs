@@ -30,7 +30,8 @@ public sealed record LedgerQuery(
     [property: Id(4)] bool ActiveOnly = false,
     [property: Id(5)] DateTimeOffset? DueEndedBefore = null,
     [property: Id(6)] DateTimeOffset? DueSoonBefore = null,
-    [property: Id(7)] int Limit = int.MaxValue)
+    [property: Id(7)] int Limit = int.MaxValue,
+    [property: Id(8)] AppointmentStatus? Status = null)
 {
     public bool Matches(LedgerRow row)
     {
@@ -41,6 +42,7 @@ public sealed record LedgerQuery(
             && (StartsFrom is null || row.Start >= StartsFrom)
             && (StartsBefore is null || row.Start < StartsBefore)
             && (!ActiveOnly || row.IsActive)
+            && (Status is null || row.Status == Status)
             && due;
     }
 }

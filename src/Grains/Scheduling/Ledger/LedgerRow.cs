@@ -26,7 +26,8 @@ public sealed record LedgerRow(
     [property: Id(15)] DateTimeOffset BookedStart,
     [property: Id(16)] DateTimeOffset BookedEnd,
     [property: Id(17)] long Version,
-    [property: Id(18)] DateTimeOffset? DueSoonNoticedAt = null)
+    [property: Id(18)] DateTimeOffset? DueSoonNoticedAt = null,
+    [property: Id(19)] CancellationReasonCode? CancellationCode = null)
 {
     /// <summary>Until when the provider is busy: the end plus the visit type's buffer.</summary>
     public DateTimeOffset BlockedUntil => End.AddMinutes(BufferMinutes);
@@ -37,7 +38,7 @@ public sealed record LedgerRow(
     public Appointment ToAppointment() => new(
         AppointmentId, ClinicId, PatientId, ProviderId, AppointmentType,
         ClinicTimeZones.ToZoned(TimeZone, Start), ClinicTimeZones.ToZoned(TimeZone, End),
-        Reason, Status, CancellationReason, CreatedAt, UpdatedAt);
+        Reason, Status, CancellationReason, CreatedAt, UpdatedAt, CancellationCode);
 
     /// <summary>The appointment as first booked: what a replay of the booking request returns.</summary>
     public Appointment ToOriginal() => new(

@@ -28,6 +28,9 @@ public sealed class MemoryAppointmentLedger(IGrainFactory grains) : IAppointment
     public Task<IReadOnlyList<LedgerRow>> DueAsync(string clinicId, DateTimeOffset endedBefore, DateTimeOffset dueSoonBefore, int limit) =>
         Clinic(clinicId).QueryAsync(new LedgerQuery(DueEndedBefore: endedBefore, DueSoonBefore: dueSoonBefore, Limit: limit));
 
+    public Task<IReadOnlyList<LedgerRow>> CheckedInBeforeAsync(string clinicId, DateTimeOffset startedBefore, int limit) =>
+        Clinic(clinicId).QueryAsync(new LedgerQuery(StartsBefore: startedBefore, Limit: limit, Status: AppointmentStatus.CheckedIn));
+
     public Task<bool> MarkDueSoonNoticedAsync(string clinicId, string appointmentId, DateTimeOffset at) =>
         Clinic(clinicId).MarkDueSoonNoticedAsync(appointmentId, at);
 

@@ -1,0 +1,35 @@
+using ClinicCluster.Scheduling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ClinicCluster.Grains.Tests;
+
+/// <summary>The silo's scheduling settings as the hosts bind them (no cluster needed).</summary>
+public sealed class SchedulingOptionsTests
+{
+    [Fact]
+    public void The_replaced_no_show_setting_stops_the_host_naming_what_replaced_it()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(("Scheduling:NoShowAfter", "00:30:00")));
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains("Scheduling:NoShowAfter", failure, StringComparison.Ordinal);
+        Assert.Contains("checkInGraceMinutes", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_it_the_scheduling_settings_bind()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(30), Bind(("Scheduling:SweepInterval", "00:00:30")).SweepInterval);
+    }
+
+    private static SchedulingOptions Bind(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
+        using var services = new ServiceCollection().AddClinicGrainServices(configuration).BuildServiceProvider();
+        return services.GetRequiredService<IOptions<SchedulingOptions>>().Value;
+    }
+}
