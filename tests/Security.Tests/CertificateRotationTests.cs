@@ -114,13 +114,20 @@ public sealed class CertificateRotationTests(SecurityFixture fixture, ITestOutpu
         await load.WaitForBookingsAsync(bookings: before + 20, TimeSpan.FromSeconds(60));
         Log($"silo3 (new CA only) joined and the API reached it; {load.Succeeded} bookings, {load.Failed} failed");
 
+        var logs = Path.Combine(Path.GetTempPath(), "clinic-rotation-logs");
+        Directory.CreateDirectory(logs);
+        foreach (var host in new[] { silo1, silo2, silo3, api })
+        {
+            await File.WriteAllTextAsync(Path.Combine(logs, host.Name + ".log"), host.Output);
+        }
+
         var connections = await PostgresConnectionsAsync(run.ApplicationName);
         await load.StopAsync();
         Log($"PostgreSQL: {connections.Count} silo connections now open, all over TLS: {connections.All(c => c.Ssl)}; " +
             $"opened after the root file changed: {connections.Count(c => c.Started > swapped)}");
         Log($"done: {load.Succeeded} bookings acknowledged, {load.Failed} failed, {_clock.Elapsed.TotalSeconds:0} s");
 
-        Assert.True(load.Failed == 0, $"{load.Failed} failed requests; first: {string.Join(" | ", load.Failures.Take(5))}");
+        Assert.True(load.Failed == 0, $"{load.Failed} failed requests; first: {string.Join(" | ", load.Failures.Take(5))}; host logs in {logs}");
         Assert.True(load.Succeeded >= 60, $"only {load.Succeeded} bookings");
         Assert.NotEmpty(connections);
         Assert.All(connections, c => Assert.True(c.Ssl));
@@ -413,15 +420,22 @@ public sealed class CertificateRotationTests(SecurityFixture fixture, ITestOutpu
             _stop.Dispose();
         }
 
-        public static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, object body, CancellationToken cancellation = default)
+        public static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, object body, string? idempotencyKey = null)
         {
             using var request = new HttpRequestMessage(method, path)
             {
                 Content = new StringContent(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json"),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SecurityFixture.AdminToken);
-            using var response = await http.SendAsync(request, cancellation);
-            var text = await response.Content.ReadAsStringAsync(cancellation);
+
+            // As clients are told to book (docs/api.md): the key makes the API's retry on another gateway safe.
+            if (idempotencyKey is not null)
+            {
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+            }
+
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
             if (response.StatusCode != HttpStatusCode.Created)
             {
                 throw new HttpRequestException($"{method} {path} answered {(int)response.StatusCode}: {text}");
@@ -454,7 +468,7 @@ public sealed class CertificateRotationTests(SecurityFixture fixture, ITestOutpu
                         appointmentType = "checkup",
                         start,
                         reason = "rotation",
-                    });
+                    }, idempotencyKey: $"{_clinic.Id}-{slot}");
                     Interlocked.Increment(ref _succeeded);
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
