@@ -1,7 +1,7 @@
+using ClinicCluster.ServiceDefaults;
 using ClinicCluster.Silo.Audit;
 using ClinicCluster.Silo.Commands;
 using ClinicCluster.Silo.Hosting;
-using ClinicCluster.ServiceDefaults;
 
 // Commands run and exit before any host is built: `migrate` needs neither Orleans nor a web server.
 if (args is [MigrateCommand.Name, ..])
