@@ -47,7 +47,7 @@ public sealed class CertificateRotationTests(SecurityFixture fixture, ITestOutpu
         using var apiSecret = new SecretVolume(Files(apiCertificate, oldCa.CertificatePem));
         var serverCa = await File.ReadAllTextAsync(fixture.Database.CaFile);
         using var postgresCa = new SecretVolume(new Dictionary<string, string> { ["ca.crt"] = serverCa });
-        var run = new Run(Guid.NewGuid().ToString("N")[..10], siloSecret, apiSecret, postgresCa, fixture);
+        using var run = new Run(Guid.NewGuid().ToString("N")[..10], siloSecret, apiSecret, postgresCa, fixture);
 
         using var silo1 = run.StartSilo("silo1");
         using var silo2 = run.StartSilo("silo2");
@@ -303,7 +303,7 @@ public sealed class CertificateRotationTests(SecurityFixture fixture, ITestOutpu
     }
 
     /// <summary>The settings of this test's cluster: own cluster and service ids, every secret from a Secret volume.</summary>
-    private sealed class Run(string suffix, SecretVolume silo, SecretVolume api, SecretVolume postgresCa, SecurityFixture fixture)
+    private sealed class Run(string suffix, SecretVolume silo, SecretVolume api, SecretVolume postgresCa, SecurityFixture fixture) : IDisposable
     {
         public string ApplicationName { get; } = "clinic-silo-rotation-" + suffix;
 
@@ -363,6 +363,12 @@ public sealed class CertificateRotationTests(SecurityFixture fixture, ITestOutpu
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
             ["Logging__LogLevel__Orleans"] = "Warning",
         };
+
+        public void Dispose()
+        {
+            File.Delete(KeyRing);
+            File.Delete(ChainKey);
+        }
 
         private static string Key() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

@@ -13,6 +13,9 @@ namespace ClinicCluster.Security.Tests;
 /// </summary>
 public sealed class HostProcess : IDisposable
 {
+    public const string Silo = "ClinicCluster.Silo.dll";
+    public const string Api = "ClinicCluster.Api.dll";
+
     private static readonly string[] InheritedSettingPrefixes =
         ["Silo__", "Postgres__", "Cluster__", "ClusterTls__", "Encryption__", "Audit__", "Auth__", "Management__", "Dashboard__",
          "Logging__", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Urls", "POD_"];
@@ -50,9 +53,6 @@ public sealed class HostProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
-
-    public const string Silo = "ClinicCluster.Silo.dll";
-    public const string Api = "ClinicCluster.Api.dll";
 
     public int Id => _process.Id;
 
