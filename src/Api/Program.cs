@@ -5,7 +5,6 @@ using ClinicCluster.Api.Endpoints;
 using ClinicCluster.Api.Hosting;
 using ClinicCluster.Api.Telemetry;
 using ClinicCluster.ServiceDefaults;
-using Microsoft.Extensions.Options;
 
 try
 {
@@ -36,14 +35,15 @@ try
     app.MapAppointmentsApi();
     app.MapAuditApi();
     AuditCoverage.EnsureDeclared(app);
+    ConfigurationError.ValidateNow(app.Services);
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException exception)
+catch (Exception exception) when (ConfigurationError.Describe(exception) is { } line)
 {
     // A configuration mistake is an operator's problem: one line naming the setting, no stack trace.
-    await Console.Error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
-    return 2;
+    await Console.Error.WriteLineAsync(line);
+    return ConfigurationError.ExitCode;
 }
 
 /// <summary>The API host's entry point; public so tests can host it with WebApplicationFactory.</summary>

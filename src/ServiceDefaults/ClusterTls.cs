@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -9,30 +8,49 @@ using Orleans.Connections.Security;
 namespace ClinicCluster.ServiceDefaults;
 
 /// <summary>
-/// The loaded and checked <see cref="ClusterTlsOptions"/>: this host's certificate with its key and
-/// the cluster CA, and the TLS settings both hosts apply. Loading happens before Orleans starts, so
-/// a missing or broken file stops the host with one line naming the setting.
+/// The cluster's mutual TLS (<see cref="ClusterTlsOptions"/>): this host's certificate with its key
+/// and the trust bundle, read before Orleans starts (a missing or broken file stops the host with
+/// one line naming the setting) and re-read while it runs (<see cref="Reload"/>, every
+/// <c>ClusterTls:ReloadInterval</c>), because Orleans asks for the certificate and validates the
+/// peer on every handshake: a renewed certificate or a rolled CA is used by the next connection
+/// without a restart. A changed set that fails the start-up checks is not used; the host keeps the
+/// set it has (decision record 0029).
 /// </summary>
 public sealed class ClusterTls
 {
-    private readonly X509Certificate2Collection _trusted;
+    private readonly string _certificateFile;
+    private readonly string _keyFile;
+    private readonly string _caFile;
+    private readonly TimeProvider _time;
+    private ClusterTlsMaterial _current;
+    private byte[]? _rejected;
 
-    private ClusterTls(X509Certificate2 certificate, X509Certificate2Collection trusted, TimeSpan handshakeTimeout)
+    private ClusterTls(ClusterTlsOptions options, ClusterTlsMaterial material, TimeProvider time)
     {
-        Certificate = certificate;
-        _trusted = trusted;
-        HandshakeTimeout = handshakeTimeout;
+        _certificateFile = options.CertificateFile!;
+        _keyFile = options.KeyFile!;
+        _caFile = options.CaFile!;
+        _current = material;
+        _time = time;
+        HandshakeTimeout = options.HandshakeTimeout;
+        ReloadInterval = options.ReloadInterval;
     }
 
-    public X509Certificate2 Certificate { get; }
+    /// <summary>The certificate the next handshake presents.</summary>
+    public X509Certificate2 Certificate => Current.Certificate;
+
+    /// <summary>The set in use: replaced as a whole, so a handshake never sees a certificate of one set and the CAs of another.</summary>
+    public ClusterTlsMaterial Current => Volatile.Read(ref _current);
 
     public TimeSpan HandshakeTimeout { get; }
+
+    public TimeSpan ReloadInterval { get; }
 
     /// <summary>
     /// The cluster's TLS, or null when it is off: explicitly, or by default with Localhost
     /// clustering (<paramref name="reachableFromOtherMachines"/> false).
     /// </summary>
-    public static ClusterTls? Load(IConfiguration configuration, bool reachableFromOtherMachines)
+    public static ClusterTls? Load(IConfiguration configuration, bool reachableFromOtherMachines, TimeProvider? time = null)
     {
         var options = new ClusterTlsOptions();
         configuration.GetSection(ClusterTlsOptions.SectionName).Bind(options);
@@ -50,6 +68,11 @@ public sealed class ClusterTls
             failures.Add("ClusterTls:HandshakeTimeout must be between 00:00:00 and 00:05:00.");
         }
 
+        if (options.ReloadInterval < TimeSpan.FromSeconds(1) || options.ReloadInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add("ClusterTls:ReloadInterval must be between 00:00:01 and 01:00:00.");
+        }
+
         if (failures.Count > 0)
         {
             if (options.Enabled is null)
@@ -60,43 +83,62 @@ public sealed class ClusterTls
             throw new OptionsValidationException(ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions), [string.Join(" ", failures)]);
         }
 
-        try
+        time ??= TimeProvider.System;
+        var files = ClusterTlsMaterial.Read(options.CertificateFile!, options.KeyFile!, options.CaFile!);
+        var material = ClusterTlsMaterial.Parse(files, time.GetUtcNow().UtcDateTime, out var failure);
+        if (material is null)
         {
-            using var pem = X509Certificate2.CreateFromPemFile(options.CertificateFile!, options.KeyFile!);
-
-            // Re-imported so the key is usable by the TLS stack on every platform (a PEM key is ephemeral).
-            var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
-            var trusted = new X509Certificate2Collection();
-            trusted.ImportFromPemFile(options.CaFile!);
-            if (trusted.Count == 0)
-            {
-                throw new CryptographicException("no certificate in the CA file");
-            }
-
-            var tls = new ClusterTls(certificate, trusted, options.HandshakeTimeout);
-            if (!tls.IsTrusted(certificate))
-            {
-                throw new CryptographicException("this host's certificate does not chain to ClusterTls:CaFile, or it has expired");
-            }
-
-            return tls;
+            throw new OptionsValidationException(ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions), [failure!]);
         }
-        catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+
+        return new ClusterTls(options, material, time);
+    }
+
+    /// <summary>
+    /// Re-reads the three files. Unchanged bytes: nothing happens. Changed and passing the start-up
+    /// checks: the next handshake uses them. Changed and failing (half-written, a key of another
+    /// certificate, expired, not signed by the bundle): the set in use stays, and the same bad bytes
+    /// are reported once, not at every interval.
+    /// </summary>
+    public ClusterTlsReload Reload()
+    {
+        var files = ClusterTlsMaterial.Read(_certificateFile, _keyFile, _caFile);
+        var fingerprint = files.Fingerprint();
+        var current = Current;
+        if (fingerprint.AsSpan().SequenceEqual(current.Fingerprint))
         {
-            throw new OptionsValidationException(ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions),
-                [$"ClusterTls: cannot use {options.CertificateFile} / {options.KeyFile} / {options.CaFile}: {exception.Message}"]);
+            return new ClusterTlsReload(ClusterTlsReloadOutcome.Unchanged, current.Describe());
         }
+
+        if (_rejected is not null && fingerprint.AsSpan().SequenceEqual(_rejected))
+        {
+            return new ClusterTlsReload(ClusterTlsReloadOutcome.StillRejected, current.Describe());
+        }
+
+        var material = ClusterTlsMaterial.Parse(files, _time.GetUtcNow().UtcDateTime, out var failure);
+        if (material is null)
+        {
+            _rejected = fingerprint;
+            return new ClusterTlsReload(ClusterTlsReloadOutcome.Rejected, $"{failure} Still presenting {current.Describe()}.");
+        }
+
+        _rejected = null;
+        Volatile.Write(ref _current, material);
+        return new ClusterTlsReload(ClusterTlsReloadOutcome.Loaded, material.Describe());
     }
 
     /// <summary>
     /// Settings for both ends of every cluster connection: a certificate is required from the
-    /// peer, and the peer is trusted only when its certificate chains to the cluster CA. Host
+    /// peer, and the peer is trusted only when its certificate chains to the trust bundle. Host
     /// names are not checked: silos and gateways are reached by IP, and membership of the cluster
-    /// is exactly "holds a certificate of this CA".
+    /// is exactly "holds a certificate of this CA". The selectors and the validation read the set in
+    /// use at each handshake; <see cref="TlsOptions.LocalCertificate"/> is only Orleans' fallback.
     /// </summary>
     public void Configure(TlsOptions options)
     {
         options.LocalCertificate = Certificate;
+        options.LocalServerCertificateSelector = (_, _) => Certificate;
+        options.LocalClientCertificateSelector = (_, _, _, _, _) => Certificate;
         options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
         options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
         options.SslProtocols = SslProtocols.Tls13 | SslProtocols.Tls12;
@@ -105,16 +147,8 @@ public sealed class ClusterTls
             !errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) && IsTrusted(certificate);
     }
 
-    /// <summary>True when <paramref name="certificate"/> is valid now and chains to the cluster CA (and only to it).</summary>
-    public bool IsTrusted(X509Certificate2 certificate)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = DateTime.Now;
-        return chain.Build(certificate);
-    }
+    /// <summary>True when <paramref name="certificate"/> is valid now and chains to a CA of the bundle in use (and only to it).</summary>
+    public bool IsTrusted(X509Certificate2 certificate) => Current.IsTrusted(certificate, _time.GetUtcNow().UtcDateTime);
 
     private static void Require(string? file, string name, List<string> failures)
     {
@@ -127,4 +161,17 @@ public sealed class ClusterTls
             failures.Add($"ClusterTls:{name} '{file}' does not exist.");
         }
     }
+}
+
+/// <summary>What one <see cref="ClusterTls.Reload"/> did, with the line to log.</summary>
+public sealed record ClusterTlsReload(ClusterTlsReloadOutcome Outcome, string Message);
+
+public enum ClusterTlsReloadOutcome
+{
+    Unchanged,
+    Loaded,
+    Rejected,
+
+    /// <summary>The same bad bytes as last time: already reported.</summary>
+    StillRejected,
 }

@@ -28,4 +28,11 @@ public sealed class ClusterTlsOptions
 
     /// <summary>How long a TLS handshake may take before the connection is dropped.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often the three files are re-read. A renewed certificate or a rolled CA bundle is used
+    /// by the next handshake after this, no restart needed; the kubelet itself takes up to about a
+    /// minute to project an updated Secret, so the CA-roll steps wait for both (docs/runbooks/certificate-rotation.md).
+    /// </summary>
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,7 +1,7 @@
+using ClinicCluster.ServiceDefaults;
 using ClinicCluster.Silo.Audit;
 using ClinicCluster.Silo.Commands;
 using ClinicCluster.Silo.Hosting;
-using Microsoft.Extensions.Options;
 
 // Commands run and exit before any host is built: `migrate` needs neither Orleans nor a web server.
 if (args is [MigrateCommand.Name, ..])
@@ -32,12 +32,13 @@ if (args is ["encryption", "rotate", ..])
 try
 {
     var app = SiloApplication.Build(WebApplication.CreateBuilder(args));
+    ConfigurationError.ValidateNow(app.Services);
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException exception)
+catch (Exception exception) when (ConfigurationError.Describe(exception) is { } line)
 {
     // A configuration mistake is an operator's problem: one line naming the setting, no stack trace.
-    await Console.Error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
-    return 2;
+    await Console.Error.WriteLineAsync(line);
+    return ConfigurationError.ExitCode;
 }

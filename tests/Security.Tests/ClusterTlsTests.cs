@@ -99,7 +99,7 @@ public sealed class ClusterTlsTests(SecurityFixture fixture)
         var mismatched = TestCertificates.Settings(fixture.Certificates.Rogue);
         mismatched["ClusterTls:CaFile"] = fixture.Certificates.ClusterCa;
         var wrong = Assert.Throws<OptionsValidationException>(() => ClusterTls.Load(Configuration(mismatched), reachableFromOtherMachines: true));
-        Assert.Contains("does not chain", Assert.Single(wrong.Failures), StringComparison.Ordinal);
+        Assert.Contains("not signed by a CA in ClusterTls:CaFile", Assert.Single(wrong.Failures), StringComparison.Ordinal);
     }
 
     /// <summary>A client presenting the rogue certificate, trusting the cluster CA (so only the server can refuse).</summary>

@@ -48,6 +48,29 @@ public sealed class PostgresTlsTests(SecurityFixture fixture)
     }
 
     [Fact]
+    public async Task A_replaced_root_certificate_is_read_by_the_next_physical_connection()
+    {
+        // The CA file as a pod mounts it (a Secret volume), and one data source built once, as each host builds its own.
+        var serverCa = await File.ReadAllTextAsync(fixture.Database.CaFile);
+        using var other = new TestCa("CN=Not the server's CA");
+        using var secret = new SecretVolume(new Dictionary<string, string> { ["ca.crt"] = serverCa });
+        await using var dataSource = NpgsqlDataSource.Create(Resolve(fixture.Database.App, "VerifyFull", secret["ca.crt"]));
+        Assert.True(await OverTlsAsync(dataSource));
+
+        // Only a CA that did not sign the server: the next physical connection refuses the server,
+        // so the file is read per connection, not once per data source.
+        secret.Update(new Dictionary<string, string> { ["ca.crt"] = other.CertificatePem });
+        dataSource.Clear();
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => OverTlsAsync(dataSource));
+        Assert.True(refused is NpgsqlException or System.Security.Authentication.AuthenticationException, refused.GetType().Name);
+
+        // The overlap bundle of a CA roll (the new CA and the server's current one): connects again.
+        secret.Update(new Dictionary<string, string> { ["ca.crt"] = other.CertificatePem + serverCa });
+        dataSource.Clear();
+        Assert.True(await OverTlsAsync(dataSource));
+    }
+
+    [Fact]
     public void Verify_full_without_a_ca_or_with_an_unknown_mode_stops_the_host_with_one_line()
     {
         var missing = Assert.Throws<OptionsValidationException>(() => Resolve(fixture.Database.App, "VerifyFull", null));
@@ -75,6 +98,13 @@ public sealed class PostgresTlsTests(SecurityFixture fixture)
         }).Build(), failures);
         Assert.Empty(failures);
         Assert.Equal(SslMode.VerifyFull, new NpgsqlConnectionStringBuilder(api).SslMode);
+    }
+
+    private static async Task<bool> OverTlsAsync(NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", connection);
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>What the silo builds from configuration (the same rules serve the API's connection).</summary>

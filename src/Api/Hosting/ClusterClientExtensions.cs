@@ -38,6 +38,10 @@ public static class ClusterClientExtensions
 
         // Mutual TLS to the gateways, with the silos' certificate checked against the cluster CA.
         var clusterTls = ClusterTls.Load(builder.Configuration, reachableFromOtherMachines: options.Clustering != ClientClusteringMode.Localhost);
+        if (clusterTls is not null)
+        {
+            builder.Services.AddClusterTlsReload(clusterTls);
+        }
         builder.UseOrleansClient(client =>
         {
             if (clusterTls is not null)
@@ -78,6 +82,8 @@ public static class ClusterClientExtensions
                     {
                         throw new OptionsValidationException("Postgres", typeof(ClusterClientOptions), tlsFailures);
                     }
+
+                    PostgresTls.RequireServerTls(connectionString, TimeSpan.FromSeconds(5));
 
                     // One data source (one pool) for clustering and the audit queue.
                     var dataSource = NpgsqlDataSource.Create(connectionString);

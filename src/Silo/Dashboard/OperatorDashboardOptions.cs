@@ -39,11 +39,11 @@ public sealed class OperatorDashboardOptions : IValidatableObject
 
         if (!File.Exists(CredentialsFile))
         {
-            yield return new ValidationResult("names no file.", [nameof(CredentialsFile)]);
+            yield return new ValidationResult($"{SectionName}:{nameof(CredentialsFile)} names no file.", [nameof(CredentialsFile)]);
         }
         else if (OperatorCredentials.Parse(File.ReadAllLines(CredentialsFile)) is null)
         {
-            yield return new ValidationResult("holds no 'name:password' line, or a malformed one.", [nameof(CredentialsFile)]);
+            yield return new ValidationResult($"{SectionName}:{nameof(CredentialsFile)} holds no 'name:password' line, or a malformed one.", [nameof(CredentialsFile)]);
         }
     }
 }

@@ -35,6 +35,7 @@ public static class SiloHostingExtensions
             // silo does in PostgreSQL: our tables and every Orleans ADO.NET provider (docs/capacity.md).
             var pool = PostgresPoolOptions.Register(builder.Services, builder.Configuration);
             var connectionString = pool.ApplyTo(PostgresOptions.Read(builder.Configuration).ResolveRuntime());
+            PostgresTls.RequireServerTls(connectionString, TimeSpan.FromSeconds(5));
             var dataSource = NpgsqlDataSource.Create(connectionString);
             builder.Services.AddSingleton(_ => dataSource);
             postgres = dataSource;
@@ -55,6 +56,11 @@ public static class SiloHostingExtensions
 
         // Mutual TLS on the silo and gateway ports; loaded now so a bad certificate stops the host in one line.
         var clusterTls = ClusterTls.Load(builder.Configuration, reachableFromOtherMachines: options.Clustering != ClusteringMode.Localhost);
+        if (clusterTls is not null)
+        {
+            // Renewed certificates and a rolled CA are picked up without a restart (decision record 0029).
+            builder.Services.AddClusterTlsReload(clusterTls);
+        }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         if (options.Storage == StorageMode.Postgres)

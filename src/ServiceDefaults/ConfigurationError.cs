@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ClinicCluster.ServiceDefaults;
+
+/// <summary>
+/// The one way both hosts report a configuration mistake: a single line on stderr, "Configuration
+/// error: " and what each failed setting says (its name and the problem, never a secret's value),
+/// then exit code 2. No stack trace: the operator's fix is a setting, not our code. Everything
+/// checked at start goes through here; a bug is still a crash with its stack trace.
+/// </summary>
+public static class ConfigurationError
+{
+    public const int ExitCode = 2;
+
+    /// <summary>
+    /// Runs the options validators registered with ValidateOnStart now, after the host is built and
+    /// before anything starts: run by the host instead, a failure is logged with its stack trace
+    /// ("Hosting failed to start") before it reaches <see cref="Describe"/>.
+    /// </summary>
+    public static void ValidateNow(IServiceProvider services) => services.GetService<IStartupValidator>()?.Validate();
+
+    /// <summary>The line for <paramref name="exception"/> when it is a configuration mistake, else null.</summary>
+    public static string? Describe(Exception exception)
+    {
+        var failures = exception switch
+        {
+            OptionsValidationException options => options.Failures,
+            AggregateException aggregate when aggregate.InnerExceptions.Count > 0
+                && aggregate.InnerExceptions.All(e => e is OptionsValidationException)
+                => aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures),
+            _ => null,
+        };
+
+        // Validators' messages may span lines; the report stays one line, whatever a message holds.
+        return failures is null
+            ? null
+            : "Configuration error: " + string.Join("; ", failures.Select(f => f.ReplaceLineEndings(" ").Trim()));
+    }
+}
