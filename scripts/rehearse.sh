@@ -123,13 +123,15 @@ render >"$rendered"
 # The same release with the backup on a PVC instead of object storage: both targets run.
 render --set backup.target=pvc >"$out/rendered-pvc.yaml"
 full=$release-clinic-cluster
+app_version=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$chart/Chart.yaml")
 figure "render: helm template $release (values-production.yaml + rehearsal overlay): $(grep -c '^kind:' "$rendered") objects; install order: $("$podrun" order "$rendered" | awk '{print $3}' | paste -sd' ')"
 
 tls=$out/tls
 specs=()
 while read -r secret sans; do specs+=("$secret=$sans"); done < <("$podrun" certificates "$rendered")
 # The external PostgreSQL's own certificate (CloudNativePG issues it), and the test issuer's.
-specs+=("postgres=DNS:clinic-db-rw.database.svc,DNS:clinic-db-rw,DNS:clinic-db-restore" "oidc=IP:$gateway")
+specs+=("postgres=DNS:clinic-db-rw.database.svc,DNS:clinic-db-rw,DNS:clinic-db-restore" "oidc=IP:$gateway"
+  "s3=DNS:s3.amazonaws.com,DNS:*.s3.amazonaws.com,DNS:s3.us-east-1.amazonaws.com,DNS:*.s3.us-east-1.amazonaws.com")
 scripts/certs.sh "$tls" "${specs[@]}"
 figure "certificates: CA + ${#specs[@]} leaves as cert-manager would issue them ($(printf '%s ' "${specs[@]%%=*}"))"
 
@@ -159,6 +161,8 @@ put clinic-production-backup-role PGPASSWORD "$backup_pw"
 put clinic-production-backup-s3 AWS_ACCESS_KEY_ID rehearsal
 put clinic-production-backup-s3 AWS_SECRET_ACCESS_KEY "$(pw)"
 put clinic-production-backup-s3 AWS_DEFAULT_REGION us-east-1
+# The object storage stand-in's certificate is of the test CA, which the Job mounts as postgres-ca.
+put clinic-production-backup-s3 AWS_CA_BUNDLE /var/run/secrets/clinic/postgres-ca/ca.crt
 for name in $("$podrun" secrets "$rendered"); do
   [ -d "$secrets/$name" ] || die "the chart mounts Secret $name, which the rehearsal does not create (document it and add it here)"
 done
@@ -392,6 +396,24 @@ dump=$(find "$out/volumes/$full-backup" -name 'clinic-*.dump.age' | sort | tail 
 [ -s "$dump" ] || die "the backup job left no dump in its PVC"
 figure "backup job (target pvc): exit 0, $(basename "$dump") $(stat -c %s "$dump") bytes, age-encrypted, through PgBouncer as clinic_backup"
 
+# Target s3 (production's): the object storage is a stand-in answering for the S3 names on this
+# network (scripts/rehearse/s3.py, HTTPS with a certificate of the test CA, which the s3 Secret's
+# AWS_CA_BUNDLE names); the Job is production's, unchanged.
+bucket=$(sed -n 's#.*{name: BACKUP_S3_URL, value: "s3://\([^/"]*\).*#\1#p' "$rendered")
+[ -n "$bucket" ] || die "the rendered backup CronJob has no BACKUP_S3_URL"
+s3_store=$out/volumes/s3
+mkdir -p "$s3_store" && chown 1654:1654 "$s3_store"
+s3_aliases=()
+for host in "$bucket.s3.amazonaws.com" s3.amazonaws.com "$bucket.s3.us-east-1.amazonaws.com" s3.us-east-1.amazonaws.com; do s3_aliases+=(--network-alias "$host"); done
+docker run -d --name clinic-rehearse-s3 --label "$label" --network "$network" "${s3_aliases[@]}" --user 1654:1654 --read-only --tmpfs /tmp \
+  --cap-drop ALL -v "$PWD/scripts/rehearse/s3.py:/s3.py:ro" -v "$PWD/$tls/s3:/certs:ro" -v "$PWD/$s3_store:/data" \
+  --entrypoint python3 "ghcr.io/clinic-cluster/backup:$app_version" /s3.py /data /certs/tls.crt /certs/tls.key >/dev/null
+code=$(run_job "$rendered" "CronJob/$full-backup" "$full-backup-s3")
+[ "$code" = 0 ] || { tail -5 "$out/$full-backup-s3.log"; docker logs --tail 5 clinic-rehearse-s3; die "backup job (target s3) exited $code"; }
+object=$(find "$s3_store" -name 'clinic-*.dump.age' | head -1)
+[ -s "$object" ] || die "the backup job (target s3) uploaded nothing"
+figure "backup job (target s3): exit 0, uploaded ${object#"$s3_store"/} ($(stat -c %s "$object") bytes) with BACKUP_DIR on its scratch volume"
+
 # Restore into a fresh PostgreSQL (no network alias: nothing else can reach it by name), then
 # `audit verify --all` on the restored copy, with the audit-verify pod spec pointed at it.
 restore="clinic-rehearse-restore"
@@ -402,7 +424,7 @@ t0=$(date +%s)
 cp "$out/age-identity.txt" "$out/state/age-identity.txt" && chmod 0444 "$out/state/age-identity.txt" "$dump"
 docker run --rm --label "$label" --network "$network" --user 1654:1654 --read-only --tmpfs /tmp --cap-drop ALL \
   -v "$PWD/$dump:/restore/dump.age:ro" -v "$PWD/$out/state/age-identity.txt:/restore/identity:ro" -v "$PWD/$tls/ca.crt:/restore/ca.crt:ro" \
-  -e CLINIC_BACKUP_AGE_IDENTITY_FILE=/restore/identity "ghcr.io/clinic-cluster/backup:$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$chart/Chart.yaml")" \
+  -e CLINIC_BACKUP_AGE_IDENTITY_FILE=/restore/identity "ghcr.io/clinic-cluster/backup:$app_version" \
   /scripts/db-restore.sh logical --input /restore/dump.age \
   --dbname "host=clinic-db-restore dbname=postgres user=postgres password=$super_pw sslmode=verify-full sslrootcert=/restore/ca.crt" >"$out/restore.log" 2>&1 ||
   { tail -5 "$out/restore.log"; die "restore failed"; }
