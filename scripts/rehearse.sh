@@ -60,7 +60,7 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || die "dockerd did not start: $(tail -3 "$out/dockerd.log")"
 fi
 
-oidc_pid=""
+oidc_pid="" kube_pid=""
 cleanup() {
   local status=$?
   if [ "$status" != 0 ]; then
@@ -70,6 +70,7 @@ cleanup() {
     done
   fi
   [ -z "$oidc_pid" ] || kill "$oidc_pid" 2>/dev/null || true
+  [ -z "$kube_pid" ] || kill "$kube_pid" 2>/dev/null || true
   [ "${REHEARSE_KEEP:-0}" = 1 ] || remove_all
   if [ -n "$started_dockerd" ] && [ "${REHEARSE_KEEP:-0}" != 1 ]; then kill "$started_dockerd" 2>/dev/null || true; wait "$started_dockerd" 2>/dev/null || true; fi
   [ "$status" = 0 ] || echo "rehearse: FAILED after $(($(date +%s) - started_at)) s (summary so far: $summary)" >&2
@@ -77,7 +78,7 @@ cleanup() {
 }
 trap cleanup EXIT
 remove_all
-rm -rf "${out:?}"/state "$out"/secrets "$out"/volumes "$out"/pgdata* "$out"/oidc "$out"/tls
+rm -rf "${out:?}"/state "$out"/secrets "$out"/secrets-restored "$out"/volumes "$out"/pgdata* "$out"/oidc "$out"/tls "$out"/age-identity.txt
 : >"$summary"
 mkdir -p "$out/state" "$out/secrets" "$out/volumes"
 
@@ -221,12 +222,21 @@ oidc_pid=$!
 for _ in $(seq 20); do curl -s --cacert "$tls/ca.crt" -o /dev/null "$issuer/.well-known/openid-configuration" && break; sleep 0.5; done
 curl -sf --cacert "$tls/ca.crt" -o /dev/null "$issuer/.well-known/openid-configuration" || die "the test issuer does not answer at $issuer"
 
+# The API server's part the silos use (Orleans' Kubernetes hosting), on this host: HTTPS with the
+# test issuer's certificate (same address), the service account's token and CA mounted by podrun.
+kube_port=$(free_port)
+sa=$out/state/serviceaccount
+mkdir -p "$sa" && pw >"$sa/token" && cp "$tls/ca.crt" "$sa/ca.crt" && printf '%s' "$namespace" >"$sa/namespace" && chmod 0444 "$sa"/*
+python3 scripts/rehearse/kubeapi.py "$out/state/pods.json" "$gateway" "$kube_port" "$tls/oidc/tls.crt" "$tls/oidc/tls.key" "$sa/token" 2>"$out/kubeapi.log" &
+kube_pid=$!
+
 # run_pod RENDERED Kind/name POD IP [extra podrun options...]: docker run -d of one pod.
 run_pod() {
   local file=$1 ref=$2 pod=$3 ip=$4 args
   shift 4
   mapfile -t args < <("$podrun" argv "$file" "$ref" --pod "$pod" --ip "$ip" --network "$network" --namespace "$namespace" \
-    --secrets "$secrets" --state "$out/state" --volumes "$out/volumes" --label "$label" "$@")
+    --secrets "$secrets" --state "$out/state" --volumes "$out/volumes" --label "$label" \
+    --kube-api "$gateway:$kube_port" --service-account "$sa" --pods "$out/state/pods.json" "$@")
   [ ${#args[@]} -gt 0 ] || die "podrun could not convert $ref"
   printf '%q ' docker run -d "${args[@]}" >"$out/state/$pod.cmd"
   docker run -d "${args[@]}" >/dev/null
@@ -437,7 +447,8 @@ rm -rf "$restored_secrets" && cp -a "$secrets" "$restored_secrets"
 printf 'Host=clinic-db-restore;Port=5432;Database=clinic;Username=clinic_app;Password=%s' "$app_pw" >"$restored_secrets/$full-database/silo"
 printf 'Host=clinic-db-restore;Port=5432;Database=clinic;Username=clinic_owner;Password=%s' "$owner_pw" >"$restored_secrets/$full-database/migration"
 mapfile -t args < <("$podrun" argv "$rendered" "CronJob/$full-audit-verify" --pod "$full-audit-verify-restored" --network "$network" \
-  --namespace "$namespace" --secrets "$restored_secrets" --state "$out/state" --volumes "$out/volumes" --label "$label")
+  --namespace "$namespace" --secrets "$restored_secrets" --state "$out/state" --volumes "$out/volumes" --label "$label" \
+  --kube-api "$gateway:$kube_port" --service-account "$sa")
 docker run --rm "${args[@]}" >"$out/verify-restored.log" 2>&1 || { tail -5 "$out/verify-restored.log"; die "audit verify --all on the restored copy failed"; }
 figure "restore: into a fresh PostgreSQL in $(($(date +%s) - t0)) s; ledger rows $rows_restored restored (live $rows_live, the dump was taken before the last writes); audit verify --all on the copy: exit 0 ($(tail -1 "$out/verify-restored.log"))"
 

@@ -14,7 +14,11 @@
 OPTIONS: --pod NAME (container and host name, metadata.name), --ip IP (status.podIP and --ip),
 --network NET, --secrets DIR (DIR/<secret name>/<key>: what the cluster's Secrets hold),
 --state DIR (where the Secret and ConfigMap volumes of this pod are written), --volumes DIR
-(persistentVolumeClaims: DIR/<claim name>), --label L, --publish SPEC (repeatable), --namespace NS.
+(persistentVolumeClaims: DIR/<claim name>), --label L, --publish SPEC (repeatable), --namespace NS,
+--kube-api HOST:PORT (the API server: KUBERNETES_SERVICE_HOST/PORT, which the kubelet sets in every
+pod), --service-account DIR (token, ca.crt, namespace: mounted where the kubelet mounts them when
+automountServiceAccountToken is true), --pods FILE (the pod's name, labels and IP are recorded
+there for scripts/rehearse/kubeapi.py).
 
 What the container gets, exactly as rendered: image, command (as --entrypoint plus arguments) and
 args, env (value, fieldRef, secretKeyRef, configMapKeyRef) and envFrom, each volumeMount (Secret
@@ -25,7 +29,7 @@ dropped capabilities, no privilege escalation; runAsNonRoot is checked), memory 
 and the Services that select the pod as network aliases (same port numbers: a Service whose port
 differs from its target port is reported). Anything it cannot reproduce is an error, never skipped.
 """
-import os, re, shutil, sys
+import json, os, re, shutil, sys
 
 import yaml
 
@@ -240,6 +244,21 @@ def argv(docs, ref, opts):
                     print(f"podrun: note: Service {d['metadata']['name']} port {p['port']} -> {target}: reach it on {target}", file=sys.stderr)
 
     env = []
+    if opts.get("kube-api"):
+        host, _, kport = opts["kube-api"].rpartition(":")
+        env += [("KUBERNETES_SERVICE_HOST", host), ("KUBERNETES_SERVICE_PORT", kport)]
+    if spec.get("automountServiceAccountToken", True):
+        if not opts.get("service-account"):
+            die(f"{ref} mounts a service account token: give --service-account")
+        out += ["-v", f"{os.path.abspath(opts['service-account'])}:/var/run/secrets/kubernetes.io/serviceaccount:ro"]
+    if opts.get("pods"):
+        known = {}
+        if os.path.exists(opts["pods"]):
+            with open(opts["pods"]) as f:
+                known = json.load(f)
+        known[pod] = {"labels": labels, "podIP": ip}
+        with open(opts["pods"], "w") as f:
+            json.dump(known, f)
     for e in c.get("envFrom", []):
         if "configMapRef" in e:
             for k, v in configmap(docs, e["configMapRef"]["name"]).items():
