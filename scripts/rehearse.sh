@@ -38,7 +38,7 @@ figure() { log "$*"; printf '%s\n' "$*" >>"$summary"; }
 die() { printf 'rehearse: %s\n' "$*" >&2; exit 1; }
 
 remove_all() {
-  docker ps -aq --filter "label=$label" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker ps -aq --filter "label=$label" | xargs -r docker rm -f -v >/dev/null 2>&1 || true
   docker network rm "$network" >/dev/null 2>&1 || true
 }
 if [ "${1:-}" = down ]; then remove_all; exit 0; fi
@@ -440,7 +440,8 @@ docker run --rm --label "$label" --network "$network" --user 1654:1654 --read-on
   { tail -5 "$out/restore.log"; die "restore failed"; }
 rows_live=$(psql_in "$pg" -d clinic -tA -c "SELECT count(*) FROM scheduling.appointment_ledger")
 rows_restored=$(psql_in "$restore" -d clinic -tA -c "SELECT count(*) FROM scheduling.appointment_ledger")
-[ "$rows_restored" -gt 0 ] || die "the restored ledger is empty"
+# Nothing wrote since the backups: the copy has every ledger row.
+[ "$rows_restored" = "$rows_live" ] || die "the restored ledger has $rows_restored rows, the live one $rows_live"
 # The verify Job against the restored copy: its own secrets folder whose database key names it.
 restored_secrets=$out/secrets-restored
 rm -rf "$restored_secrets" && cp -a "$secrets" "$restored_secrets"
@@ -450,7 +451,7 @@ mapfile -t args < <("$podrun" argv "$rendered" "CronJob/$full-audit-verify" --po
   --namespace "$namespace" --secrets "$restored_secrets" --state "$out/state" --volumes "$out/volumes" --label "$label" \
   --kube-api "$gateway:$kube_port" --service-account "$sa")
 docker run --rm "${args[@]}" >"$out/verify-restored.log" 2>&1 || { tail -5 "$out/verify-restored.log"; die "audit verify --all on the restored copy failed"; }
-figure "restore: into a fresh PostgreSQL in $(($(date +%s) - t0)) s; ledger rows $rows_restored restored (live $rows_live, the dump was taken before the last writes); audit verify --all on the copy: exit 0 ($(tail -1 "$out/verify-restored.log"))"
+figure "restore: into a fresh PostgreSQL in $(($(date +%s) - t0)) s; ledger rows $rows_restored restored = $rows_live live; audit verify --all on the copy: exit 0 ($(tail -1 "$out/verify-restored.log"))"
 
 # Prometheus scraping both hosts' management ports as the ServiceMonitor does (bearer token).
 prom_dir=$out/state/prometheus
@@ -469,16 +470,17 @@ scrape_configs:
 EOF
 chmod 0444 "$prom_dir/prometheus.yml"
 docker run -d --name clinic-rehearse-prometheus --label "$label" --network "$network" --ip "$prom_ip" --read-only --cap-drop ALL \
-  --tmpfs /prometheus:rw,mode=1777 -v "$PWD/$prom_dir:/etc/prometheus:ro" clinic-cluster/prometheus:local \
+  -v /prometheus -v "$PWD/$prom_dir:/etc/prometheus:ro" clinic-cluster/prometheus:local \
   --config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus >/dev/null
 up=0
 for _ in $(seq 60); do
-  up=$(curl -s "http://$prom_ip:9090/api/v1/query?query=up" | jq '[.data.result[]? | select(.value[1] == "1")] | length' 2>/dev/null || echo 0)
+  [ "$(docker inspect -f '{{.State.Running}}' clinic-rehearse-prometheus)" = true ] || die "Prometheus exited: $(docker logs --tail 5 clinic-rehearse-prometheus 2>&1)"
+  up=$(curl -s --max-time 3 "http://$prom_ip:9090/api/v1/query?query=up" | jq '[.data.result[]? | select(.value[1] == "1")] | length' 2>/dev/null || echo 0)
   [ "$up" = $((silos + 1)) ] && break
   sleep 1
 done
-[ "$up" = $((silos + 1)) ] || die "Prometheus scrapes $up of $((silos + 1)) targets: $(curl -s "http://$prom_ip:9090/api/v1/targets" | jq -c '[.data.activeTargets[] | {scrapeUrl, health, lastError}]')"
-series=$(curl -s "http://$prom_ip:9090/api/v1/query" --data-urlencode 'query=count by (component) ({job="'"$full"'"})' | jq -r '[.data.result[] | "\(.metric.component)=\(.value[1])"] | join(" ")')
+[ "$up" = $((silos + 1)) ] || die "Prometheus scrapes $up of $((silos + 1)) targets: $(curl -s --max-time 3 "http://$prom_ip:9090/api/v1/targets" | jq -c '[.data.activeTargets[] | {scrapeUrl, health, lastError}]')"
+series=$(curl -s --max-time 5 "http://$prom_ip:9090/api/v1/query" --data-urlencode 'query=count by (component) ({job="'"$full"'"})' | jq -r '[.data.result[] | "\(.metric.component)=\(.value[1])"] | join(" ")')
 figure "prometheus: up = 1 for $up targets ($silos silos, the API) with the metrics token; series $series"
 
 # The dashboard on a silo's management port: 401 without credentials, 200 with them.
