@@ -40,8 +40,7 @@ public sealed record SeededClinic(string Id, TimeZoneInfo Zone, IReadOnlyList<st
 
         var mrnPrefix = Guid.NewGuid().ToString("N")[..8];
         var patientIds = new string[patients];
-        // Wide enough that PostgreSQL's group commit carries the thousand patients of a contend run.
-        await Parallel.ForAsync(0, patients, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
+        await Parallel.ForAsync(0, patients, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             var created = await api.CreateAsync($"/api/clinics/{id}/patients", new
             {
