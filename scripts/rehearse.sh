@@ -16,7 +16,8 @@
 #      backup restored into a fresh PostgreSQL and `audit verify --all` on it; Prometheus scraping
 #      both hosts; the dashboard behind its credentials.
 # Needs root (Docker, bind-mount ownership). Results: .tmp/rehearse/ (summary.txt, logs).
-# REHEARSE_KEEP=1 leaves the containers running for a look (remove: scripts/rehearse.sh down).
+# REHEARSE_KEEP=1 leaves the containers running for a look (remove: scripts/rehearse.sh down);
+# REHEARSE_NO_BUILD=1 uses the images as they are; REHEARSE_VALUES="a.yaml b.yaml" adds values files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -105,9 +106,12 @@ python3 scripts/rehearse/oidc.py init "$out/oidc" "$issuer"
 age-keygen -o "$out/age-identity.txt" 2>/dev/null
 age_recipient=$(age-keygen -y "$out/age-identity.txt")
 
+# REHEARSE_VALUES: more values files (space-separated) on top, e.g. to try membership tuning.
+extra_values=()
+for f in ${REHEARSE_VALUES:-}; do extra_values+=(-f "$f"); done
 render() {
   "$helm" template "$release" "$chart" -n "$namespace" -f "$chart/values-production.yaml" -f scripts/rehearse/values.yaml \
-    --set api.auth.authority="$issuer" --set "backup.ageRecipients[0]=$age_recipient" "$@"
+    "${extra_values[@]}" --set api.auth.authority="$issuer" --set "backup.ageRecipients[0]=$age_recipient" "$@"
 }
 helm=.tmp/chart-check/bin/helm/helm
 if [ ! -x "$helm" ]; then
