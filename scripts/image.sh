@@ -9,6 +9,7 @@
 #   BUILD_ONLY=1 scripts/image.sh
 #   COMPOSE=1 scripts/image.sh  also runs compose.yaml (scripts/compose.sh check)
 #   scripts/image.sh --list     print the image references it builds, one a line, and exit
+#   IMAGE_BASES=0 ...           do not build local base-image stand-ins (a registry is reachable)
 # Images and tags: clinic-cluster/{silo,api,pgbouncer,backup}:$IMAGE_TAG (compose.yaml,
 # values-local.yaml) and $IMAGE_REGISTRY/{silo,api,pgbouncer,backup}:<chart appVersion> (the
 # chart's defaults; IMAGE_REGISTRY defaults to the chart's ghcr.io/clinic-cluster), plus
@@ -71,7 +72,8 @@ if ! docker image inspect mcr.microsoft.com/dotnet/sdk:10.0 mcr.microsoft.com/do
     log "no registry reachable: building local stand-ins for the base images"
   fi
 fi
-scripts/image-bases.sh
+# IMAGE_BASES=0 (a machine with a registry, e.g. the deploy workflow): Docker pulls the bases.
+[ "${IMAGE_BASES:-1}" = 0 ] || scripts/image-bases.sh
 
 start=$(date +%s)
 mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
