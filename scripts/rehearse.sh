@@ -127,9 +127,14 @@ rendered=$out/rendered.yaml
 render >"$rendered"
 # The same release with the backup on a PVC instead of object storage: both targets run.
 render --set backup.target=pvc >"$out/rendered-pvc.yaml"
+# values-local.yaml (kind, k3d) turns cluster mTLS off: the hosts must be told so, since they turn
+# it on by default with AdoNet clustering and would refuse to start without certificates.
+local_tls=$("$helm" template "$release" "$chart" -f "$chart/values-local.yaml" --show-only templates/silo-deployment.yaml |
+  grep -A1 'name: ClusterTls__Enabled' | sed -n 's/.*value: "\(.*\)"/\1/p')
+[ "$local_tls" = false ] || die "values-local.yaml renders ClusterTls__Enabled='$local_tls', not false"
 full=$release-clinic-cluster
 app_version=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$chart/Chart.yaml")
-figure "render: helm template $release (values-production.yaml + rehearsal overlay): $(grep -c '^kind:' "$rendered") objects; install order: $("$podrun" order "$rendered" | awk '{print $3}' | paste -sd' ')"
+figure "render: helm template $release (values-production.yaml + rehearsal overlay): $(grep -c '^kind:' "$rendered") objects (values-local.yaml: ClusterTls__Enabled=false written); install order: $("$podrun" order "$rendered" | awk '{print $3}' | paste -sd' ')"
 
 tls=$out/tls
 specs=()
