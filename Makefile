@@ -64,11 +64,11 @@ contracts: ## chart, code, scripts and operators' documents agree (scripts/check
 	scripts/check-contracts.sh
 
 .PHONY: image
-image: ## build the silo and API images and run them (PostgreSQL, migrate, 2 silos, API, a booking)
+image: ## build every image (silo, api, pgbouncer, backup) and run silo + API (PostgreSQL, migrate, 2 silos, API, a booking)
 	scripts/image.sh
 
 .PHONY: image-build
-image-build: ## build the silo and API images only
+image-build: ## build every image only (scripts/image.sh --list names them)
 	BUILD_ONLY=1 scripts/image.sh
 
 .PHONY: up
@@ -78,6 +78,10 @@ up: ## the full local stack with the built images (compose.yaml): PostgreSQL, 2 
 .PHONY: down
 down: ## stop the compose stack and remove its volumes
 	scripts/compose.sh down
+
+.PHONY: rehearse
+rehearse: ## production rehearsal: the chart's pod specs with production values on Docker, driven as users would
+	scripts/rehearse.sh
 
 .PHONY: clean
 clean: ## remove build outputs and .tmp

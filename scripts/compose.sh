@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The compose.yaml stack on the locally built images.
-#   scripts/compose.sh up      generate passwords and keys into .tmp/compose, start, wait for the API
+#   scripts/compose.sh up      generate passwords, keys and cluster certificates into .tmp/compose,
+#                              start, wait until the API's management port says ready
 #   scripts/compose.sh token   print a development token (role admin, clinic demo)
 #   scripts/compose.sh check   up, book an appointment, check Prometheus scrapes, down
 #   scripts/compose.sh down    stop and remove the containers and volumes
@@ -20,14 +21,24 @@ prepare() {
   printf 'Host=postgres;Port=5432;Database=clinic;Username=clinic_app;Password=%s' "$(cat "$dir/app-password")" >"$dir/app-connection"
   # The API's own role: the gateway list and the audit queue, nothing else (migration 0401).
   printf 'Host=postgres;Port=5432;Database=clinic;Username=clinic_api;Password=%s' "$(cat "$dir/api-password")" >"$dir/api-connection"
+  # The PHI key ring and the audit chain key (KeyRing.cs shapes), made once per checkout.
+  [ -s "$dir/key-ring.json" ] || printf '{"activeKeyId":"compose-1","keys":{"compose-1":"%s"},"indexKey":"%s"}' \
+    "$(head -c 32 /dev/urandom | base64)" "$(head -c 32 /dev/urandom | base64)" >"$dir/key-ring.json"
+  [ -s "$dir/chain-key" ] || printf '{"activeKeyId":"compose-chain-1","keys":{"compose-chain-1":"%s"}}' \
+    "$(head -c 32 /dev/urandom | base64)" >"$dir/chain-key"
+  # The dashboard's operator: one name:password line (OperatorCredentials.cs).
+  [ -s "$dir/dashboard-credentials" ] || printf 'operator:%s\n' "$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" >"$dir/dashboard-credentials"
+  # Cluster mTLS: a CA and one certificate per container, as cert-manager would issue them.
+  [ -s "$dir/tls/api/tls.crt" ] || scripts/certs.sh "$dir/tls" silo1=DNS:silo1,IP:10.214.0.11 silo2=DNS:silo2,IP:10.214.0.12 api=DNS:api,IP:10.214.0.20
   [ -s "$dir/env" ] || printf 'CLINIC_DEV_SIGNING_KEY=%s\n' "$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" >"$dir/env"
   # Read by the non-root users of the containers (compose bind-mounts file secrets as they are).
-  chmod 0444 "$dir"/*
+  find "$dir" -maxdepth 1 -type f -exec chmod 0444 {} +
 }
 
+# Health answers only on the management listener (published on loopback as 5081), never on 5080.
 wait_api() {
   for _ in $(seq 180); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://127.0.0.1:5080/health/ready || true)" = 200 ] && return 0
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://127.0.0.1:5081/health/ready || true)" = 200 ] && return 0
     sleep 1
   done
   compose ps

@@ -1,19 +1,39 @@
 #!/usr/bin/env bash
-# Builds the silo and API images and runs them for real: PostgreSQL, the migration, two silos and
-# the API on a Docker network of their own, then books an appointment through the API. Checks:
-# no development settings in any image layer, the health endpoints answer, every process runs as
-# a non-root user on a read-only root filesystem with no capabilities.
+# Builds every image that compose.yaml and the Helm chart name, then runs the silo and API images
+# for real: PostgreSQL, the migration, two silos and the API on a Docker network of their own
+# (cluster mTLS, key ring, audit chain key, as the chart mounts them), then books an appointment
+# through the API. Checks: no development settings in any image layer, the health endpoints
+# answer, every process runs as a non-root user on a read-only root filesystem with no capabilities.
 #   scripts/image.sh            build (local base-image stand-ins if no registry) and run
 #   IMAGE_TAG=dev scripts/image.sh
 #   BUILD_ONLY=1 scripts/image.sh
 #   COMPOSE=1 scripts/image.sh  also runs compose.yaml (scripts/compose.sh check)
+#   scripts/image.sh --list     print the image references it builds, one a line, and exit
+#   IMAGE_BASES=0 ...           do not build local base-image stand-ins (a registry is reachable)
+# Images and tags: clinic-cluster/{silo,api,pgbouncer,backup}:$IMAGE_TAG (compose.yaml,
+# values-local.yaml) and $IMAGE_REGISTRY/{silo,api,pgbouncer,backup}:<chart appVersion> (the
+# chart's defaults; IMAGE_REGISTRY defaults to the chart's ghcr.io/clinic-cluster), plus
+# $EXTRA_TAG on the registry names when set (the deploy workflow's <version>-<sha>); the
+# PostgreSQL and Prometheus images of compose.yaml come from scripts/image-bases.sh.
 # Needs root and docker.io; starts dockerd itself if none runs (and stops it again). Slow the
 # first time (base images, NuGet restore inside the build): see docs/operations/deploy.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tag=${IMAGE_TAG:-dev}
+registry=${IMAGE_REGISTRY:-ghcr.io/clinic-cluster}
+app_version=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' deploy/helm/clinic-cluster/Chart.yaml)
 work=.tmp/image
+targets=(silo api pgbouncer backup)
+refs() {
+  local t
+  for t in "${targets[@]}"; do
+    printf 'clinic-cluster/%s:%s\n%s/%s:%s\n' "$t" "$tag" "$registry" "$t" "$app_version"
+    [ -z "${EXTRA_TAG:-}" ] || printf '%s/%s:%s\n' "$registry" "$t" "$EXTRA_TAG"
+  done
+  printf 'clinic-cluster/postgres:15-local\nclinic-cluster/prometheus:local\n'
+}
+if [ "${1:-}" = --list ]; then refs; exit 0; fi
 mkdir -p "$work"
 run_id=clinic-image-$$
 started_dockerd=""
@@ -52,25 +72,43 @@ if ! docker image inspect mcr.microsoft.com/dotnet/sdk:10.0 mcr.microsoft.com/do
     log "no registry reachable: building local stand-ins for the base images"
   fi
 fi
-scripts/image-bases.sh
+# IMAGE_BASES=0 (a machine with a registry, e.g. the deploy workflow): Docker pulls the bases.
+[ "${IMAGE_BASES:-1}" = 0 ] || scripts/image-bases.sh
 
 start=$(date +%s)
-for target in silo api; do
-  log "docker build --target $target -t clinic-cluster/$target:$tag"
-  docker build ${DOCKER_BUILD_NETWORK:+--network "$DOCKER_BUILD_NETWORK"} --target "$target" \
-    -t "clinic-cluster/$target:$tag" . >"$work/build-$target.log" 2>&1 || { tail -30 "$work/build-$target.log"; die "build of $target failed"; }
+mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+mirror=${mirror:-http://deb.debian.org/debian}
+# Every tag of one target: the local one and the registry ones.
+tags() { printf -- '-t\nclinic-cluster/%s:%s\n-t\n%s/%s:%s\n' "$1" "$tag" "$registry" "$1" "$app_version"; [ -z "${EXTRA_TAG:-}" ] || printf -- '-t\n%s/%s:%s\n' "$registry" "$1" "$EXTRA_TAG"; }
+for target in "${targets[@]}"; do
+  mapfile -t tag_args < <(tags "$target")
+  log "docker build $target: $(printf '%s ' "${tag_args[@]}" | sed 's/-t //g')"
+  case $target in
+    silo | api)
+      # One build stage for both: the second build reuses the first's published output (layer cache).
+      docker build ${DOCKER_BUILD_NETWORK:+--network "$DOCKER_BUILD_NETWORK"} --target "$target" "${tag_args[@]}" . ;;
+    pgbouncer)
+      docker build --network host --build-arg APT_MIRROR="$mirror" "${tag_args[@]}" deploy/images/pgbouncer ;;
+    backup)
+      # Its own small context: the repository's .dockerignore keeps scripts/ out of the host images.
+      rm -rf "$work/ctx-backup" && mkdir -p "$work/ctx-backup/scripts"
+      cp deploy/images/backup/Dockerfile "$work/ctx-backup/"
+      cp scripts/backup/db-backup.sh scripts/backup/db-restore.sh scripts/backup/lib.sh "$work/ctx-backup/scripts/"
+      docker build --network host --build-arg APT_MIRROR="$mirror" "${tag_args[@]}" "$work/ctx-backup" ;;
+  esac >"$work/build-$target.log" 2>&1 || { tail -30 "$work/build-$target.log"; die "build of $target failed"; }
 done
 log "images built in $(($(date +%s) - start)) s"
+for ref in $(refs); do docker image inspect "$ref" >/dev/null 2>&1 || die "$ref was not built"; done
 
-for target in silo api; do
+for target in "${targets[@]}"; do
   image=clinic-cluster/$target:$tag
   user=$(docker image inspect -f '{{.Config.User}}' "$image")
   [ -n "$user" ] && [ "$user" != 0 ] && [ "$user" != root ] || die "$image runs as '$user', not a non-root user"
   # Every layer, not only the final file system: a file deleted in a later layer still ships.
   # (The layers are tar files inside the saved tar; --ignore-zeros reads them one after another.)
   docker save "$image" | tar -xO --wildcards '*/layer.tar' 2>/dev/null | tar -t --ignore-zeros 2>/dev/null >"$work/layers-$target.txt" || true
-  grep -q "app/ClinicCluster.$( [ "$target" = silo ] && echo Silo || echo Api).dll" "$work/layers-$target.txt" \
-    || die "could not list the layers of $image (no /app/ClinicCluster.*.dll found)"
+  grep -q "$(case $target in silo) echo app/ClinicCluster.Silo.dll ;; api) echo app/ClinicCluster.Api.dll ;; pgbouncer) echo usr/sbin/pgbouncer ;; backup) echo scripts/db-backup.sh ;; esac)" "$work/layers-$target.txt" \
+    || die "could not list the layers of $image (its main file is missing)"
   if grep -E 'appsettings\.Development\.json|launchSettings\.json' "$work/layers-$target.txt"; then
     die "$image carries development settings"
   fi
@@ -87,17 +125,30 @@ pg_ip=$subnet.10 silo1_ip=$subnet.11 silo2_ip=$subnet.12 api_ip=$subnet.20
 
 # Secrets as files, mounted read-only, like the chart's Secret volumes (the *File settings).
 secrets=$work/secrets-$run_id
-mkdir -p "$secrets"
+mkdir -p "$secrets/database" "$secrets/keys"
 pw() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
-super_pw=$(pw) owner_pw=$(pw) app_pw=$(pw)
-printf 'Host=%s;Port=5432;Database=clinic;Username=clinic_owner;Password=%s' "$pg_ip" "$owner_pw" >"$secrets/migration"
-printf 'Host=%s;Port=5432;Database=clinic;Username=clinic_app;Password=%s' "$pg_ip" "$app_pw" >"$secrets/silo"
-cp "$secrets/silo" "$secrets/api"
-chmod 0444 "$secrets"/*
+key() { head -c 32 /dev/urandom | base64; }
+super_pw=$(pw) owner_pw=$(pw) app_pw=$(pw) api_pw=$(pw)
+printf 'Host=%s;Port=5432;Database=clinic;Username=clinic_owner;Password=%s' "$pg_ip" "$owner_pw" >"$secrets/database/migration"
+printf 'Host=%s;Port=5432;Database=clinic;Username=clinic_app;Password=%s' "$pg_ip" "$app_pw" >"$secrets/database/silo"
+# The API's own least-privilege role (migration 0401).
+printf 'Host=%s;Port=5432;Database=clinic;Username=clinic_api;Password=%s' "$pg_ip" "$api_pw" >"$secrets/database/api"
+# The PHI key ring and the audit chain key (KeyRing.cs shapes), as the chart's Secrets hold them.
+printf '{"activeKeyId":"image-1","keys":{"image-1":"%s"},"indexKey":"%s"}' "$(key)" "$(key)" >"$secrets/keys/key-ring.json"
+printf '{"activeKeyId":"image-chain-1","keys":{"image-chain-1":"%s"}}' "$(key)" >"$secrets/keys/chain-key"
+chmod 0444 "$secrets"/database/* "$secrets"/keys/*
+# Cluster mTLS as cert-manager would issue it (scripts/certs.sh): one CA, a leaf per container.
+scripts/certs.sh "$secrets/tls" silo1=DNS:silo1,IP:"$silo1_ip" silo2=DNS:silo2,IP:"$silo2_ip" api=DNS:api,IP:"$api_ip"
+tls_env=(-e ClusterTls__Enabled=true -e ClusterTls__CertificateFile=/var/run/secrets/clinic/cluster-tls/tls.crt
+  -e ClusterTls__KeyFile=/var/run/secrets/clinic/cluster-tls/tls.key -e ClusterTls__CaFile=/var/run/secrets/clinic/cluster-tls/ca.crt)
+tls_mount() { printf -- '-v\n%s:/var/run/secrets/clinic/cluster-tls:ro\n' "$PWD/$secrets/tls/$1"; }
 
 # What the chart's securityContext enforces, as docker run flags.
 hardening=(--read-only --tmpfs '/tmp:rw,size=64m' --cap-drop ALL --security-opt no-new-privileges
-  --label "$run_id" --network "$run_id" -v "$PWD/$secrets:/var/run/secrets/clinic/database:ro")
+  --label "$run_id" --network "$run_id" -v "$PWD/$secrets/database:/var/run/secrets/clinic/database:ro")
+key_mounts=(-v "$PWD/$secrets/keys/key-ring.json:/var/run/secrets/clinic/encryption/key-ring.json:ro"
+  -v "$PWD/$secrets/keys/chain-key:/var/run/secrets/clinic/audit/chain-key:ro"
+  -e Encryption__KeyRingFile=/var/run/secrets/clinic/encryption/key-ring.json -e Audit__ChainKeyFile=/var/run/secrets/clinic/audit/chain-key)
 
 log "PostgreSQL (clinic-cluster/postgres:15-local) at $pg_ip"
 docker run -d --name "$run_id-postgres" --label "$run_id" --network "$run_id" --ip "$pg_ip" \
@@ -107,24 +158,23 @@ for _ in $(seq 60); do
   docker exec "$run_id-postgres" pg_isready -q -h 127.0.0.1 2>/dev/null && break
   sleep 1
 done
-docker exec -i -e PGPASSWORD="$super_pw" "$run_id-postgres" psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres \
-  -v owner_pw="$owner_pw" -v app_pw="$app_pw" >/dev/null <<'SQL'
-SELECT format('CREATE ROLE clinic_owner LOGIN CREATEDB PASSWORD %L', :'owner_pw') \gexec
-SELECT format('CREATE ROLE clinic_app LOGIN PASSWORD %L', :'app_pw') \gexec
-ALTER ROLE clinic_app SET search_path = orleans;
-CREATE DATABASE clinic OWNER clinic_owner;
-SQL
+# The roles and database the migrations expect (clinic_owner, clinic_app, clinic_api for 0401,
+# clinic_retention for 0402): the same file compose.yaml's db-init runs.
+docker exec -i -e PGPASSWORD="$super_pw" "$run_id-postgres" psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres -d postgres \
+  -v owner_pw="$owner_pw" -v app_pw="$app_pw" -v api_pw="$api_pw" -f - >/dev/null <deploy/compose/init-roles.sql
 
 log "migrate"
 docker run --rm "${hardening[@]}" -e Postgres__MigrationConnectionStringFile=/var/run/secrets/clinic/database/migration \
   "clinic-cluster/silo:$tag" migrate | tail -3
 
 silo_env=(-e Silo__Clustering=AdoNet -e Silo__Storage=Postgres -e Silo__ClusterId=image-test -e Silo__ServiceId=image-test
-  -e Postgres__ConnectionStringFile=/var/run/secrets/clinic/database/silo -e Management__Port=8081 -e Management__BindAddress=0.0.0.0)
+  -e Postgres__ConnectionStringFile=/var/run/secrets/clinic/database/silo -e Management__Port=8081 -e Management__BindAddress=0.0.0.0
+  "${key_mounts[@]}" "${tls_env[@]}")
 for n in 1 2; do
   ip_var=silo${n}_ip
-  log "silo $n at ${!ip_var}"
-  docker run -d --name "$run_id-silo$n" "${hardening[@]}" --ip "${!ip_var}" "${silo_env[@]}" \
+  log "silo $n at ${!ip_var} (cluster mTLS)"
+  mapfile -t mount < <(tls_mount "silo$n")
+  docker run -d --name "$run_id-silo$n" "${hardening[@]}" "${mount[@]}" --ip "${!ip_var}" "${silo_env[@]}" \
     -e Silo__AdvertisedIPAddress="${!ip_var}" "clinic-cluster/silo:$tag" >/dev/null
 done
 
@@ -133,7 +183,8 @@ done
 dev_key=$(head -c 48 /dev/urandom | base64 | tr -d '/+=')
 api_env=(-e ASPNETCORE_ENVIRONMENT=Development -e DOTNET_ENVIRONMENT=Development -e Auth__DevSigningKey="$dev_key" -e Cluster__Clustering=AdoNet
   -e Cluster__ClusterId=image-test -e Cluster__ServiceId=image-test -e Demo__Seed=true
-  -e Postgres__ConnectionStringFile=/var/run/secrets/clinic/database/api -e Management__Port=8081 -e Management__BindAddress=0.0.0.0)
+  -e Postgres__ConnectionStringFile=/var/run/secrets/clinic/database/api -e Management__Port=8081 -e Management__BindAddress=0.0.0.0
+  "${tls_env[@]}")
 
 http() { curl -s -o /dev/null -w '%{http_code}' --connect-timeout 2 --max-time 5 "$@" || true; }
 running() { [ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ] || die "container $1 exited: $(docker logs --tail 3 "$1" 2>&1)"; }
@@ -162,7 +213,8 @@ active=$(docker exec -e PGPASSWORD="$super_pw" "$run_id-postgres" psql -tA -h 12
 log "both silos ready, one cluster: 2 active members in the membership table"
 
 log "API at $api_ip"
-docker run -d --name "$run_id-api" "${hardening[@]}" --ip "$api_ip" "${api_env[@]}" "clinic-cluster/api:$tag" >/dev/null
+mapfile -t mount < <(tls_mount api)
+docker run -d --name "$run_id-api" "${hardening[@]}" "${mount[@]}" --ip "$api_ip" "${api_env[@]}" "clinic-cluster/api:$tag" >/dev/null
 for _ in $(seq 120); do
   running "$run_id-api"
   base=$(health_base "$api_ip" 8080)
@@ -180,7 +232,7 @@ for target in "$silo1_ip 8081" "$silo2_ip 8081" "$api_ip 8080"; do
   log "health $base/health/{live,ready,startup}: 200"
 done
 
-token=$(docker run --rm "${hardening[@]}" "${api_env[@]}" "clinic-cluster/api:$tag" dev-token --clinic demo --role admin)
+token=$(docker run --rm "${hardening[@]}" "${mount[@]}" "${api_env[@]}" "clinic-cluster/api:$tag" dev-token --clinic demo --role admin)
 api=http://$api_ip:8080/api/clinics/demo
 auth=(-H "Authorization: Bearer $token" -H "Content-Type: application/json")
 # The demo clinic is seeded by the API once a silo answers; retry until it is there.
@@ -211,7 +263,7 @@ for c in silo1 silo2 api; do
 done
 
 log "audit verify --clinic demo"
-docker run --rm "${hardening[@]}" -e Postgres__ConnectionStringFile=/var/run/secrets/clinic/database/migration \
+docker run --rm "${hardening[@]}" "${key_mounts[@]}" -e Postgres__ConnectionStringFile=/var/run/secrets/clinic/database/migration \
   -e Postgres__MigrationConnectionStringFile=/var/run/secrets/clinic/database/migration \
   "clinic-cluster/silo:$tag" audit verify --clinic demo | tail -2
 

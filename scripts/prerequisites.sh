@@ -4,7 +4,9 @@
 # and cluster tests, the load tool's smoke and scripts/bench.sh), pgBackRest, age and jq (the
 # backup drills in scripts/backup/), unzip, python3, yamllint and shellcheck (chart checks),
 # Prometheus and promtool (alert rule tests, the observability scrape test), Chromium (the
-# dashboard test), openssl (the private server's TLS certificates).
+# dashboard test), openssl (the private server's TLS certificates), and for the production
+# rehearsal (scripts/rehearse.sh) docker.io (started here when no daemon runs), debootstrap (local
+# base images) and PyYAML (the pod-spec converter).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 
@@ -22,6 +24,9 @@ command -v yamllint >/dev/null || missing+=(yamllint)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v docker >/dev/null || missing+=(docker.io)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
@@ -36,4 +41,14 @@ fi
 # Redocly CLI for the OpenAPI lint, from the committed lock file.
 if [ ! -x tools/openapi-lint/node_modules/.bin/redocly ]; then
   (cd tools/openapi-lint && npm ci --legacy-peer-deps --no-audit --no-fund --silent)
+fi
+
+# The rehearsal's Docker daemon: started when none answers (CI runs on a machine where nothing
+# else started it), left running for the rest of the test run.
+if [ "$(id -u)" = 0 ] && ! docker info >/dev/null 2>&1; then
+  mkdir -p .tmp
+  echo "Starting dockerd (log: .tmp/dockerd.log)..."
+  nohup dockerd >.tmp/dockerd.log 2>&1 &
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { echo "dockerd did not start: $(tail -3 .tmp/dockerd.log)" >&2; exit 1; }
 fi

@@ -4,8 +4,9 @@
 # observability with a real Prometheus and Chromium, multi-silo cluster with real processes), then
 # the script suites: the newcomer smoke test with the OpenAPI lint, the load tool's smoke, the
 # Helm chart checks, the contract checks (chart, code, scripts and documents agree), the
-# Prometheus rule tests, the backup drills (pgBackRest PITR, encrypted
-# repository, logical round trip) and the resilience drills (PostgreSQL restart, partition, short soak).
+# Prometheus rule tests, the backup drills (pgBackRest PITR, encrypted repository, logical round
+# trip), the production rehearsal (scripts/rehearse.sh: the chart's pod specs on Docker with
+# production values) and the resilience drills (PostgreSQL restart, partition, short soak).
 # Ends with one line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +57,9 @@ suite "chart checks" scripts/chart-check.sh
 suite "contract checks" scripts/check-contracts.sh
 suite "prometheus rules" scripts/check-prometheus-rules.sh
 suite "backup drills" env DRILL_NO_BUILD=1 scripts/backup/test.sh
+# The production rehearsal: every image (base images cached in Docker between runs), the chart
+# rendered with values-production.yaml, run and driven as users would; about 8 minutes warm.
+suite "production rehearsal" scripts/rehearse.sh
 # Resilience drills on their own PostgreSQL servers (55611, 55612): about 4 + 3 + 3 minutes
 # (docs/reliability.md); the full 10-minute soak is scripts/soak.sh, run by hand.
 suite "postgres restart drill" env DRILL_CONFIGURATION=Debug scripts/drills/pg-restart.sh

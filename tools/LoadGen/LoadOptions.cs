@@ -6,7 +6,7 @@ namespace ClinicCluster.LoadGen;
 /// <summary>
 /// The command line: <c>LoadGen &lt;scenario&gt; [--url http://127.0.0.1:5080] [--connections 64]
 /// [--duration 10] [--warmup 0] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--out file.json] [--acks acks.txt]
-/// [--timeout 30] [--signing-key KEY]</c>. Closed loop (each connection sends its next request when the last one
+/// [--timeout 30] [--signing-key KEY] [--token-file FILE]</c>. Closed loop (each connection sends its next request when the last one
 /// answered) unless <c>--rate</c> is set: then open loop at that many requests per second, at most
 /// <c>--connections</c> in flight. Bounded: loopback targets only, at most 10 minutes, at most
 /// 10,000,000 requests.
@@ -50,13 +50,19 @@ public sealed record LoadOptions
     public string SigningKey { get; init; } =
         Environment.GetEnvironmentVariable("Auth__DevSigningKey") ?? "development-only-signing-key-not-for-production-use-0001";
 
+    /// <summary>
+    /// A file holding a bearer token (admin in every clinic) issued by the API's Auth:Authority, for
+    /// an API in production mode (scripts/rehearse.sh); when set, no development token is minted.
+    /// </summary>
+    public string? TokenFile { get; init; }
+
     public bool OpenLoop => Rate > 0;
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--out FILE] [--acks FILE] [--timeout S] [--signing-key K]");
+            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--out FILE] [--acks FILE] [--timeout S] [--signing-key K] [--token-file F]");
         }
 
         var options = new LoadOptions { Scenario = args[0] };
@@ -82,6 +88,7 @@ public sealed record LoadOptions
                 "--acks" => options with { Acks = value },
                 "--timeout" => options with { TimeoutSeconds = Double(value) },
                 "--signing-key" => options with { SigningKey = value },
+                "--token-file" => options with { TokenFile = value },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

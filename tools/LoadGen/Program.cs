@@ -25,7 +25,8 @@ if (options.Scenario == "ceiling")
 }
 else
 {
-    using var api = new ClinicClient(options.Url, DevToken.Admin(options.SigningKey), options.Connections, TimeSpan.FromSeconds(options.TimeoutSeconds));
+    var token = options.TokenFile is { } tokenFile ? (await File.ReadAllTextAsync(tokenFile)).Trim() : DevToken.Admin(options.SigningKey);
+    using var api = new ClinicClient(options.Url, token, options.Connections, TimeSpan.FromSeconds(options.TimeoutSeconds));
     var scenario = await Scenario.PrepareAsync(options, api);
     var next = await WarmUpAsync(options, scenario.SendAsync);
     using var acknowledgements = new Acknowledgements(options.Acks);

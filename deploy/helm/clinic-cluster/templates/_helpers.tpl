@@ -154,6 +154,10 @@ seccompProfile:
   value: /var/run/secrets/clinic/cluster-tls/tls.key
 - name: ClusterTls__CaFile
   value: /var/run/secrets/clinic/cluster-tls/ca.crt
+{{- else }}
+{{- /* Written out: the hosts turn mTLS on by default with AdoNet clustering and refuse to start without certificates. */}}
+- name: ClusterTls__Enabled
+  value: "false"
 {{- end }}
 {{- end -}}
 
