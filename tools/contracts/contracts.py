@@ -18,6 +18,7 @@ import base64
 import json
 import pathlib
 import re
+import subprocess
 import sys
 
 import yaml
@@ -301,20 +302,15 @@ def check_workflow_rollback() -> None:
 
 
 def image_names_built() -> set[str]:
-    built = set()
-    for script in ("scripts/image.sh", "scripts/image-bases.sh"):
-        text = (ROOT / script).read_text().replace("\\\n", " ")
-        loops = {m.group(1): m.group(2).split() for m in re.finditer(r"for (\w+) in ([\w -]+?); do", text)}
-        for line in text.splitlines():
-            if "docker build" not in line or line.lstrip().startswith(("#", "log ")):
-                continue
-            for tag in re.findall(r'-t\s+"?([^"\s]+)', line):
-                variables = re.findall(r"\$\{?(\w+)\}?", tag.split(":")[0])
-                names = [tag]
-                for var in variables:
-                    if var in loops:
-                        names = [n.replace(f"${var}", w).replace(f"${{{var}}}", w) for n in names for w in loops[var]]
-                built.update(repo_name(n) for n in names)
+    # scripts/image.sh says what it builds (`--list`, one reference a line); the base-image
+    # stand-ins are read from scripts/image-bases.sh's build lines.
+    listed = subprocess.run(["bash", "scripts/image.sh", "--list"], cwd=ROOT, capture_output=True, text=True, check=True)
+    built = {repo_name(line.strip()) for line in listed.stdout.splitlines() if line.strip()}
+    text = (ROOT / "scripts/image-bases.sh").read_text().replace("\\\n", " ")
+    for line in text.splitlines():
+        if "docker build" not in line or line.lstrip().startswith(("#", "log ")):
+            continue
+        built.update(repo_name(tag) for tag in re.findall(r'-t\s+"?([^"\s]+)', line))
     return built
 
 
@@ -463,12 +459,18 @@ def check_documents(renders: dict[str, list[dict]], release: str, namespace: str
     count = 0
     allowed_ns = {namespace, db_ns} | OPERATOR_NAMESPACES | other_namespaces
 
-    def expand(s: str) -> str:
-        return s.replace('"', "").replace("${RELEASE}", release).replace("$RELEASE", release) \
+    def expand(s: str, local: dict[str, str]) -> str:
+        s = s.replace('"', "").replace("${RELEASE}", release).replace("$RELEASE", release) \
             .replace("${NS}", namespace).replace("$NS", namespace).replace("$DB_NS", db_ns)
+        for var, value in local.items():
+            s = s.replace("${" + var + "}", value).replace("$" + var, value)
+        return s
 
     for doc in docs:
         rel = doc.relative_to(ROOT)
+        # A document's own literal assignments (SECRET=clinic-cluster-cluster-tls) name objects too.
+        local = {var: value for var, value in re.findall(r"^\s*([A-Z][A-Z0-9_]*)=([\w.-]+)\s*(?:#.*)?$", doc.read_text(), re.M)
+                 if var not in ("RELEASE", "NS", "DB_NS")}
         for n, cmd in command_lines(doc):
             cmd = re.sub(r"(^|\s)#.*$", "", cmd)  # a trailing shell comment
             for part in re.split(r"&&|\|\||;|\|", cmd):
@@ -483,9 +485,9 @@ def check_documents(renders: dict[str, list[dict]], release: str, namespace: str
                 ns = None
                 for i, w in enumerate(words):
                     if w in ("-n", "--namespace") and i + 1 < len(words):
-                        ns = expand(words[i + 1])
+                        ns = expand(words[i + 1], local)
                     elif w.startswith("--namespace="):
-                        ns = expand(w.split("=", 1)[1])
+                        ns = expand(w.split("=", 1)[1], local)
                 if ns and ns not in allowed_ns and not ns.startswith("<"):
                     wrong_ns.append(f"{rel}:{n}: namespace {ns} (documented: NS={namespace}, DB_NS={db_ns}): {part.strip()}")
                 if tool == "helm":
@@ -499,7 +501,7 @@ def check_documents(renders: dict[str, list[dict]], release: str, namespace: str
                             skip = True
                             continue
                         if not w.startswith("-"):
-                            positional.append(expand(w))
+                            positional.append(expand(w, local))
                     if positional and positional[0] in ("install", "upgrade", "test", "history", "rollback", "uninstall", "status", "get", "diff", "template"):
                         verb = positional[0]
                         rest = positional[1:]
@@ -520,7 +522,7 @@ def check_documents(renders: dict[str, list[dict]], release: str, namespace: str
                     kind = m.group(0).split()[1]
                     refs.append(({"secret": "secret"}.get(kind, kind), m.group(1)))
                 for kind, raw in refs:
-                    name = expand(raw)
+                    name = expand(raw, local)
                     if name.startswith("<") or name.startswith("-"):
                         continue
                     kind_name = KIND_ALIASES[kind]
