@@ -51,6 +51,23 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
     }
 
     [Fact]
+    public async Task A_429_to_a_request_with_a_body_leaves_the_connection_usable_or_closes_it_explicitly()
+    {
+        await using var api = await StartApiAsync(new() { ["RateLimits:AnonymousPerAddressPermits"] = "1" });
+        var path = "/api/clinics/" + "rl-" + Guid.NewGuid().ToString("N")[..8] + "/patients";
+        var statuses = new List<int>();
+        foreach (var (body, chunked) in new[] { ("{}", false), (new string('x', 70 * 1024), true), ("{}", false) })
+        {
+            var (first, failure) = await ConnectionReuseTests.ExchangeThenProbeAsync(api.Http.BaseAddress!,
+                ConnectionReuseTests.Request("POST", path, token: null, body, chunked));
+            Assert.Null(failure);
+            statuses.Add(first!.Status);
+        }
+
+        Assert.Equal([401, 429, 429], statuses);
+    }
+
+    [Fact]
     public async Task One_address_is_limited_across_callers()
     {
         await using var api = await StartApiAsync(new()
