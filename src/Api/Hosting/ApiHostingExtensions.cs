@@ -53,6 +53,7 @@ public static class ApiHostingExtensions
             }
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<PhiIntegrityExceptionHandler>();
         builder.Services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
 
