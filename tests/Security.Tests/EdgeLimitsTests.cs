@@ -260,7 +260,11 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
         return await http.SendAsync(request);
     }
 
-    private async Task<ExtraApi> StartApiAsync(Dictionary<string, string?> settings, string environment = "Development")
+    private Task<ExtraApi> StartApiAsync(Dictionary<string, string?> settings, string environment = "Development") =>
+        StartApiAsync(fixture, settings, environment);
+
+    /// <summary>Another API host on the suite's database and silo, with its own settings, ready to serve.</summary>
+    internal static async Task<ExtraApi> StartApiAsync(SecurityFixture fixture, Dictionary<string, string?> settings, string environment = "Development")
     {
         var port = SecurityFixture.FreePort();
         var factory = new ConfiguredApiFactory(fixture.Database.App, fixture.Database.CaFile, fixture.Certificates.Api, settings, environment);
@@ -300,7 +304,7 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
         }
     }
 
-    private sealed record ExtraApi(SecurityFixture.ApiFactory Factory, HttpClient Http) : IAsyncDisposable
+    internal sealed record ExtraApi(SecurityFixture.ApiFactory Factory, HttpClient Http) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

@@ -72,6 +72,7 @@ public static class ApiHostingExtensions
 
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiDocumentTransformer>());
         builder.AddEdgeLimits();
+        builder.AddConnectionLimits();
         return builder;
     }
 

@@ -12,6 +12,7 @@ public sealed class ApiMetrics
     private readonly Histogram<double> _requests;
     private readonly Counter<long> _bookings;
     private readonly Counter<long> _phiIntegrityFailures;
+    private readonly Counter<long> _connectionsRefused;
 
     public ApiMetrics(IMeterFactory meters)
     {
@@ -26,6 +27,8 @@ public sealed class ApiMetrics
             "Booking requests by outcome: booked, replayed, conflict, rejected, invalid, unavailable, error.");
         _phiIntegrityFailures = meter.CreateCounter<long>("clinic.phi.integrity_failures", "{failure}",
             "Reads of a stored PHI ciphertext that failed authentication (tampered, swapped or wrong key), by record kind.");
+        _connectionsRefused = meter.CreateCounter<long>("clinic.api.connections.refused", "{connection}",
+            "Connections closed unanswered because their client address already held Connections:MaxConnectionsPerAddress.");
     }
 
     public void RequestCompleted(int statusCode, TimeSpan duration) =>
@@ -37,6 +40,8 @@ public sealed class ApiMetrics
     /// <summary>The record kind is a closed set (patient, appointment); anything else is counted as other.</summary>
     public void PhiIntegrityFailure(string record) =>
         _phiIntegrityFailures.Add(1, new KeyValuePair<string, object?>("record", record is "patient" or "appointment" ? record : "other"));
+
+    public void ConnectionRefused() => _connectionsRefused.Add(1);
 
     private static string StatusClass(int statusCode) => statusCode switch
     {
