@@ -75,33 +75,51 @@ public sealed class ConnectionReuseTests(SecurityFixture fixture, ITestOutputHel
 
     /// <summary>
     /// Sends <paramref name="request"/>, then <c>GET /health/live</c> on the same socket. The
-    /// failure is null when the first request was answered and either the probe was answered 200,
-    /// or the answer announced <c>Connection: close</c> and the server closed the socket.
+    /// failure is null when the request was answered (<paramref name="responses"/> answers for
+    /// pipelined requests) and either the probe was answered 200, or the last answer announced
+    /// <c>Connection: close</c> (or <paramref name="closeImplied"/>: an HTTP/1.0 request without
+    /// keep-alive) and the server closed the socket. Every answer is returned.
     /// </summary>
-    internal static async Task<(RawResponse? First, string? Failure)> ExchangeThenProbeAsync(Uri baseAddress, byte[] request)
+    internal static async Task<(RawResponse? First, string? Failure)> ExchangeThenProbeAsync(Uri baseAddress, byte[] request) =>
+        await ExchangeThenProbeAsync(baseAddress, request, responses: 1, closeImplied: false, []);
+
+    internal static async Task<(RawResponse? First, string? Failure)> ExchangeThenProbeAsync(
+        Uri baseAddress, byte[] request, int responses, bool closeImplied, List<RawResponse> answers)
     {
         using var connection = await RawHttpConnection.OpenAsync(baseAddress);
         await connection.SendAsync(request);
-        var (outcome, first) = await connection.ReadResponseAsync(Patience);
-        if (outcome != RawOutcome.Answered)
+        RawResponse? last = null;
+        for (var i = 0; i < responses; i++)
         {
-            return (null, "first request: " + outcome);
+            var (outcome, response) = await connection.ReadResponseAsync(Patience);
+            if (outcome != RawOutcome.Answered)
+            {
+                return (answers.FirstOrDefault(), $"request {i + 1}: {outcome}");
+            }
+
+            answers.Add(response!);
+            last = response;
+            if (response!.ClosesConnection)
+            {
+                // A server that closes may drop the requests pipelined behind this one.
+                break;
+            }
         }
 
-        if (first!.ClosesConnection)
+        if (last!.ClosesConnection || closeImplied)
         {
-            return (first, await connection.ServerClosedAsync(Patience) ? null : "announced Connection: close but kept the socket open");
+            return (answers[0], await connection.ServerClosedAsync(Patience) ? null : "announced Connection: close but kept the socket open");
         }
 
         if (!await connection.SendAsync("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"))
         {
-            return (first, "closed without Connection: close (probe not sent)");
+            return (answers[0], "closed without Connection: close (probe not sent)");
         }
 
         var (probeOutcome, probe) = await connection.ReadResponseAsync(Patience);
         return probeOutcome != RawOutcome.Answered
-            ? (first, $"closed without Connection: close (probe: {probeOutcome})")
-            : (first, probe!.Status == 200 ? null : $"probe answered {probe.Status}");
+            ? (answers[0], $"closed without Connection: close (probe: {probeOutcome})")
+            : (answers[0], probe!.Status == 200 ? null : $"probe answered {probe.Status}");
     }
 
     internal static byte[] Request(string method, string target, string? token, string body, bool chunked = false, string contentType = "application/json")
