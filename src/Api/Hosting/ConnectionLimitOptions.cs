@@ -20,7 +20,7 @@ public sealed class ConnectionLimitOptions
     /// Addresses in Proxy:KnownNetworks are exempt (every client behind the ingress shares them).
     /// </summary>
     [Range(1, 100_000)]
-    public int MaxConnectionsPerAddress { get; set; } = 64;
+    public int MaxConnectionsPerAddress { get; set; } = 128;
 
     /// <summary>From a request's first byte to the end of its headers; a client trickling headers is cut off after it.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
