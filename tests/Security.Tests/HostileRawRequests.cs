@@ -46,16 +46,16 @@ public sealed partial class HostileRequestGenerator
         switch (mutation)
         {
             case "oversized declared":
-            {
-                var padded = Pad(_random.Next(2) == 0 ? 70 * 1024 : 300 * 1024);
-                return new(template.Name, $"{mutation} {padded.Length}", Framed(head.Append(Length(padded.Length)), padded));
-            }
+                {
+                    var padded = Pad(_random.Next(2) == 0 ? 70 * 1024 : 300 * 1024);
+                    return new(template.Name, $"{mutation} {padded.Length}", Framed(head.Append(Length(padded.Length)), padded));
+                }
 
             case "oversized chunked":
-            {
-                var padded = Pad(_random.Next(2) == 0 ? 70 * 1024 : 300 * 1024);
-                return new(template.Name, $"{mutation} {padded.Length}", Framed(head.Append("Transfer-Encoding: chunked"), Chunked(padded)));
-            }
+                {
+                    var padded = Pad(_random.Next(2) == 0 ? 70 * 1024 : 300 * 1024);
+                    return new(template.Name, $"{mutation} {padded.Length}", Framed(head.Append("Transfer-Encoding: chunked"), Chunked(padded)));
+                }
 
             case "content-length and chunked":
                 return new(template.Name, mutation, Framed(head.Append(Length(body.Length)).Append("Transfer-Encoding: chunked"), Chunked(body)));
@@ -68,20 +68,20 @@ public sealed partial class HostileRequestGenerator
             case "bare LF line ends":
                 return new(template.Name, mutation, Framed(head.Append(Length(body.Length)), body, newline: "\n"));
             case "invalid UTF-8 in the target":
-            {
-                var line = Encoding.Latin1.GetBytes($"{request.Method.Method} {path}");
-                byte[] broken = [.. line, 0xFF, 0xC0, 0xAF, .. " HTTP/1.1\r\n"u8];
-                return new(template.Name, mutation, [.. broken, .. Framed(head.Append(Length(body.Length)), body).SkipWhile(b => b != (byte)'\n').Skip(1)]);
-            }
+                {
+                    var line = Encoding.Latin1.GetBytes($"{request.Method.Method} {path}");
+                    byte[] broken = [.. line, 0xFF, 0xC0, 0xAF, .. " HTTP/1.1\r\n"u8];
+                    return new(template.Name, mutation, [.. broken, .. Framed(head.Append(Length(body.Length)), body).SkipWhile(b => b != (byte)'\n').Skip(1)]);
+                }
 
             case "HTTP/1.0 without Host":
                 return new(template.Name, mutation, Framed(head.Where(h => !h.StartsWith("Host:", StringComparison.Ordinal)).Append(Length(body.Length)), body, "HTTP/1.0"),
                     CloseImplied: true);
             case "pipelined":
-            {
-                var one = Framed(head.Append(Length(body.Length)), body);
-                return new(template.Name, mutation, [.. one, .. one, .. "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"u8], Responses: 3);
-            }
+                {
+                    var one = Framed(head.Append(Length(body.Length)), body);
+                    return new(template.Name, mutation, [.. one, .. one, .. "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"u8], Responses: 3);
+                }
 
             default:
                 // The declared length is 100 bytes more than is sent: the server waits, then gives up.
