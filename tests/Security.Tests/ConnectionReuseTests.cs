@@ -73,6 +73,25 @@ public sealed class ConnectionReuseTests(SecurityFixture fixture, ITestOutputHel
         Assert.Empty(failures);
     }
 
+    [Fact]
+    public async Task A_request_whose_body_was_read_keeps_its_connection()
+    {
+        var victim = await Seeding.CreateVictimAsync(fixture.Http, "keep");
+        var mrn = "MRN-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var body = $"{{\"mrn\":\"{mrn}\",\"givenName\":\"Kay\",\"familyName\":\"Alive\",\"birthDate\":\"1980-01-01\",\"sex\":\"female\"}}";
+        foreach (var chunked in new[] { false, true })
+        {
+            var request = Request("POST", $"/api/clinics/{victim.ClinicId}/patients", SecurityFixture.AdminToken,
+                chunked ? body.Replace(mrn, mrn + "C", StringComparison.Ordinal) : body, chunked);
+            var (first, failure) = await ExchangeThenProbeAsync(fixture.BaseAddress, request);
+            Assert.Null(failure);
+            Assert.Equal(201, first!.Status);
+
+            // Closing every connection would pass the other tests and cost every client a handshake.
+            Assert.False(first.ClosesConnection);
+        }
+    }
+
     /// <summary>
     /// Sends <paramref name="request"/>, then <c>GET /health/live</c> on the same socket. The
     /// failure is null when the request was answered (<paramref name="responses"/> answers for
