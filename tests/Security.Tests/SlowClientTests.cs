@@ -28,8 +28,8 @@ public sealed class SlowClientTests(SecurityFixture fixture, ITestOutputHelper o
     private const long ApiMemoryLimitBytes = 768L * 1024 * 1024; // deploy/helm/clinic-cluster/values.yaml api.resources.limits.memory
     private static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
-    private const int Rounds = 3;
-    private static readonly TimeSpan Phase = TimeSpan.FromSeconds(8);
+    private const int Rounds = 5;
+    private static readonly TimeSpan Phase = TimeSpan.FromSeconds(6);
 
     // Kestrel checks its timeouts once a second; a close may also wait for the socket to be scheduled.
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(4);
@@ -61,6 +61,8 @@ public sealed class SlowClientTests(SecurityFixture fixture, ITestOutputHelper o
         var memoryTask = memory.SampleAsync(sampling.Token);
         Task idleTask = Task.CompletedTask;
         var overCap = -1;
+        var rateRatios = new List<double>();
+        var p99Ratios = new List<double>();
         for (var round = 0; round < Rounds; round++)
         {
             var off = await ReadAsync(readers, path, Phase, quiet);
@@ -86,6 +88,8 @@ public sealed class SlowClientTests(SecurityFixture fixture, ITestOutputHelper o
 
             await attack.CancelAsync();
             await trickle;
+            rateRatios.Add(on.Rate / off.Rate);
+            p99Ratios.Add(on.P99 / off.P99);
             output.WriteLine($"round {round}: quiet {off}; attacked {on}");
         }
 
@@ -95,14 +99,17 @@ public sealed class SlowClientTests(SecurityFixture fixture, ITestOutputHelper o
 
         var baseline = Measurement.Of(quiet, quietTime, 0);
         var during = Measurement.Of(attacked, attackedTime, 0);
-        output.WriteLine($"without attack: {baseline}; under attack: {during}; ratio {during.Rate / baseline.Rate:F2}, p99 x{during.P99 / baseline.P99:F2}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        // The median round: one phase hit by another engineer's build cannot decide the result.
+        var rateRatio = rateRatios.Order().ElementAt(Rounds / 2);
+        var p99Ratio = p99Ratios.Order().ElementAt(Rounds / 2);
+        output.WriteLine($"without attack: {baseline}; under attack: {during}; median round: throughput x{rateRatio:F2}, p99 x{p99Ratio:F2}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         output.WriteLine($"slow: {slow.Opened} opened, {slow.Closed.Count} closed by the server, longest {slow.Longest.TotalSeconds:F1} s (headers timeout {HeadersTimeout.TotalSeconds} s), {slow.Failed} failed to open");
         output.WriteLine($"idle: {idle.Count(c => c is not null)} of {IdleConnections} closed, longest {idle.Where(c => c is not null).Select(c => c!.Value).DefaultIfEmpty().Max().TotalSeconds:F1} s (keep-alive timeout {KeepAliveTimeout.TotalSeconds} s)");
         output.WriteLine($"over the per-address cap: {overCap} of {PerAddressCap + 36} refused at once; process memory peak {memory.Peak / (1024 * 1024)} MiB");
 
         Assert.Equal(0, failures);
-        Assert.True(during.Rate >= 0.8 * baseline.Rate, $"throughput under attack {during.Rate:F0}/s < 0.8 x {baseline.Rate:F0}/s");
-        Assert.True(during.P99 <= 2 * baseline.P99, $"p99 under attack {during.P99.TotalMilliseconds:F0} ms > 2 x {baseline.P99.TotalMilliseconds:F0} ms");
+        Assert.True(rateRatio >= 0.8, $"throughput under attack x{rateRatio:F2} of the round without (median of {Rounds} rounds)");
+        Assert.True(p99Ratio <= 2, $"p99 under attack x{p99Ratio:F2} of the round without (median of {Rounds} rounds)");
         Assert.True(slow.Closed.Count >= SlowConnections, $"only {slow.Closed.Count} slow connections were closed by the server");
         Assert.True(slow.Longest <= HeadersTimeout + Slack, $"a slow connection lived {slow.Longest.TotalSeconds:F1} s");
         Assert.True(slow.Overstayed == 0, $"{slow.Overstayed} slow connections were still open past the headers timeout when the attack stopped");
