@@ -11,11 +11,11 @@ namespace ClinicCluster.Security.Tests;
 
 /// <summary>
 /// Slow and flooding clients cannot starve the others. One API host, audited patient reads from
-/// 127.0.0.1 measured three times back to back (before, during and after an attack), the attack
-/// being 2,000 connections trickling headers one byte a second (reopened as the server closes
-/// them) and 1,000 idle connections, from other loopback addresses (127.0.x.y, all the local
-/// host's). Shorter timeouts than production keep the test under two minutes; the limits work the
-/// same at any value. Ratios only: the machine is shared, absolute figures mean nothing.
+/// 127.0.0.1 measured in rounds without and with an attack: 2,000 connections trickling headers
+/// one byte a second (reopened as the server closes them) and, in the last round, 1,000 idle
+/// connections and one address over the per-address cap, all from other loopback addresses
+/// (127.0.x.y, all the local host's). Shorter timeouts than production keep the test under two
+/// minutes; the limits work the same at any value. Ratios only: the machine is shared.
 /// </summary>
 [Collection(SecurityCollection.Name)]
 public sealed class SlowClientTests(SecurityFixture fixture, ITestOutputHelper output)
