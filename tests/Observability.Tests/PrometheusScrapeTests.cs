@@ -113,7 +113,7 @@ public sealed class PrometheusScrapeTests(ObservabilityFixture fixture, ITestOut
 
         // The chart's alert rules load into this Prometheus, and with a healthy system none fires.
         var rules = await prometheus.AlertRulesAsync();
-        Assert.Equal(9, rules.Count);
+        Assert.Equal(10, rules.Count);
         Assert.All(rules, rule => Assert.Equal("ok", rule.Health));
         Assert.All(rules, rule => Assert.True(rule.State == "inactive", $"{rule.Name} is {rule.State}"));
 
@@ -122,7 +122,7 @@ public sealed class PrometheusScrapeTests(ObservabilityFixture fixture, ITestOut
             .SelectMany(series => series.Labels.Keys).Distinct().Order().ToList();
         output.WriteLine("labels: " + string.Join(", ", labels));
         Assert.Subset(
-            new HashSet<string> { "__name__", "job", "instance", "otel_scope_name", "otel_scope_version", "status", "status_class", "outcome", "clinic_id", "le" },
+            new HashSet<string> { "__name__", "job", "instance", "otel_scope_name", "otel_scope_version", "status", "status_class", "outcome", "record", "clinic_id", "le" },
             labels.ToHashSet());
     }
 }

@@ -51,6 +51,23 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
     }
 
     [Fact]
+    public async Task A_429_to_a_request_with_a_body_leaves_the_connection_usable_or_closes_it_explicitly()
+    {
+        await using var api = await StartApiAsync(new() { ["RateLimits:AnonymousPerAddressPermits"] = "1" });
+        var path = "/api/clinics/" + "rl-" + Guid.NewGuid().ToString("N")[..8] + "/patients";
+        var statuses = new List<int>();
+        foreach (var (body, chunked) in new[] { ("{}", false), (new string('x', 70 * 1024), true), ("{}", false) })
+        {
+            var (first, failure) = await ConnectionReuseTests.ExchangeThenProbeAsync(api.Http.BaseAddress!,
+                ConnectionReuseTests.Request("POST", path, token: null, body, chunked));
+            Assert.Null(failure);
+            statuses.Add(first!.Status);
+        }
+
+        Assert.Equal([401, 429, 429], statuses);
+    }
+
+    [Fact]
     public async Task One_address_is_limited_across_callers()
     {
         await using var api = await StartApiAsync(new()
@@ -243,7 +260,11 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
         return await http.SendAsync(request);
     }
 
-    private async Task<ExtraApi> StartApiAsync(Dictionary<string, string?> settings, string environment = "Development")
+    private Task<ExtraApi> StartApiAsync(Dictionary<string, string?> settings, string environment = "Development") =>
+        StartApiAsync(fixture, settings, environment);
+
+    /// <summary>Another API host on the suite's database and silo, with its own settings, ready to serve.</summary>
+    internal static async Task<ExtraApi> StartApiAsync(SecurityFixture fixture, Dictionary<string, string?> settings, string environment = "Development")
     {
         var port = SecurityFixture.FreePort();
         var factory = new ConfiguredApiFactory(fixture.Database.App, fixture.Database.CaFile, fixture.Certificates.Api, settings, environment);
@@ -283,7 +304,7 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
         }
     }
 
-    private sealed record ExtraApi(SecurityFixture.ApiFactory Factory, HttpClient Http) : IAsyncDisposable
+    internal sealed record ExtraApi(SecurityFixture.ApiFactory Factory, HttpClient Http) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

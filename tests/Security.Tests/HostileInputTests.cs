@@ -17,6 +17,7 @@ public sealed class HostileInputTests(SecurityFixture fixture, ITestOutputHelper
 {
     private const int DefaultRequests = 5000;
     private const int DefaultSeed = 20261202;
+    private const int RawPerMutation = 4;
 
     [Fact]
     public async Task Hostile_requests_get_no_5xx_and_leave_state_unchanged_when_refused()
@@ -110,6 +111,62 @@ public sealed class HostileInputTests(SecurityFixture fixture, ITestOutputHelper
         clinic.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SecurityFixture.AdminToken);
         using var read = await http.SendAsync(clinic);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task Raw_hostile_requests_get_no_5xx_and_every_connection_is_answered_then_reusable_or_closed_explicitly()
+    {
+        // Several seeds unless one is asked for; each seed draws every raw mutation on random endpoints.
+        var explicitSeed = Environment.GetEnvironmentVariable("HOSTILE_SEED") is { Length: > 0 };
+        var first = Setting("HOSTILE_SEED", DefaultSeed);
+        var seeds = explicitSeed ? [first] : new[] { first, first + 1, first + 2 };
+        var cases = new List<HostileRawRequest>();
+        foreach (var seed in seeds)
+        {
+            var victim = await Seeding.CreateVictimAsync(fixture.Http, "raw-" + seed.ToString(CultureInfo.InvariantCulture));
+            var generator = new HostileRequestGenerator(seed, victim, SecurityFixture.AdminToken);
+            for (var i = 0; i < RawPerMutation; i++)
+            {
+                cases.AddRange(HostileRequestGenerator.RawMutations.Select(generator.NextRaw));
+            }
+        }
+
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var statuses = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        var clock = Stopwatch.StartNew();
+        // Eight connections at a time: the cases that wait for a body the client never sends take seconds each.
+        await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (request, _) =>
+        {
+            var answers = new List<RawResponse>();
+            var (_, failure) = await ConnectionReuseTests.ExchangeThenProbeAsync(fixture.BaseAddress, request.Bytes, request.Responses, request.CloseImplied, answers);
+            if (failure is not null)
+            {
+                failures.Add($"{failure}: {request}");
+            }
+
+            foreach (var answer in answers)
+            {
+                statuses.AddOrUpdate(answer.Status, 1, (_, n) => n + 1);
+                var fromApplication = answer.Headers.ContainsKey("X-Content-Type-Options");
+                if (answer.Status >= 500)
+                {
+                    failures.Add($"{answer.Status}: {request}");
+                }
+                else if (!fromApplication && answer.Status is not (400 or 408 or 413 or 414 or 431))
+                {
+                    failures.Add($"{answer.Status} from the server, not the application: {request}");
+                }
+            }
+        });
+
+        output.WriteLine($"seeds {string.Join(", ", seeds)}: {cases.Count} raw requests in {clock.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine("statuses: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x {s.Value}")));
+        foreach (var failure in failures.Take(40))
+        {
+            output.WriteLine(failure);
+        }
+
+        Assert.Empty(failures);
     }
 
     private static HttpRequestMessage ToMessage(HostileRequest request)

@@ -12,7 +12,7 @@ public sealed record Victim(string ClinicId, string ProviderId, string PatientId
 /// shape, content type) with a value drawn from <see cref="HostileValues"/>. The same seed gives
 /// the same requests.
 /// </summary>
-public sealed class HostileRequestGenerator(int seed, Victim victim, string token)
+public sealed partial class HostileRequestGenerator(int seed, Victim victim, string token)
 {
     /// <summary>Bodies beyond every route's limit: the API must answer 413, not buffer them.</summary>
     public const int OversizedBodyBytes = 2 * 1024 * 1024;

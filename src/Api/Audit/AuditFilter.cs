@@ -1,4 +1,5 @@
 using ClinicCluster.Audit;
+using ClinicCluster.Security;
 
 namespace ClinicCluster.Api.Audit;
 
@@ -22,10 +23,11 @@ public sealed partial class AuditFilter(IAuditTrail trail, AuditEventFactory eve
         {
             result = await next(context);
         }
-        catch
+        catch (Exception exception)
         {
-            // The exception handler answers; the attempt is still recorded as an error.
-            await RecordAsync(http, declaration, StatusCodes.Status500InternalServerError, value: null);
+            // The exception handler answers; the attempt is still recorded, a tampered PHI value as a security event.
+            var outcome = PhiIntegrityException.Find(exception) is null ? AuditOutcome.Error : AuditOutcome.IntegrityFailure;
+            await RecordAsync(http, declaration, StatusCodes.Status500InternalServerError, value: null, outcome);
             throw;
         }
 
@@ -34,10 +36,10 @@ public sealed partial class AuditFilter(IAuditTrail trail, AuditEventFactory eve
         return result;
     }
 
-    private async Task RecordAsync(HttpContext http, AuditDeclaration declaration, int status, object? value)
+    private async Task RecordAsync(HttpContext http, AuditDeclaration declaration, int status, object? value, AuditOutcome? outcome = null)
     {
-        var outcome = status < 400 ? AuditOutcome.Success : AuditOutcome.Error;
-        var auditEvent = events.Create(http, declaration, outcome, status, value);
+        outcome ??= status < 400 ? AuditOutcome.Success : AuditOutcome.Error;
+        var auditEvent = events.Create(http, declaration, outcome.Value, status, value);
         try
         {
             await trail.RecordAsync(auditEvent, http.RequestAborted);

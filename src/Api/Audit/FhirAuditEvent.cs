@@ -113,10 +113,14 @@ public static class FhirAuditEvent
         _ => "operation",
     };
 
-    /// <summary>FHIR outcome: 0 success, 4 minor failure (refused, not found, invalid), 8 serious failure (server error).</summary>
+    /// <summary>
+    /// FHIR outcome: 0 success, 4 minor failure (refused, not found, invalid), 8 serious failure
+    /// (server error), 12 major failure (stored PHI failed its integrity check).
+    /// </summary>
     private static string OutcomeCode(AuditOutcome outcome, int status) => outcome switch
     {
         AuditOutcome.Success => "0",
+        AuditOutcome.IntegrityFailure => "12",
         _ when status >= 500 => "8",
         _ => "4",
     };

@@ -53,6 +53,7 @@ public static class ApiHostingExtensions
             }
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<PhiIntegrityExceptionHandler>();
         builder.Services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
 
@@ -71,6 +72,7 @@ public static class ApiHostingExtensions
 
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiDocumentTransformer>());
         builder.AddEdgeLimits();
+        builder.AddConnectionLimits();
         return builder;
     }
 

@@ -102,6 +102,7 @@ public static class EdgeLimitsExtensions
         }
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<UnreadBodyMiddleware>();
         app.UseMiddleware<RequestLimitsMiddleware>();
         if (app.Services.GetRequiredService<IOptions<CorsOptions>>().Value.AllowedOrigins.Length > 0)
         {
@@ -210,8 +211,9 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 }
 
 /// <summary>
-/// Per-route request limits: the body limit from the route's metadata (413 when exceeded, raised
-/// by the server while the body is read), and header count and size (431) checked here.
+/// Per-route request limits: the body limit from the route's metadata (413 here when the declared
+/// length exceeds it, or raised by the server while a chunked body is read), and header count and
+/// size (431) checked here. Routing has run, so an unmatched path gets the default limit.
 /// </summary>
 public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<RequestLimitOptions> options, IProblemDetailsService problems)
 {
@@ -226,6 +228,16 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Reque
             // Enforced by the server while the body is read: the 413 reaches the client as a problem
             // (see AddApiDefaults), and the connection stays usable because the body was consumed.
             body.MaxRequestBodySize = bodyLimit;
+        }
+
+        if (http.Request.ContentLength > bodyLimit)
+        {
+            // Refused before authentication, routing answers and handlers, and the connection is
+            // closed: draining the body would fail the limit and drop the connection silently.
+            http.Response.Headers.Connection = "close";
+            await WriteAsync(http, StatusCodes.Status413PayloadTooLarge, "Request body too large", "body-too-large",
+                "The request body is larger than this route accepts.");
+            return;
         }
 
         var count = 0;

@@ -11,6 +11,8 @@ public sealed class ApiMetrics
 {
     private readonly Histogram<double> _requests;
     private readonly Counter<long> _bookings;
+    private readonly Counter<long> _phiIntegrityFailures;
+    private readonly Counter<long> _connectionsRefused;
 
     public ApiMetrics(IMeterFactory meters)
     {
@@ -23,6 +25,10 @@ public sealed class ApiMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _bookings = meter.CreateCounter<long>("clinic.bookings", "{booking}",
             "Booking requests by outcome: booked, replayed, conflict, rejected, invalid, unavailable, error.");
+        _phiIntegrityFailures = meter.CreateCounter<long>("clinic.phi.integrity_failures", "{failure}",
+            "Reads of a stored PHI ciphertext that failed authentication (tampered, swapped or wrong key), by record kind.");
+        _connectionsRefused = meter.CreateCounter<long>("clinic.api.connections.refused", "{connection}",
+            "Connections closed unanswered because their client address already held Connections:MaxConnectionsPerAddress.");
     }
 
     public void RequestCompleted(int statusCode, TimeSpan duration) =>
@@ -30,6 +36,12 @@ public sealed class ApiMetrics
 
     public void Booking(BookingOutcome outcome) =>
         _bookings.Add(1, new KeyValuePair<string, object?>("outcome", outcome.Label()));
+
+    /// <summary>The record kind is a closed set (patient, appointment); anything else is counted as other.</summary>
+    public void PhiIntegrityFailure(string record) =>
+        _phiIntegrityFailures.Add(1, new KeyValuePair<string, object?>("record", record is "patient" or "appointment" ? record : "other"));
+
+    public void ConnectionRefused() => _connectionsRefused.Add(1);
 
     private static string StatusClass(int statusCode) => statusCode switch
     {

@@ -14,4 +14,7 @@ public enum AuditOutcome
 
     /// <summary>It was refused or failed after authorisation (4xx other than 401/403, 5xx).</summary>
     [JsonStringEnumMemberName("error")] Error = 2,
+
+    /// <summary>A stored PHI value failed its integrity check while serving it (500 phi-integrity): a security event.</summary>
+    [JsonStringEnumMemberName("integrity-failure")] IntegrityFailure = 3,
 }

@@ -61,7 +61,7 @@ public sealed class PhiProtector(IKeyEncryptionKeyProvider keys, BlindIndexKeys 
         }
         catch (AuthenticationTagMismatchException exception)
         {
-            throw PhiIntegrityException.For(field, exception);
+            throw PhiIntegrityException.For(field.Record, field.RecordId, field.Field, parsed.KeyId, exception);
         }
 
         return Encoding.UTF8.GetString(clear);

@@ -25,6 +25,7 @@ internal static class AuditRows
         [AuditOutcome.Success] = "success",
         [AuditOutcome.Denied] = "denied",
         [AuditOutcome.Error] = "error",
+        [AuditOutcome.IntegrityFailure] = "integrity-failure",
     };
 
     /// <summary>Binds a batch of one clinic for <see cref="AuditSql.InsertBatch"/>: one typed array per column.</summary>
