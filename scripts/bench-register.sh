@@ -3,7 +3,8 @@
 # a fresh PostgreSQL database, N registrations into one clinic with similar names (LoadGen
 # "register"), the rate over the first and the last window of 10,000 (a tenth of a smaller run),
 # then name search p99 at that size for a common, a shorter and a rare prefix, and a booking round
-# of the same run for scale. REGISTER_PATIENTS (default 100000), REGISTER_CONNECTIONS (16).
+# of the same run for scale. REGISTER_PATIENTS (default 100000), REGISTER_CONNECTIONS (16),
+# REGISTER_MAX_RUNS (6 LoadGen runs of at most 10 minutes each).
 # REGISTER_DURABLE=1 turns fsync, synchronous_commit and full_page_writes on in this checkout's
 # private server (scripts/postgres.sh) for the run and back off after it; otherwise the numbers are
 # on that server's non-durable settings. REGISTER_SMOKE=1 is the CI version: 600 patients, Debug
@@ -89,7 +90,8 @@ json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval
 # LoadGen runs at most 10 minutes at a time: larger clinics are filled in consecutive runs, each
 # continuing the numbering, and the windows are taken from the first and the last run.
 clinic=""; done_count=0; run=0
-while [ "$done_count" -lt "$patients" ] && [ "$run" -lt 6 ]; do
+max_runs=${REGISTER_MAX_RUNS:-6}
+while [ "$done_count" -lt "$patients" ] && [ "$run" -lt "$max_runs" ]; do
   run=$((run + 1))
   left=$((patients - done_count))
   loadgen register --connections "$connections" --duration 590 --max-requests "$left" --start "$done_count" \
@@ -97,7 +99,8 @@ while [ "$done_count" -lt "$patients" ] && [ "$run" -lt 6 ]; do
   clinic=$(json "$out/register-$run.json" "d['checks']['clinic']")
   done_count=$((done_count + $(json "$out/register-$run.json" "d['checks']['created']")))
 done
-[ "$done_count" -ge "$patients" ] || { echo "bench-register: only $done_count of $patients registered" >&2; exit 1; }
+# Short of the target after REGISTER_MAX_RUNS runs: the figures below are for the size reached.
+[ "$done_count" -ge "$patients" ] || echo "bench-register: $done_count of $patients registered in $run run(s)" >&2
 
 for name in Smith Smi Zel; do
   loadgen search --clinic "$clinic" --name "$name" --connections 8 --duration "$([ "$smoke" = 1 ] && echo 2 || echo 15)" --out "$out/search-$name.json"
