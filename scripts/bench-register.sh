@@ -3,7 +3,7 @@
 # a fresh PostgreSQL database, N registrations into one clinic with similar names (LoadGen
 # "register"), the rate over the first and the last window of 10,000 (a tenth of a smaller run),
 # then name search p99 at that size for a common, a shorter and a rare prefix, and a booking round
-# of the same run for scale. REGISTER_PATIENTS (default 100000), REGISTER_CONNECTIONS (16),
+# of the same run for scale, and the onboarding import of as many patients (run twice: idempotent). REGISTER_PATIENTS (default 100000), REGISTER_CONNECTIONS (16),
 # REGISTER_MAX_RUNS (6 LoadGen runs of at most 10 minutes each).
 # REGISTER_DURABLE=1 turns fsync, synchronous_commit and full_page_writes on in this checkout's
 # private server (scripts/postgres.sh) for the run and back off after it; otherwise the numbers are
@@ -105,6 +105,15 @@ done
 for name in Smith Smi Zel; do
   loadgen search --clinic "$clinic" --name "$name" --connections 8 --duration "$([ "$smoke" = 1 ] && echo 2 || echo 15)" --out "$out/search-$name.json"
 done
+# The onboarding import of the same number of patients into a new clinic, 1,000 lines a request,
+# then the same file again: nothing may be created twice.
+chunks=$(( (patients + 999) / 1000 ))
+loadgen import --connections 4 --chunk 1000 --max-requests "$chunks" --duration 590 --timeout 120 --out "$out/import.json"
+import_clinic=$(json "$out/import.json" "d['checks']['clinic']")
+import_run=$(json "$out/import.json" "d['checks']['runId']")
+loadgen import --connections 4 --chunk 1000 --max-requests "$chunks" --duration 590 --timeout 120 \
+  --clinic "$import_clinic" --run-id "$import_run" --out "$out/import-again.json"
+
 loadgen book --connections 64 --duration "$([ "$smoke" = 1 ] && echo 2 || echo 10)" --pairs "$([ "$smoke" = 1 ] && echo 4 || echo 32)" --out "$out/book.json"
 
 python3 - "$out" "$run" <<'PY'
@@ -113,9 +122,9 @@ out, runs = sys.argv[1], int(sys.argv[2])
 first = json.load(open(f"{out}/register-1.json"))
 last = json.load(open(f"{out}/register-{runs}.json"))
 errors = 0
-for f in [f"register-{i}.json" for i in range(1, runs + 1)] + ["search-Smith.json", "search-Smi.json", "search-Zel.json", "book.json"]:
+for f in [f"register-{i}.json" for i in range(1, runs + 1)] + ["search-Smith.json", "search-Smi.json", "search-Zel.json", "book.json", "import.json", "import-again.json"]:
     d = json.load(open(f"{out}/{f}"))
-    ok = {"register": "201", "search": "200", "book": "201"}[d["scenario"]]
+    ok = {"register": "201", "search": "200", "book": "201", "import": "200"}[d["scenario"]]
     errors += sum(v for k, v in d["statuses"].items() if k != ok) + d.get("dropped", 0)
 fw, lw = first["checks"]["firstWindowPerSecond"], last["checks"]["lastWindowPerSecond"]
 book = json.load(open(f"{out}/book.json"))["throughput"]
@@ -124,6 +133,13 @@ print(f"register: {sum(json.load(open(f'{out}/register-{i}.json'))['checks']['cr
 for name in ["Smith", "Smi", "Zel"]:
     d = json.load(open(f"{out}/search-{name}.json"))
     print(f"search {name!r}: {d['throughput']:.1f}/s p50 {d['latencyMs']['p50']:.2f} ms p99 {d['latencyMs']['p99']:.2f} ms")
+imp, again = json.load(open(f"{out}/import.json")), json.load(open(f"{out}/import-again.json"))
+print(f"import: {imp['checks']['created']} created in {imp['endedAtUnix'] - imp['startedAtUnix']:.1f} s; "
+      f"again: {again['checks']['created']} created, {again['checks']['alreadyRegistered']} already registered in {again['endedAtUnix'] - again['startedAtUnix']:.1f} s")
+expected = imp["checks"]["created"] + imp["checks"]["alreadyRegistered"]
+if again["checks"]["created"] != 0 or again["checks"]["alreadyRegistered"] != expected or imp["checks"]["invalid"] != 0:
+    errors += 1
+    print("import: not idempotent, or lines refused")
 print(f"errors: {errors}")
 sys.exit(1 if errors else 0)
 PY
