@@ -62,8 +62,11 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
         "register" => RegisterChecks(),
         "import" => new Dictionary<string, object>
         {
-            ["clinic"] = clinic.Id, ["runId"] = runId, ["created"] = Created,
-            ["alreadyRegistered"] = Interlocked.Read(ref _alreadyRegistered), ["invalid"] = Interlocked.Read(ref _invalid),
+            ["clinic"] = clinic.Id,
+            ["runId"] = runId,
+            ["created"] = Created,
+            ["alreadyRegistered"] = Interlocked.Read(ref _alreadyRegistered),
+            ["invalid"] = Interlocked.Read(ref _invalid),
         },
         _ => new Dictionary<string, object>(),
     };

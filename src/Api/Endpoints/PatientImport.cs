@@ -139,6 +139,7 @@ public sealed partial class PatientImport(
             }
         }));
 
+        var audits = new List<Task>();
         foreach (var (line, result, failed) in outcomes.OrderBy(o => o.Line))
         {
             switch (result)
@@ -149,22 +150,24 @@ public sealed partial class PatientImport(
                     tally.Fail(line, error.Code, error.Fields);
                     break;
                 case { Value.Created: { } created }:
-                    // Durable before the summary answers, as a registration's event is before its 201.
-                    try
-                    {
-                        await trail.RecordAsync(events.Create(http, declaration, AuditOutcome.Success, StatusCodes.Status201Created, created), http.RequestAborted);
-                    }
-                    catch (Exception exception) when (exception is not OperationCanceledException)
-                    {
-                        throw new AuditUnavailableException(exception);
-                    }
-
+                    // Durable before the summary answers, as a registration's event is before its 201;
+                    // enqueued together, so the audit group commit can take them in one batch.
+                    audits.Add(trail.RecordAsync(events.Create(http, declaration, AuditOutcome.Success, StatusCodes.Status201Created, created), http.RequestAborted));
                     tally.Created++;
                     break;
                 default:
                     tally.AlreadyRegistered++;
                     break;
             }
+        }
+
+        try
+        {
+            await Task.WhenAll(audits);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw new AuditUnavailableException(exception);
         }
 
         return outcomes.Where(o => o.Failed).Select(o => (int?)o.Line).Min();

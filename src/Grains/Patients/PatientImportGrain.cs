@@ -8,8 +8,11 @@ namespace ClinicCluster.Patients;
 /// index entries are exactly a registration's. The patient id is a keyed hash of the MRN
 /// (<see cref="PatientIndexKeys.ImportedPatientId"/>): a line imported again, after a failure or in
 /// a re-sent file, reaches the same grain and finds it registered, so nothing is created twice.
+/// Reentrant: it holds no state, and a stateless worker that is not takes one call at a time per
+/// activation (one activation per core), which queued an import's batch past the call timeout.
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 public sealed class PatientImportGrain(PatientIndexKeys keys, TimeProvider clock) : Grain, IPatientImportGrain
 {
     public async Task<Result<ImportedPatient>> ImportAsync(PatientDemographics demographics)
