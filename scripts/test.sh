@@ -2,7 +2,7 @@
 # Runs every test: build with warnings as errors, formatting check, the xUnit suites (domain,
 # grains on a test cluster, API over HTTP, PostgreSQL storage and audit, hostile input and TLS,
 # observability with a real Prometheus and Chromium, multi-silo cluster with real processes), then
-# the script suites: the newcomer smoke test with the OpenAPI lint, the load tool's smoke, the
+# the script suites: the newcomer smoke test with the OpenAPI lint, the load tool's smoke and its registration-scale smoke, the
 # Helm chart checks, the contract checks (chart, code, scripts and documents agree), the
 # Prometheus rule tests, the backup drills (pgBackRest PITR, encrypted repository, logical round
 # trip), the production rehearsal (scripts/rehearse.sh: the chart's pod specs on Docker with
@@ -53,6 +53,7 @@ suite() {
 suite "script date helpers" scripts/tests/lib-dates.sh
 suite smoke scripts/smoke.sh
 suite "load tool smoke" env BENCH_SMOKE=1 scripts/bench.sh
+suite "registration scale smoke" env REGISTER_SMOKE=1 scripts/bench-register.sh
 suite "chart checks" scripts/chart-check.sh
 suite "contract checks" scripts/check-contracts.sh
 suite "prometheus rules" scripts/check-prometheus-rules.sh

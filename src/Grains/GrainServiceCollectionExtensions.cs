@@ -1,4 +1,5 @@
 using ClinicCluster.Audit;
+using ClinicCluster.Patients;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Security;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,7 @@ public static class GrainServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<SchedulingMetrics>();
         services.TryAddSingleton<IAuditStore, MemoryAuditStore>();
+        services.TryAddSingleton<IPatientIndexStore, MemoryPatientIndexStore>();
         services.AddPhiProtection(configuration);
         services.AddAuditChainKeys(configuration);
         services.AddOptions<SchedulingOptions>()

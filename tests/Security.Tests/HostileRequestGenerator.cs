@@ -51,7 +51,7 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
 
         var body = template.Body?.Invoke();
         byte[]? bytes = body is null ? null : Encoding.UTF8.GetBytes(body.ToJsonString());
-        var contentType = body is null ? null : "application/json";
+        var contentType = body is null ? null : template.ContentType;
         var mayAbort = false;
         var detail = mutation;
 
@@ -245,6 +245,9 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
     private sealed record Template(string Name, HttpMethod Method, string Route, Func<JsonNode>? Body = null, bool Idempotent = false)
     {
         public IReadOnlyList<KeyValuePair<string, string>> Query { get; init; } = [];
+
+        /// <summary>The body's media type: JSON, or NDJSON for the import (whose one-line body is a JSON object).</summary>
+        public string ContentType { get; init; } = "application/json";
     }
 
     private static List<Template> Templates(Victim v)
@@ -271,6 +274,7 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
             new("UpdateProvider", HttpMethod.Put, c + "/providers/{p}", Provider),
             new("GetAvailability", HttpMethod.Get, c + "/providers/{p}/availability") { Query = [new("from", v.Day), new("to", v.Day), new("type", "checkup")] },
             new("RegisterPatient", HttpMethod.Post, c + "/patients", Patient),
+            new("ImportPatients", HttpMethod.Post, c + "/patients/import", Patient) { ContentType = "application/x-ndjson", Query = [new("firstLine", "1")] },
             new("SearchPatients", HttpMethod.Get, c + "/patients") { Query = [new("mrn", v.Mrn), new("limit", "5")] },
             new("SearchPatientsByName", HttpMethod.Get, c + "/patients") { Query = [new("name", "Hos"), new("limit", "5")] },
             new("GetPatient", HttpMethod.Get, c + "/patients/{pt}"),

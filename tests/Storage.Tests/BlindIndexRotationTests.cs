@@ -120,7 +120,8 @@ public sealed class BlindIndexRotationTests : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_database.Owner);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT grain_id_ext FROM orleans.grain_state WHERE grain_type IN ('mrns', 'names') AND payload IS NOT NULL AND payload -> 'patients' <> '{}'::jsonb",
+            "SELECT grain_id_ext FROM orleans.grain_state WHERE grain_type IN ('mrns', 'names') AND payload IS NOT NULL AND payload -> 'patients' <> '{}'::jsonb " +
+            "UNION SELECT DISTINCT partition_key FROM orleans.patient_index_entries",
             connection);
         var count = 0;
         await using var reader = await command.ExecuteReaderAsync();

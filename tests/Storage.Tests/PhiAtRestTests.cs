@@ -11,6 +11,7 @@ using ClinicCluster.Silo.Ledger;
 using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using IGrainStorage = Orleans.Storage.IGrainStorage;
 
 namespace ClinicCluster.Storage.Tests;
 
@@ -79,21 +80,15 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
         await SwapLedgerAsync(SwapFields, clinicId, first, first);
         Assert.Equal(("Reason 0", "Patient travelling"), ((await ledger.GetAsync(clinicId, first))!.Reason, (await ledger.GetAsync(clinicId, first))!.CancellationReason));
 
-        // Two fields about one patient: its MRN registry entry copied over its name index entry.
-        var names = await RowsAsync("names", clinicId);
-        var registry = await RowsAsync("mrns", clinicId);
+        // Two fields about one patient: its MRN registry entry copied over its name index entries
+        // (one per name token; which one "Alph" reads depends on the keyed partition hash, so all).
         var aId = ClinicScopedKey.Parse(a).Id;
-        var registryEntry = registry.Select(r => JsonNode.Parse(r.Payload)!["patients"]!.AsObject())
-            .SelectMany(p => p).Single(e => e.Value!["patientId"]!.GetValue<string>() == aId).Value!["summary"]!.GetValue<string>();
-        // Every partition that lists the patient (one per name token; which one "Alph" reads
-        // depends on the keyed partition hash, so all of them are tampered).
-        var nameRows = names.Where(r => JsonNode.Parse(r.Payload)!["patients"]![aId] is not null).ToList();
-        Assert.NotEmpty(nameRows);
-        foreach (var (key, payload) in nameRows)
+        var nameEntries = await EntriesAsync(clinicId, "name", aId);
+        Assert.NotEmpty(nameEntries);
+        var registryEntry = Assert.Single(await EntriesAsync(clinicId, "mrn", aId)).Payload;
+        foreach (var (partition, _) in nameEntries)
         {
-            var tampered = JsonNode.Parse(payload)!;
-            tampered["patients"]![aId] = registryEntry;
-            await WriteRowAsync("names", key, tampered.ToJsonString());
+            await WriteEntryAsync(partition, aId, registryEntry);
         }
 
         try
@@ -104,9 +99,9 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
         }
         finally
         {
-            foreach (var (key, payload) in nameRows)
+            foreach (var (partition, payload) in nameEntries)
             {
-                await WriteRowAsync("names", key, payload);
+                await WriteEntryAsync(partition, aId, payload);
             }
         }
 
@@ -166,14 +161,9 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
 
         // Seed the pre-encryption forms: the records as plain JSON in grain state, the reason as text.
         await EditRowsAsync("patient", clinicId, d => d["patient"]!["demographics"] = JsonSerializer.SerializeToNode(patient.Demographics, StoredJson));
-        await EditRowsAsync("mrns", clinicId, d =>
-        {
-            foreach (var (_, entry) in d["patients"]!.AsObject())
-            {
-                entry!["summary"] = JsonSerializer.SerializeToNode(summary, StoredJson);
-            }
-        });
-        await EditRowsAsync("names", clinicId, d => d["patients"]![patientId] = JsonSerializer.SerializeToNode(summary, StoredJson));
+        // The index entries were born encrypted (decision 0030): plaintext ones only ever existed in
+        // grain state from before encryption, which a partition moves into its rows on activation.
+        await WriteLegacyPartitionsAsync(clinicId, summary, protect: false);
         await ExecuteAsync("UPDATE scheduling.appointment_ledger SET reason = @r WHERE clinic_id = @c AND appointment_id = @a",
             ("r", $"Follow-up for {marker}"), ("c", clinicId), ("a", appointment));
         Assert.Contains(marker, await DumpAsync(), StringComparison.Ordinal); // the dump would show it
@@ -192,6 +182,13 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
         Assert.Equal(patient.Demographics, (await grains.GetGrain<IPatientGrain>(key).GetAsync())!.Demographics);
         Assert.Equal(patientId, (await grains.GetGrain<IPatientDirectoryGrain>(clinicId).FindByMrnAsync(summary.Mrn))!.Id);
         Assert.Equal(patientId, Assert.Single(await grains.GetGrain<IPatientDirectoryGrain>(clinicId).SearchByNameAsync(marker[..6], 10)).Id);
+
+        // The partitions moved their entries into rows on activation and left no grain state behind.
+        Assert.Contains(await grains.GetGrain<IPatientDirectoryGrain>(clinicId).SearchByNameAsync(patient.Demographics.FamilyName, 10), p => p.Id == patientId);
+        Assert.Empty(await RowsAsync("mrns", clinicId));
+        Assert.Empty(await RowsAsync("names", clinicId));
+        Assert.Single(await EntriesAsync(clinicId, "mrn", patientId));
+        Assert.NotEmpty(await EntriesAsync(clinicId, "name", patientId));
         Assert.Equal($"Follow-up for {marker}", (await ledger.GetAsync(clinicId, appointment))!.Reason);
     }
 
@@ -294,6 +291,69 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
             var document = JsonNode.Parse(payload)!;
             edit(document);
             await WriteRowAsync(stateName, key, document.ToJsonString());
+        }
+    }
+
+    /// <summary>A patient's index entries of one kind ("mrn" or "name") in the clinic: partition and payload.</summary>
+    private async Task<List<(string Partition, string Payload)>> EntriesAsync(string clinicId, string kind, string patientId)
+    {
+        await using var connection = new NpgsqlConnection(_fixture.Database.Owner);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT partition_key, payload FROM orleans.patient_index_entries WHERE partition_key LIKE @p || '%' AND owner_id = @o ORDER BY partition_key",
+            connection);
+        command.Parameters.AddWithValue("p", $"{clinicId}/{kind}/");
+        command.Parameters.AddWithValue("o", patientId);
+        var rows = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return rows;
+    }
+
+    private Task WriteEntryAsync(string partition, string patientId, string payload) => ExecuteAsync(
+        "UPDATE orleans.patient_index_entries SET payload = @v WHERE partition_key = @p AND owner_id = @o", ("v", payload), ("p", partition), ("o", patientId));
+
+    /// <summary>
+    /// Puts the patient's MRN registry and name index entries back the way they were stored before
+    /// decision 0030 (whole partitions in grain state, through the silo's own storage provider) and
+    /// drops the rows; with <paramref name="protect"/> false the entries are the plain JSON from
+    /// before encryption existed.
+    /// </summary>
+    private async Task WriteLegacyPartitionsAsync(string clinicId, PatientSummary summary, bool protect)
+    {
+        var services = _fixture.Silo.Services;
+        var keys = services.GetRequiredService<PatientIndexKeys>();
+        var protector = services.GetRequiredService<IPhiProtector>();
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Patients);
+        await ForgetActivationsAsync();
+        await ExecuteAsync("DELETE FROM orleans.patient_index_entries WHERE partition_key LIKE @c || '/%' AND owner_id = @o", ("c", clinicId), ("o", summary.Id));
+
+        var registry = new MrnRegistryState();
+        registry.Patients[keys.MrnIndex(clinicId, summary.Mrn)] = new MrnRegistration(summary.Id,
+            await protector.ProtectAsync(summary, PhiField.MrnRegistryEntry(clinicId, summary.Id)));
+        await storage.WriteStateAsync("mrns", _fixture.Silo.Grains.GetGrain<IMrnRegistryGrain>(keys.Mrn(clinicId, summary.Mrn)).GetGrainId(),
+            new GrainState<MrnRegistryState>(registry));
+        foreach (var partition in NameTokens.Of(summary.GivenName, summary.FamilyName).Select(t => keys.Name(clinicId, t)).Distinct())
+        {
+            var names = new NameIndexState();
+            names.Patients[summary.Id] = await protector.ProtectAsync(summary, PhiField.NameIndexEntry(clinicId, summary.Id));
+            await storage.WriteStateAsync("names", _fixture.Silo.Grains.GetGrain<INameIndexGrain>(partition).GetGrainId(), new GrainState<NameIndexState>(names));
+        }
+
+        if (!protect)
+        {
+            await EditRowsAsync("mrns", clinicId, d =>
+            {
+                foreach (var (_, entry) in d["patients"]!.AsObject())
+                {
+                    entry!["summary"] = JsonSerializer.SerializeToNode(summary, StoredJson);
+                }
+            });
+            await EditRowsAsync("names", clinicId, d => d["patients"]![summary.Id] = JsonSerializer.SerializeToNode(summary, StoredJson));
         }
     }
 

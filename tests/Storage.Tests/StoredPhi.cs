@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace ClinicCluster.Storage.Tests;
 
-/// <summary>Reads the PHI fields of a clinic's patient grain states as stored, with the field each belongs to.</summary>
+/// <summary>Reads the PHI fields of a clinic's patient grain states and index entries as stored, with the field each belongs to.</summary>
 internal static class StoredPhi
 {
     public static async Task<List<(string Value, PhiField Field)>> GrainValuesAsync(string ownerConnection, string clinicId)
@@ -44,6 +44,23 @@ internal static class StoredPhi
 
                     break;
             }
+        }
+
+        await reader.DisposeAsync();
+
+        // The index entries (decision 0030): one row per MRN registry or name index entry.
+        await using var entries = new NpgsqlCommand(
+            "SELECT partition_key, owner_id, payload FROM orleans.patient_index_entries WHERE partition_key LIKE @clinic || '/%' ORDER BY partition_key, entry_key",
+            connection);
+        entries.Parameters.AddWithValue("clinic", clinicId);
+        await using var rows = await entries.ExecuteReaderAsync();
+        while (await rows.ReadAsync())
+        {
+            var partition = rows.GetString(0);
+            var owner = rows.GetString(1);
+            values.Add((rows.GetString(2), partition.Contains("/mrn/", StringComparison.Ordinal)
+                ? PhiField.MrnRegistryEntry(clinicId, owner)
+                : PhiField.NameIndexEntry(clinicId, owner)));
         }
 
         return values;

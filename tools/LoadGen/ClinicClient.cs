@@ -50,6 +50,16 @@ public sealed class ClinicClient : IDisposable
         return (int)response.StatusCode;
     }
 
+    /// <summary>Posts an NDJSON body (the patient import) and answers the status and the parsed answer.</summary>
+    public async Task<(int Status, JsonNode? Body)> PostNdjsonAsync(string path, string ndjson, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(ndjson, System.Text.Encoding.UTF8, "application/x-ndjson") };
+        using var response = await _http.SendAsync(request, cancellationToken);
+        Observe?.Invoke(request, response);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
     public async Task<JsonNode?> CreateAsync(string path, object body)
     {
         for (var attempt = 1; ; attempt++)

@@ -5,7 +5,7 @@ namespace ClinicCluster.LoadGen;
 
 /// <summary>
 /// The command line: <c>LoadGen &lt;scenario&gt; [--url http://127.0.0.1:5080] [--connections 64]
-/// [--duration 10] [--warmup 0] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--out file.json] [--acks acks.txt]
+/// [--duration 10] [--warmup 0] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--clinic ID] [--name Smith] [--start 0] [--chunk 1000] [--run-id ID] [--out file.json] [--acks acks.txt]
 /// [--timeout 30] [--signing-key KEY] [--token-file FILE]</c>. Closed loop (each connection sends its next request when the last one
 /// answered) unless <c>--rate</c> is set: then open loop at that many requests per second, at most
 /// <c>--connections</c> in flight. Bounded: loopback targets only, at most 10 minutes, at most
@@ -13,7 +13,7 @@ namespace ClinicCluster.LoadGen;
 /// </summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] Scenarios = ["read-patient", "book", "contend", "availability", "mixed", "ceiling"];
+    public static readonly string[] Scenarios = ["read-patient", "book", "contend", "availability", "mixed", "register", "search", "import", "ceiling"];
 
     private const int MaxDurationSeconds = 600;
     private const long MaxRequestsLimit = 10_000_000;
@@ -35,6 +35,21 @@ public sealed record LoadOptions
     public int Slots { get; init; } = 10;
 
     public string? Output { get; init; }
+
+    /// <summary>register and search: an existing clinic (a register run's), instead of a new one.</summary>
+    public string? Clinic { get; init; }
+
+    /// <summary>search: the name prefix asked for (limit 20).</summary>
+    public string Name { get; init; } = "Smith";
+
+    /// <summary>import: patients per request (NDJSON lines); the run sends --max-requests such chunks.</summary>
+    public int Chunk { get; init; } = 1_000;
+
+    /// <summary>import: the run id the MRNs are made from; the same value re-imports the same file.</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>register: the number of the first patient, so a run can continue another's clinic.</summary>
+    public long Start { get; init; }
 
     /// <summary>Where to list acknowledged writes (see <see cref="Acknowledgements"/>); none when unset.</summary>
     public string? Acks { get; init; }
@@ -62,7 +77,7 @@ public sealed record LoadOptions
     {
         if (args.Count == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--out FILE] [--acks FILE] [--timeout S] [--signing-key K] [--token-file F]");
+            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--clinic ID] [--name P] [--start N] [--chunk N] [--run-id ID] [--out FILE] [--acks FILE] [--timeout S] [--signing-key K] [--token-file F]");
         }
 
         var options = new LoadOptions { Scenario = args[0] };
@@ -85,6 +100,11 @@ public sealed record LoadOptions
                 "--pairs" => options with { Pairs = Int(value) },
                 "--slots" => options with { Slots = Int(value) },
                 "--out" => options with { Output = value },
+                "--clinic" => options with { Clinic = value },
+                "--chunk" => options with { Chunk = Int(value) },
+                "--run-id" => options with { RunId = value },
+                "--name" => options with { Name = value },
+                "--start" => options with { Start = long.Parse(value, CultureInfo.InvariantCulture) },
                 "--acks" => options with { Acks = value },
                 "--timeout" => options with { TimeoutSeconds = Double(value) },
                 "--signing-key" => options with { SigningKey = value },
@@ -112,6 +132,11 @@ public sealed record LoadOptions
         if (TimeoutSeconds is < 1 or > 120)
         {
             throw new ArgumentException("--timeout 1..120 s");
+        }
+
+        if (Chunk is < 1 or > 10_000)
+        {
+            throw new ArgumentException("--chunk 1..10000");
         }
 
         if (DurationSeconds is <= 0 or > MaxDurationSeconds || WarmUpSeconds is < 0 or > 60 || MaxRequests is < 1 or > MaxRequestsLimit || Rate < 0)

@@ -8,10 +8,19 @@ namespace ClinicCluster.LoadGen;
 /// with the patient paired to that provider. A 409 there is therefore a lost state, a 201 in
 /// contend beyond the slot count a double booking.
 /// </summary>
-public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api, string runId, int slots)
+public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api, string runId, int slots, LoadOptions options)
 {
+    // register: similar names (issue 21), so most patients share a few index partitions and prefixes.
+    private static readonly string[] Families = ["Smith", "Smyth", "Smithe", "Smithson", "Schmidt", "Smitt"];
+    private static readonly string[] Givens = ["Jo", "John", "Joan", "Jon", "Johanna", "Joe", "Jonah", "Joanna"];
+
     private readonly DateOnly _firstDay = clinic.FirstDay;
     private long _created;
+    private long _alreadyRegistered;
+    private long _invalid;
+
+    // register: when each 201 arrived (Stopwatch ticks, in order of arrival), for the window rates.
+    private readonly long[] _arrivals = name == "register" ? new long[Math.Min(options.MaxRequests, 2_000_000)] : [];
 
     /// <summary>Bookings answered 201 (book, contend, mixed).</summary>
     public long Created => Interlocked.Read(ref _created);
@@ -24,8 +33,13 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
             "contend" => (1, Math.Max(options.Connections, options.Slots)),
             _ => (options.Pairs, options.Pairs),
         };
-        var clinic = await SeededClinic.CreateAsync(api, options.Scenario, providers, patients);
-        return new Scenario(options.Scenario, clinic, api, Guid.NewGuid().ToString("N")[..8], options.Slots);
+        var clinic = options.Scenario is "register" or "search" or "import"
+            ? options.Clinic is { } existing
+                ? new SeededClinic(existing, TimeZoneInfo.Utc, [], [])
+                : await SeededClinic.CreateAsync(api, options.Scenario, 1, 0)
+            : await SeededClinic.CreateAsync(api, options.Scenario, providers, patients);
+        Console.Error.WriteLine($"clinic {clinic.Id}");
+        return new Scenario(options.Scenario, clinic, api, options.RunId ?? Guid.NewGuid().ToString("N")[..8], options.Slots, options);
     }
 
     public async Task<int> SendAsync(long i, CancellationToken cancellationToken) => name switch
@@ -35,6 +49,9 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
         "contend" => await ContendAsync(i, cancellationToken),
         "availability" => await AvailabilityAsync(i, cancellationToken),
         "mixed" => await MixedAsync(i, cancellationToken),
+        "register" => await RegisterAsync(i, cancellationToken),
+        "import" => await ImportAsync(i, cancellationToken),
+        "search" => await api.SendAsync(HttpMethod.Get, $"/api/clinics/{clinic.Id}/patients?name={Uri.EscapeDataString(options.Name)}&limit=20", cancellationToken: cancellationToken),
         _ => throw new InvalidOperationException(name),
     };
 
@@ -42,6 +59,15 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
     {
         "contend" => new Dictionary<string, object> { ["slots"] = slots, ["created"] = Created, ["doubleBookings"] = Math.Max(0, Created - slots) },
         "book" or "mixed" => new Dictionary<string, object> { ["created"] = Created },
+        "register" => RegisterChecks(),
+        "import" => new Dictionary<string, object>
+        {
+            ["clinic"] = clinic.Id,
+            ["runId"] = runId,
+            ["created"] = Created,
+            ["alreadyRegistered"] = Interlocked.Read(ref _alreadyRegistered),
+            ["invalid"] = Interlocked.Read(ref _invalid),
+        },
         _ => new Dictionary<string, object>(),
     };
 
@@ -86,6 +112,68 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
         api.SendAsync(HttpMethod.Post, $"/api/clinics/{clinic.Id}/appointments",
             new { patientId = patient, providerId = provider, appointmentType = SeededClinic.Checkup, start = ClinicClient.Time(start), reason = "load" },
             $"{runId}-{i.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+
+    /// <summary>Synthetic patients (no real PHI): MRN from the run and the number, names from a small similar pool.</summary>
+    private object Patient(long n) => new
+    {
+        mrn = $"{runId}-{n.ToString("D8", CultureInfo.InvariantCulture)}",
+        givenName = Givens[n % Givens.Length],
+        // One in a thousand has a rare name: the rare prefix the search runs ask for.
+        familyName = n % 1_000 == 999 ? "Zeller" : Families[n / Givens.Length % Families.Length],
+        birthDate = "1980-01-01",
+        sex = "other",
+    };
+
+    /// <summary>Chunk <paramref name="i"/> of the import file: lines i*chunk+1.., numbered as in the whole file.</summary>
+    private async Task<int> ImportAsync(long i, CancellationToken cancellationToken)
+    {
+        var first = (options.Start + (i * options.Chunk)) + 1;
+        var lines = string.Join('\n', Enumerable.Range(0, options.Chunk).Select(k => System.Text.Json.JsonSerializer.Serialize(Patient(first - 1 + k))));
+        var (status, body) = await api.PostNdjsonAsync($"/api/clinics/{clinic.Id}/patients/import?firstLine={first}", lines + "\n", cancellationToken);
+        if (status == 200 && body is not null)
+        {
+            Interlocked.Add(ref _created, body["created"]!.GetValue<int>());
+            Interlocked.Add(ref _alreadyRegistered, body["alreadyRegistered"]!.GetValue<int>());
+            Interlocked.Add(ref _invalid, body["invalid"]!.GetValue<int>());
+        }
+
+        return status;
+    }
+
+    private async Task<int> RegisterAsync(long i, CancellationToken cancellationToken)
+    {
+        var n = options.Start + i;
+        var status = await api.SendAsync(HttpMethod.Post, $"/api/clinics/{clinic.Id}/patients", Patient(n), cancellationToken: cancellationToken);
+        if (status == 201 && Interlocked.Increment(ref _created) is var k && k <= _arrivals.Length)
+        {
+            _arrivals[k - 1] = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+
+        return status;
+    }
+
+    /// <summary>Registrations per second over the first and the last window (10,000, or a tenth of a smaller run).</summary>
+    private Dictionary<string, object> RegisterChecks()
+    {
+        var done = (int)Math.Min(Created, _arrivals.Length);
+        var window = Math.Min(10_000, done / 10);
+        if (window < 2)
+        {
+            return new Dictionary<string, object> { ["clinic"] = clinic.Id, ["created"] = Created };
+        }
+
+        double Rate(int from) => (window - 1) / System.Diagnostics.Stopwatch.GetElapsedTime(_arrivals[from], _arrivals[from + window - 1]).TotalSeconds;
+        var (first, last) = (Rate(0), Rate(done - window));
+        return new Dictionary<string, object>
+        {
+            ["clinic"] = clinic.Id,
+            ["created"] = Created,
+            ["window"] = window,
+            ["firstWindowPerSecond"] = Math.Round(first, 1),
+            ["lastWindowPerSecond"] = Math.Round(last, 1),
+            ["lastToFirst"] = Math.Round(last / first, 3),
+        };
+    }
 
     private int Count(int status)
     {

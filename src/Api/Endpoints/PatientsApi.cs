@@ -1,10 +1,14 @@
 using ClinicCluster.Api.Audit;
 using ClinicCluster.Api.Auth;
+using ClinicCluster.Api.Hosting;
 using ClinicCluster.Api.Problems;
 using ClinicCluster.Audit;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
 using ClinicCluster.Scheduling;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace ClinicCluster.Api.Endpoints;
 
@@ -25,6 +29,19 @@ public static class PatientsApi
             .WithMetadata(new NotIdempotent())
             .Produces<Patient>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
+        patients.MapPost("/import", ImportPatients)
+            .Describe("ImportPatients", "Register a clinic's existing patients from NDJSON, one per line (idempotent per MRN, resumable)", Permission.PatientWrite)
+            .Audited(AuditAction.Create, "PatientImport")
+
+            // Never repeated by the retry filter: the body is read once. The import is idempotent per
+            // MRN, so the client may re-send the file (or its rest) after any failure.
+            .WithMetadata(new NotIdempotent())
+            .WithMetadata(new BodyLimit(PatientImport.MaxBodyBytes))
+            .Accepts<PatientDemographics>(PatientImport.MediaTypes[0], PatientImport.MediaTypes[1..])
+            .Produces<PatientImportSummary>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         patients.MapGet("/", SearchPatients)
             .Describe("SearchPatients", "Find patients by MRN (mrn=) or by name prefix (name=)", Permission.PatientRead)
             .Audited(AuditAction.Search, "Patient")
@@ -51,6 +68,31 @@ public static class PatientsApi
         var result = await Patient(grains, clinicId, patientId).CreateAsync(demographics);
         return ApiResults.From(result, patient =>
             TypedResults.Created($"/api/clinics/{clinicId}/patients/{patient.Id}", patient));
+    }
+
+    private static async Task<IResult> ImportPatients(string clinicId, int? firstLine, HttpContext http, IGrainFactory grains, IAuditTrail trail,
+        AuditEventFactory events, IOptions<JsonOptions> json, ILoggerFactory loggers)
+    {
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type)
+            || !PatientImport.MediaTypes.Contains(type.MediaType.Value, StringComparer.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(detail: $"Send NDJSON ({string.Join(" or ", PatientImport.MediaTypes)}), one patient per line.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", type: ApiResults.ProblemTypeBase + "unsupported-media-type");
+        }
+
+        if (firstLine is < 1 or > int.MaxValue - PatientImport.MaxLines)
+        {
+            return ApiResults.Invalid("firstLine", "Must be a line number from 1.");
+        }
+
+        var import = new PatientImport(grains, trail, events, json.Value.SerializerOptions, loggers.CreateLogger<PatientImport>());
+        var summary = await import.RunAsync(http, clinicId, firstLine ?? 1);
+        AuditDetails.Of(http).ResultCount = summary.Created;
+        return summary.StoppedBecause == "cluster-or-storage-unavailable"
+            ? TypedResults.Problem(detail: "The import stopped: the cluster or its storage is unavailable. Send the file again from resumeFromLine.",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Import interrupted", type: ApiResults.ProblemTypeBase + "import-interrupted",
+                extensions: new Dictionary<string, object?> { ["summary"] = summary, ["resumeFromLine"] = summary.ResumeFromLine })
+            : TypedResults.Ok(summary);
     }
 
     private static async Task<IResult> GetPatient(string clinicId, string patientId, IGrainFactory grains) =>

@@ -1,8 +1,9 @@
 namespace ClinicCluster.Patients;
 
 /// <summary>
-/// One partition of a clinic's MRN registry: MRNs are unique per clinic, and each MRN hashes to
-/// one partition, so claiming an MRN is a single-grain, race-free operation.
+/// One partition of a clinic's MRN registry: MRNs are unique per clinic, each MRN hashes to one
+/// partition, and a claim is one conditional write to <see cref="IPatientIndexStore"/>, so two
+/// claims of one MRN cannot both succeed, on one silo or several.
 /// Key: "{clinicId}/mrn/{partition}".
 /// </summary>
 public interface IMrnRegistryGrain : IGrainWithStringKey

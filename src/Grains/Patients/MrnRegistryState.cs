@@ -1,6 +1,10 @@
 namespace ClinicCluster.Patients;
 
-/// <summary>The persisted state of one MRN registry partition, keyed by the MRN's blind index.</summary>
+/// <summary>
+/// An MRN registry partition as it was stored before decision 0030 (keyed by the MRN's blind index,
+/// written whole on every claim). Still read, once, so a partition stored that way moves its entries
+/// into <see cref="IPatientIndexStore"/> on activation; never written again.
+/// </summary>
 [GenerateSerializer, Alias("cc.MrnRegistryState")]
 public sealed class MrnRegistryState
 {

@@ -3,29 +3,44 @@ using ClinicCluster.Security;
 namespace ClinicCluster.Patients;
 
 /// <summary>
-/// One partition of a clinic's name index. Stored, it is encrypted search hits by patient id; the
-/// sorted token set and the decrypted hits are rebuilt in memory on activation, so a prefix search
-/// is a range scan (O(log n + hits)) and no name or token ever reaches storage.
+/// One partition of a clinic's name index (decision 0030). Stored, it is one row per patient in
+/// <see cref="IPatientIndexStore"/> holding the encrypted search hit, so an upsert writes one small
+/// row whatever the partition's size; the sorted tokens and decrypted hits (<see cref="NameIndex"/>)
+/// are rebuilt in memory on activation, and no name or token ever reaches storage. Reentrant: the
+/// store orders the writes, and each call changes the memory in one turn after its row is written.
 /// </summary>
+[Reentrant]
 public sealed class NameIndexGrain(
-    [PersistentState("names", StorageNames.Patients)] IPersistentState<NameIndexState> state,
+    [PersistentState("names", StorageNames.Patients)] IPersistentState<NameIndexState> legacy,
+    IPatientIndexStore store,
     IPhiProtector protector,
     PatientIndexKeys keys) : Grain, INameIndexGrain
 {
-    private readonly Dictionary<string, PatientSummary> _patients = new(StringComparer.Ordinal);
-
-    // Ordinal order: the culture-aware default would not keep a prefix's tokens contiguous.
-    private readonly SortedSet<(string Token, string PatientId)> _tokens = new(Comparer<(string Token, string PatientId)>.Create(
-        static (a, b) => string.CompareOrdinal(a.Token, b.Token) is var c and not 0 ? c : string.CompareOrdinal(a.PatientId, b.PatientId)));
+    private readonly NameIndex _index = new();
+    private string _self = "";
+    private string _clinicId = "";
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var clinicId = Common.ClinicScopedKey.Parse(this.GetPrimaryKeyString()).ClinicId;
-        foreach (var (id, protectedSummary) in state.State.Patients)
+        _self = this.GetPrimaryKeyString();
+        _clinicId = Common.ClinicScopedKey.Parse(_self).ClinicId;
+
+        // A partition written whole as grain state (before 0030) moves into the store once: rows
+        // first, then the state is cleared, so a failure in between only repeats the move.
+        if (legacy.State.Patients.Count > 0)
         {
-            var patient = await protector.UnprotectAsync<PatientSummary>(protectedSummary, PhiField.NameIndexEntry(clinicId, id), cancellationToken);
-            _patients[id] = patient;
-            AddTokens(patient);
+            foreach (var (id, protectedSummary) in legacy.State.Patients)
+            {
+                await store.PutAsync(_self, new PatientIndexEntry(id, id, protectedSummary));
+            }
+
+            await legacy.ClearStateAsync();
+        }
+
+        foreach (var entry in await store.LoadAsync(_self))
+        {
+            var patient = await protector.UnprotectAsync<PatientSummary>(entry.Value, PhiField.NameIndexEntry(_clinicId, entry.Owner), cancellationToken);
+            _index.Upsert(patient, OwnTokens(patient));
         }
 
         await base.OnActivateAsync(cancellationToken);
@@ -33,67 +48,20 @@ public sealed class NameIndexGrain(
 
     public async Task UpsertAsync(PatientSummary patient)
     {
-        RemoveTokens(patient.Id);
-        state.State.Patients[patient.Id] = await protector.ProtectAsync(patient,
-            PhiField.NameIndexEntry(Common.ClinicScopedKey.Parse(this.GetPrimaryKeyString()).ClinicId, patient.Id));
-        _patients[patient.Id] = patient;
-        AddTokens(patient);
-        await state.WriteStateAsync();
+        var value = await protector.ProtectAsync(patient, PhiField.NameIndexEntry(_clinicId, patient.Id));
+        await store.PutAsync(_self, new PatientIndexEntry(patient.Id, patient.Id, value));
+        _index.Upsert(patient, OwnTokens(patient));
     }
 
     public async Task RemoveAsync(string patientId)
     {
-        if (RemoveTokens(patientId))
-        {
-            state.State.Patients.Remove(patientId);
-            _patients.Remove(patientId);
-
-            // An emptied partition (its generation moved off by a re-index) leaves no row behind.
-            await (state.State.Patients.Count == 0 ? state.ClearStateAsync() : state.WriteStateAsync());
-        }
+        await store.RemoveAsync(_self, patientId, patientId);
+        _index.Remove(patientId);
     }
 
-    public Task<IReadOnlyList<PatientSummary>> SearchAsync(string prefix, int limit)
-    {
-        var upper = prefix + char.MaxValue;
-        IReadOnlyList<PatientSummary> hits = _tokens
-            .GetViewBetween((prefix, ""), (upper, ""))
-            .Select(t => t.PatientId)
-            .Distinct()
-            .Select(id => _patients[id])
-            .OrderBy(p => NameTokens.SortKey(p.FamilyName), StringComparer.Ordinal)
-            .ThenBy(p => NameTokens.SortKey(p.GivenName), StringComparer.Ordinal)
-            .ThenBy(p => p.Id, StringComparer.Ordinal)
-            .Take(limit)
-            .ToList();
-        return Task.FromResult(hits);
-    }
+    public Task<IReadOnlyList<PatientSummary>> SearchAsync(string prefix, int limit) => Task.FromResult(_index.Search(prefix, limit));
 
-    private void AddTokens(PatientSummary patient)
-    {
-        var self = this.GetPrimaryKeyString();
-        var clinicId = Common.ClinicScopedKey.Parse(self).ClinicId;
-        foreach (var token in NameTokens.Of(patient.GivenName, patient.FamilyName))
-        {
-            if (keys.Name(PatientIndexKeys.GenerationOf(self), clinicId, token) == self)
-            {
-                _tokens.Add((token, patient.Id));
-            }
-        }
-    }
-
-    private bool RemoveTokens(string patientId)
-    {
-        if (!_patients.TryGetValue(patientId, out var previous))
-        {
-            return false;
-        }
-
-        foreach (var token in NameTokens.Of(previous.GivenName, previous.FamilyName))
-        {
-            _tokens.Remove((token, patientId));
-        }
-
-        return true;
-    }
+    /// <summary>The patient's tokens that hash to this partition (the others live in sibling partitions).</summary>
+    private IEnumerable<string> OwnTokens(PatientSummary patient) =>
+        NameTokens.Of(patient.GivenName, patient.FamilyName).Where(t => keys.Name(PatientIndexKeys.GenerationOf(_self), _clinicId, t) == _self);
 }

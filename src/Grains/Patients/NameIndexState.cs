@@ -1,8 +1,9 @@
 namespace ClinicCluster.Patients;
 
 /// <summary>
-/// The persisted state of one name index partition: each patient's search hit, encrypted, by patient
-/// id. The sorted tokens exist only in the silo's memory, rebuilt on activation.
+/// A name index partition as it was stored before decision 0030 (each patient's encrypted search hit
+/// by patient id, written whole on every upsert). Still read, once, so a partition stored that way
+/// moves its entries into <see cref="IPatientIndexStore"/> on activation; never written again.
 /// </summary>
 [GenerateSerializer, Alias("cc.NameIndexState")]
 public sealed class NameIndexState

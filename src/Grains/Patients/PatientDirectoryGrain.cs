@@ -4,9 +4,11 @@ namespace ClinicCluster.Patients;
 /// The entry point for patient lookups: a stateless worker, so it runs locally on whichever silo
 /// takes the request and only routes to the partitions that hold the answer. While a blind-index
 /// key rotates, a patient not yet re-indexed sits in the older generation's partitions, so
-/// lookups ask every generation in the ring, the active one first.
+/// lookups ask every generation in the ring, the active one first. Reentrant: it holds no state,
+/// and without it each activation (one per core) would queue searches behind one another's index call.
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 public sealed class PatientDirectoryGrain(PatientIndexKeys keys) : Grain, IPatientDirectoryGrain
 {
     public async Task<PatientSummary?> FindByMrnAsync(string mrn)

@@ -43,6 +43,15 @@ public sealed class PatientIndexKeys(IPhiProtector protector)
     public string Name(string generation, string clinicId, string token) =>
         $"{clinicId}/name/{protector.BlindIndex(generation, "name-partition", clinicId, NameTokens.Partition(token))[..16]}{Suffix(generation)}";
 
+    /// <summary>
+    /// The id an imported patient is registered under: a keyed hash of the MRN, so re-importing a line
+    /// reaches the same patient (decision 0030). Its own purpose, so it cannot be matched to the
+    /// registry's blind index; under the active key, so after a rotation a re-import meets the MRN
+    /// as taken instead, which the import also counts as already registered.
+    /// </summary>
+    public string ImportedPatientId(string clinicId, string mrn) =>
+        "pat-" + protector.BlindIndex(Active, "imported-patient-id", clinicId, mrn.ToUpperInvariant()).ToLowerInvariant();
+
     /// <summary>The generation (blind-index key id) of a registry or name index grain key.</summary>
     public static string GenerationOf(string grainKey) =>
         grainKey.IndexOf(GenerationMark, grainKey.LastIndexOf('/') + 1) is var at and >= 0 ? grainKey[(at + 1)..] : BlindIndexKeys.Original;

@@ -31,11 +31,15 @@ internal static class EncryptionReindexCommand
          LIMIT @limit
         """;
 
+    // Entries live in orleans.patient_index_entries (decision 0030); a partition stored whole as
+    // grain state before that, and not activated since, still counts until it moves its entries.
     private const string NonEmptyPartitions = """
         SELECT grain_id_ext
           FROM orleans.grain_state
          WHERE service_id = @service AND grain_type IN ('mrns', 'names') AND payload IS NOT NULL
            AND payload -> 'patients' <> '{}'::jsonb
+        UNION
+        SELECT DISTINCT partition_key FROM orleans.patient_index_entries
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)

@@ -9,7 +9,7 @@ namespace ClinicCluster.Silo.Encryption;
 /// <c>encryption rotate [--batch-size 200]</c>: brings existing PHI to the current form in bounded
 /// batches: encrypted (plaintext from before encryption existed is encrypted), under the active KEK
 /// of <c>Encryption:KeyRingFile</c>, and bound to its record and field: the patient grain states (see
-/// <see cref="PhiReencryptor"/>), then the appointment ledger's reasons (<see cref="LedgerReencryptor"/>),
+/// <see cref="PhiReencryptor"/>), the patient index entries (<see cref="PatientIndexReencryptor"/>), then the appointment ledger's reasons (<see cref="LedgerReencryptor"/>),
 /// both as the runtime role, which may update both tables. Every stored value is opened on the
 /// way, so a pass is also an integrity check. Exit codes: 0 nothing left to rewrite, 1 rows changed
 /// meanwhile (run again) or integrity faults (listed, ids only, left as they are), 2 usage,
@@ -59,9 +59,11 @@ internal static class EncryptionRotateCommand
         {
             var grains = await new PhiReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
             await WriteAsync(output, "grain state", grains);
+            var index = await new PatientIndexReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
+            await WriteAsync(output, "patient index", index);
             var ledger = await new LedgerReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
             await WriteAsync(output, "appointment ledger", ledger);
-            return grains.RowsChangedMeanwhile + ledger.RowsChangedMeanwhile + grains.IntegrityFaults + ledger.IntegrityFaults == 0 ? 0 : 1;
+            return new[] { grains, index, ledger }.Sum(r => r.RowsChangedMeanwhile + r.IntegrityFaults) == 0 ? 0 : 1;
         }
         catch (NpgsqlException exception)
         {

@@ -1,11 +1,12 @@
 using ClinicCluster.Audit;
+using ClinicCluster.Patients;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Silo.Audit;
 using ClinicCluster.Silo.Ledger;
 
 namespace ClinicCluster.Silo.Persistence;
 
-/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger and the audit trail.</summary>
+/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger, the audit trail and the patient index entries.</summary>
 public static class PostgresDataServices
 {
     /// <summary>On the silo's one <see cref="NpgsqlDataSource"/>, registered by the host.</summary>
@@ -13,6 +14,7 @@ public static class PostgresDataServices
     {
         services.AddSingleton<IAppointmentLedger, PostgresAppointmentLedger>();
         services.AddSingleton<IAuditStore, PostgresAuditStore>();
+        services.AddSingleton<IPatientIndexStore, PostgresPatientIndexStore>();
         return services;
     }
 }

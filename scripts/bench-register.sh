@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Registration and name search as a clinic grows (issue 21, decision 0030): one silo and the API on
+# a fresh PostgreSQL database, N registrations into one clinic with similar names (LoadGen
+# "register"), the rate over the first and the last window of 10,000 (a tenth of a smaller run),
+# then name search p99 at that size for a common, a shorter and a rare prefix, and a booking round
+# of the same run for scale, and the onboarding import of as many patients (run twice: idempotent). REGISTER_PATIENTS (default 100000), REGISTER_CONNECTIONS (16),
+# REGISTER_MAX_RUNS (6 LoadGen runs of at most 10 minutes each).
+# REGISTER_DURABLE=1 turns fsync, synchronous_commit and full_page_writes on in this checkout's
+# private server (scripts/postgres.sh) for the run and back off after it; otherwise the numbers are
+# on that server's non-durable settings. REGISTER_SMOKE=1 is the CI version: 600 patients, Debug
+# build, every request answered and every window computed (no rate is asserted: too noisy here;
+# the structural check is tests/Storage.Tests/PatientIndexScaleTests.cs). The 100,000 run is by
+# hand: about 10-15 minutes here. Loopback only; every step bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+smoke=${REGISTER_SMOKE:-0}
+patients=${REGISTER_PATIENTS:-100000}
+connections=${REGISTER_CONNECTIONS:-16}
+durable=${REGISTER_DURABLE:-0}
+configuration=Release
+if [ "$smoke" = 1 ]; then patients=600; connections=8; durable=0; configuration=${REGISTER_CONFIGURATION:-Debug}; fi
+
+out=.tmp/bench-register
+bin=$out/bin
+mkdir -p "$out" "$bin"
+rm -f "$out"/*.json
+echo "Building $configuration..."
+for project in src/Silo/Silo.csproj src/Api/Api.csproj tools/LoadGen/LoadGen.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet build "$project" -c "$configuration" --nologo -v quiet -o "$bin/$name" >/dev/null
+done
+
+scripts/postgres.sh start >/dev/null
+eval "$(scripts/postgres.sh env)"
+pg_port=${PGPORT_CLINIC:-55432}
+database=clinic_register_$(date +%s)
+pg_owner_password=${CLINIC_PG_OWNER_PASSWORD:-clinic-owner-dev}
+psql_owner() { PGPASSWORD=$pg_owner_password psql -X -q -t -A -h 127.0.0.1 -p "$pg_port" -U clinic_owner "$@"; }
+psql_super() { psql -X -q -t -A -h "/tmp/clinic-pg-$pg_port/socket" -p "$pg_port" -U postgres -d clinic "$@"; }
+psql_owner -d clinic -c "CREATE DATABASE $database"
+owner_cs="${CLINIC_PG_OWNER/Database=clinic/Database=$database}"
+app_cs="${CLINIC_PG_APP/Database=clinic/Database=$database}"
+api_cs="${CLINIC_PG_API/Database=clinic/Database=$database}"
+Postgres__ConnectionString="$owner_cs" dotnet "$bin/Silo/ClinicCluster.Silo.dll" migrate >/dev/null
+
+pids=()
+stop() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "$durable" = 1 ]; then
+    psql_super -c "ALTER SYSTEM RESET fsync" -c "ALTER SYSTEM RESET synchronous_commit" -c "ALTER SYSTEM RESET full_page_writes" -c "SELECT pg_reload_conf()" >/dev/null || true
+  fi
+  psql_owner -d clinic -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+if [ "$durable" = 1 ]; then
+  psql_super -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+fi
+echo "PostgreSQL: $(psql_owner -d clinic -c "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")"
+
+key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
+(
+  umask 077
+  printf '{"activeKeyId":"bench-1","keys":{"bench-1":"%s"},"indexKey":"%s"}\n' "$(key)" "$(key)" >"$out/phi-key-ring.json"
+  printf '{"activeKeyId":"chain-1","keys":{"chain-1":"%s"}}\n' "$(key)" >"$out/audit-chain-keys.json"
+)
+export ClusterTls__Enabled=false RateLimits__Enabled=false
+silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
+signing_key=bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz
+export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning
+Urls="http://127.0.0.1:$silo_http" Silo__SiloPort=$silo_port Silo__GatewayPort=$gateway \
+Silo__Clustering=AdoNet Silo__Storage=Postgres Postgres__ConnectionString="$app_cs" \
+Encryption__KeyRingFile="$out/phi-key-ring.json" Audit__ChainKeyFile="$out/audit-chain-keys.json" \
+  dotnet "$bin/Silo/ClinicCluster.Silo.dll" >"$out/silo.log" 2>&1 &
+pids+=($!)
+wait_ready silo 127.0.0.1 "$silo_http" /health/ready 120 "${pids[-1]}" "$out/silo.log"
+Urls="http://127.0.0.1:$api_port" Cluster__Clustering=AdoNet Postgres__ConnectionString="$api_cs" Auth__DevSigningKey=$signing_key \
+  dotnet "$bin/Api/ClinicCluster.Api.dll" >"$out/api.log" 2>&1 &
+pids+=($!)
+wait_ready api 127.0.0.1 "$api_port" /health/ready 120 "${pids[-1]}" "$out/api.log"
+
+loadgen() { dotnet "$bin/LoadGen/ClinicCluster.LoadGen.dll" "$@" --url "http://127.0.0.1:$api_port" --signing-key "$signing_key"; }
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+
+# LoadGen runs at most 10 minutes at a time: larger clinics are filled in consecutive runs, each
+# continuing the numbering, and the windows are taken from the first and the last run.
+clinic=""; done_count=0; run=0
+max_runs=${REGISTER_MAX_RUNS:-6}
+while [ "$done_count" -lt "$patients" ] && [ "$run" -lt "$max_runs" ]; do
+  run=$((run + 1))
+  left=$((patients - done_count))
+  loadgen register --connections "$connections" --duration 590 --max-requests "$left" --start "$done_count" \
+    ${clinic:+--clinic "$clinic"} --out "$out/register-$run.json"
+  clinic=$(json "$out/register-$run.json" "d['checks']['clinic']")
+  done_count=$((done_count + $(json "$out/register-$run.json" "d['checks']['created']")))
+done
+# Short of the target after REGISTER_MAX_RUNS runs: the figures below are for the size reached.
+[ "$done_count" -ge "$patients" ] || echo "bench-register: $done_count of $patients registered in $run run(s)" >&2
+
+for name in Smith Smi Zel; do
+  loadgen search --clinic "$clinic" --name "$name" --connections 8 --duration "$([ "$smoke" = 1 ] && echo 2 || echo 15)" --out "$out/search-$name.json"
+done
+# The onboarding import of the same number of patients into a new clinic, 1,000 lines a request,
+# then the same file again: nothing may be created twice.
+chunks=$(( (patients + 999) / 1000 ))
+loadgen import --connections 4 --chunk 1000 --max-requests "$chunks" --duration 590 --timeout 120 --out "$out/import.json"
+import_clinic=$(json "$out/import.json" "d['checks']['clinic']")
+import_run=$(json "$out/import.json" "d['checks']['runId']")
+loadgen import --connections 4 --chunk 1000 --max-requests "$chunks" --duration 590 --timeout 120 \
+  --clinic "$import_clinic" --run-id "$import_run" --out "$out/import-again.json"
+
+loadgen book --connections 64 --duration "$([ "$smoke" = 1 ] && echo 2 || echo 10)" --pairs "$([ "$smoke" = 1 ] && echo 4 || echo 32)" --out "$out/book.json"
+
+python3 - "$out" "$run" <<'PY'
+import json, sys
+out, runs = sys.argv[1], int(sys.argv[2])
+first = json.load(open(f"{out}/register-1.json"))
+last = json.load(open(f"{out}/register-{runs}.json"))
+errors = 0
+for f in [f"register-{i}.json" for i in range(1, runs + 1)] + ["search-Smith.json", "search-Smi.json", "search-Zel.json", "book.json", "import.json", "import-again.json"]:
+    d = json.load(open(f"{out}/{f}"))
+    ok = {"register": "201", "search": "200", "book": "201", "import": "200"}[d["scenario"]]
+    errors += sum(v for k, v in d["statuses"].items() if k != ok) + d.get("dropped", 0)
+fw, lw = first["checks"]["firstWindowPerSecond"], last["checks"]["lastWindowPerSecond"]
+book = json.load(open(f"{out}/book.json"))["throughput"]
+print(f"register: {sum(json.load(open(f'{out}/register-{i}.json'))['checks']['created'] for i in range(1, runs + 1))} patients in {runs} run(s), "
+      f"window {first['checks']['window']}: first {fw}/s, last {lw}/s, last/first {lw / fw:.3f}; booking {book:.1f}/s, first-window registration/booking {fw / book:.3f}")
+for name in ["Smith", "Smi", "Zel"]:
+    d = json.load(open(f"{out}/search-{name}.json"))
+    print(f"search {name!r}: {d['throughput']:.1f}/s p50 {d['latencyMs']['p50']:.2f} ms p99 {d['latencyMs']['p99']:.2f} ms")
+imp, again = json.load(open(f"{out}/import.json")), json.load(open(f"{out}/import-again.json"))
+print(f"import: {imp['checks']['created']} created in {imp['endedAtUnix'] - imp['startedAtUnix']:.1f} s; "
+      f"again: {again['checks']['created']} created, {again['checks']['alreadyRegistered']} already registered in {again['endedAtUnix'] - again['startedAtUnix']:.1f} s")
+expected = imp["checks"]["created"] + imp["checks"]["alreadyRegistered"]
+if again["checks"]["created"] != 0 or again["checks"]["alreadyRegistered"] != expected or imp["checks"]["invalid"] != 0:
+    errors += 1
+    print("import: not idempotent, or lines refused")
+print(f"errors: {errors}")
+sys.exit(1 if errors else 0)
+PY
