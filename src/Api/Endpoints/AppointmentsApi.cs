@@ -32,6 +32,7 @@ public static class AppointmentsApi
             .WithBookingMetrics()
             .WithMetadata(new NotIdempotent(HonoursIdempotencyKey: true))
             .Produces<Appointment>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         appointments.MapGet("/{appointmentId:id}", GetAppointment)
             .Describe("GetAppointment", "Get an appointment", Permission.AppointmentRead)
@@ -40,13 +41,13 @@ public static class AppointmentsApi
         appointments.MapPost("/{appointmentId:id}/reschedule", Reschedule)
             .Describe("RescheduleAppointment", "Move a booked appointment to another start", Permission.AppointmentBook)
             .Audited(AuditAction.Update, "Appointment")
-            .Produces<Appointment>().ProducesValidationProblem();
+            .Produces<Appointment>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         appointments.MapPost("/{appointmentId:id}/cancel", Cancel)
             .Describe("CancelAppointment", "Cancel a booked or checked-in appointment", Permission.AppointmentBook)
             .WithDescription("A checked-in visit needs `reasonCode` (400 `validation` without it). 409 problems: `cancellation-cutoff` "
                 + "(a booked visit inside the policy's cutoff), `invalid-transition`.")
             .Audited(AuditAction.Update, "Appointment")
-            .Produces<Appointment>().ProducesValidationProblem();
+            .Produces<Appointment>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         appointments.MapPost("/{appointmentId:id}/check-in", CheckIn)
             .Describe("CheckInAppointment", "Record that the patient arrived", Permission.AppointmentAttend)
             .WithDescription("Allowed from the start minus the policy's `checkInOpensMinutes` to the end plus its `checkInGraceMinutes`. "

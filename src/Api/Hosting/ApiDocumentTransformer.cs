@@ -40,6 +40,26 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         [
             new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] },
         ];
+        DropNullFromSharedEnums(document.Components);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A nullable enum property (Appointment.cancellationCode) comes out as oneOf [null, $ref] while the
+    /// shared enum schema also lists null, so a null matches both branches and fails oneOf. Each nullable
+    /// use already says null; the shared schema keeps only the values.
+    /// </summary>
+    private static void DropNullFromSharedEnums(OpenApiComponents components)
+    {
+        foreach (var schema in components.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            if (schema.Enum is { Count: > 0 } values && values.Any(IsNull))
+            {
+                schema.Enum = [.. values.Where(v => !IsNull(v))];
+            }
+        }
+
+        static bool IsNull(System.Text.Json.Nodes.JsonNode? value) =>
+            value is null || value.GetValueKind() == System.Text.Json.JsonValueKind.Null;
     }
 }
