@@ -142,6 +142,29 @@ public sealed class OpenApiConformanceTests(ApiFixture fixture) : IDisposable
         AssertConforms(minimumChecked: 11);
     }
 
+    [Fact]
+    public async Task The_served_document_rejects_a_tampered_appointment_and_an_undeclared_status()
+    {
+        using var served = await fixture.Api.GetAsync(ValidatingProxyHandler.DocumentPath, token: null);
+        var validator = new OpenApiResponseValidator(await served.ExpectAsync(HttpStatusCode.OK));
+        var clinic = await fixture.CreateClinicAsync();
+        var appointment = await fixture.BookAsync(clinic, await fixture.RegisterPatientAsync(clinic.Id), NewYork(6, 10));
+        var path = $"{clinic.Path}/appointments/{appointment.Str("id")}";
+        Assert.Empty(validator.Validate(HttpMethod.Get, path, 200, "application/json", appointment.GetRawText()));
+
+        var tampered = System.Text.Json.Nodes.JsonNode.Parse(appointment.GetRawText())!.AsObject();
+        tampered.Remove("id");
+        tampered["status"] = "lost";
+        tampered["cancellationCode"] = "bored";
+        tampered["start"] = 5;
+        var mismatches = validator.Validate(HttpMethod.Get, path, 200, "application/json", tampered.ToJsonString());
+        Assert.Equal(["$", "$.cancellationCode", "$.start", "$.status"], mismatches.Select(m => m.JsonPath).Order(StringComparer.Ordinal));
+        Assert.All(mismatches, m => Assert.Equal("GET /api/clinics/{clinicId}/appointments/{appointmentId} (GetAppointment)", m.Operation));
+
+        var teapot = Assert.Single(validator.Validate(HttpMethod.Get, path, 418, "application/problem+json", """{"status":418}"""));
+        Assert.Contains("418 is not declared", teapot.Message, StringComparison.Ordinal);
+    }
+
     private void AssertConforms(int minimumChecked)
     {
         Assert.True(_proxy.Checked >= minimumChecked, $"Only {_proxy.Checked} responses went through the validating proxy.");

@@ -70,7 +70,22 @@ public static class ApiHostingExtensions
         builder.Services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
 
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiDocumentTransformer>());
+        builder.Services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<ApiDocumentTransformer>();
+
+            // The custom converter hides the type from the generator, which then emits only the format.
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type == typeof(DateTimeOffset))
+                {
+                    schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
+                    schema.Format = "date-time";
+                }
+
+                return Task.CompletedTask;
+            });
+        });
         builder.AddEdgeLimits();
         builder.AddConnectionLimits();
         return builder;
