@@ -69,7 +69,7 @@ key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
   printf '{"activeKeyId":"bench-1","keys":{"bench-1":"%s"},"indexKey":"%s"}\n' "$(key)" "$(key)" >"$out/phi-key-ring.json"
   printf '{"activeKeyId":"chain-1","keys":{"chain-1":"%s"}}\n' "$(key)" >"$out/audit-chain-keys.json"
 )
-export ClusterTls__Enabled=false RateLimits__Enabled=false
+export ClusterTls__Enabled=false RateLimits__Enabled=false Connections__MaxConnectionsPerAddress=100000
 silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
 signing_key=bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz
 export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning

@@ -85,7 +85,7 @@ key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
 api_cs="${CLINIC_PG_API/Database=clinic/Database=$database}"
 # One machine: no mutual TLS between the processes (Security.Tests proves it); the edge rate
 # limits are off because the benchmark measures the system behind them from one client address.
-export ClusterTls__Enabled=false RateLimits__Enabled=false
+export ClusterTls__Enabled=false RateLimits__Enabled=false Connections__MaxConnectionsPerAddress=100000
 
 silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
 signing_key=bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz

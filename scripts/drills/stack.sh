@@ -80,7 +80,7 @@ drill_stop() {
   return 0
 }
 
-export ClusterTls__Enabled=false RateLimits__Enabled=false DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
+export ClusterTls__Enabled=false RateLimits__Enabled=false Connections__MaxConnectionsPerAddress=100000 DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
 export Logging__LogLevel__Default=Warning
 drill_cluster_id=drill-$$
 # Failures are found in seconds, as in the cluster tests' FastMembership.

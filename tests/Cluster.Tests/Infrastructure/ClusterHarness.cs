@@ -142,6 +142,7 @@ public sealed class ClusterHarness : IAsyncDisposable
 
             // One caller drives the whole load from one address; the edge limits are tested in Security.Tests.
             ["RateLimits__Enabled"] = "false",
+            ["Connections__MaxConnectionsPerAddress"] = "100000",
 
             // Failover is tested here; mutual TLS in Security.Tests.
             ["ClusterTls__Enabled"] = "false",
