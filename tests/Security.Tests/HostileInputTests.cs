@@ -86,7 +86,7 @@ public sealed class HostileInputTests(SecurityFixture fixture, ITestOutputHelper
             }
             else if (after != before)
             {
-                failures.Add($"#{i} {status} changed stored state: {request}");
+                failures.Add($"#{i} {status} changed stored state ({StateSnapshot.Difference(before, after)}): {request}");
             }
 
             before = after;
