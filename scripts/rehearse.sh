@@ -27,7 +27,8 @@ out=.tmp/rehearse
 label="clinic-rehearse"
 network="clinic-rehearse"
 chart=deploy/helm/clinic-cluster
-release=clinic
+# The release name the deploy guide and the runbooks document (docs/runbooks/README.md).
+release=clinic-cluster
 namespace=clinic
 podrun=scripts/rehearse/podrun.py
 started_at=$(date +%s)
@@ -132,7 +133,8 @@ render --set backup.target=pvc >"$out/rendered-pvc.yaml"
 local_tls=$("$helm" template "$release" "$chart" -f "$chart/values-local.yaml" --show-only templates/silo-deployment.yaml |
   grep -A1 'name: ClusterTls__Enabled' | sed -n 's/.*value: "\(.*\)"/\1/p')
 [ "$local_tls" = false ] || die "values-local.yaml renders ClusterTls__Enabled='$local_tls', not false"
-full=$release-clinic-cluster
+# The chart's full name: the release name alone when it already holds the chart's name.
+case $release in *clinic-cluster*) full=$release ;; *) full=$release-clinic-cluster ;; esac
 app_version=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$chart/Chart.yaml")
 figure "render: helm template $release (values-production.yaml + rehearsal overlay): $(grep -c '^kind:' "$rendered") objects (values-local.yaml: ClusterTls__Enabled=false written); install order: $("$podrun" order "$rendered" | awk '{print $3}' | paste -sd' ')"
 
@@ -160,7 +162,7 @@ put "$full-database" migration "Host=clinic-db-rw.database.svc;Port=5432;Databas
 put "$full-encryption" key-ring.json "$(printf '{"activeKeyId":"rehearsal-1","keys":{"rehearsal-1":"%s"},"indexKey":"%s"}' "$(key)" "$(key)")"
 put "$full-audit-chain" chain-key "$(printf '{"activeKeyId":"rehearsal-chain-1","keys":{"rehearsal-chain-1":"%s"}}' "$(key)")"
 put "$full-metrics-token" token "$metrics_token"
-put "$full-dashboard" credentials.json "operator:$dashboard_pw"
+put "$full-dashboard" credentials "operator:$dashboard_pw"
 put "$full-postgres-ca" ca.crt "$(cat "$tls/ca.crt")"
 for c in "$full-cluster-tls" "$full-pgbouncer-tls"; do
   for k in tls.crt tls.key ca.crt; do put "$c" "$k" "$(cat "$tls/$c/$k")"; done
