@@ -28,7 +28,7 @@ label="clinic-rehearse"
 network="clinic-rehearse"
 chart=deploy/helm/clinic-cluster
 # The release name the deploy guide and the runbooks document (docs/runbooks/README.md).
-release=clinic-cluster
+release="clinic-cluster"
 namespace=clinic
 podrun=scripts/rehearse/podrun.py
 started_at=$(date +%s)
