@@ -16,6 +16,7 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Grains.Abstractions/Grains.Abstractions.csproj src/Grains.Abstractions/
 COPY src/Grains/Grains.csproj src/Grains/
 COPY src/ServiceDefaults/ServiceDefaults.csproj src/ServiceDefaults/
+COPY src/Persistence.Postgres/Persistence.Postgres.csproj src/Persistence.Postgres/
 COPY src/Silo/Silo.csproj src/Silo/
 COPY src/Api/Api.csproj src/Api/
 RUN dotnet restore src/Silo/Silo.csproj && dotnet restore src/Api/Api.csproj

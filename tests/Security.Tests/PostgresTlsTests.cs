@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.ServiceDefaults;
-using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;

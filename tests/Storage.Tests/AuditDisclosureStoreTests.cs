@@ -1,5 +1,5 @@
 using ClinicCluster.Audit;
-using ClinicCluster.Silo.Audit;
+using ClinicCluster.Persistence.Postgres.Audit;
 using Npgsql;
 
 namespace ClinicCluster.Storage.Tests;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ClinicCluster.Audit;
-using ClinicCluster.Silo.Audit;
+using ClinicCluster.Persistence.Postgres.Audit;
+using ClinicCluster.Silo.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

@@ -1,4 +1,5 @@
 using ClinicCluster.Audit;
+using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Silo.Audit;
 using Npgsql;
 

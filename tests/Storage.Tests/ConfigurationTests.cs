@@ -1,7 +1,7 @@
+using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.Silo.Dashboard;
 using ClinicCluster.Silo.Hosting;
-using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;

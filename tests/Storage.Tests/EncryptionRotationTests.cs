@@ -1,10 +1,10 @@
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
+using ClinicCluster.Persistence.Postgres.Ledger;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Security;
 using ClinicCluster.Silo.Encryption;
-using ClinicCluster.Silo.Ledger;
 using Npgsql;
 
 namespace ClinicCluster.Storage.Tests;

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using ClinicCluster.Silo.Audit;
+using ClinicCluster.Silo.Streams;
 using Microsoft.Extensions.Configuration;
 using Orleans.Streams;
 

@@ -1,7 +1,7 @@
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
-using ClinicCluster.Silo.Persistence;
+using ClinicCluster.Persistence.Postgres.Patients;
 using Npgsql;
 
 namespace ClinicCluster.Storage.Tests;

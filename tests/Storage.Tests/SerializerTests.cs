@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json;
 using ClinicCluster.Clinics;
 using ClinicCluster.Patients;
+using ClinicCluster.Persistence.Postgres.GrainStorage;
 using ClinicCluster.Scheduling;
-using ClinicCluster.Silo.Persistence;
 
 namespace ClinicCluster.Storage.Tests;
 

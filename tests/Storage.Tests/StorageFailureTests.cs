@@ -1,6 +1,6 @@
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
-using ClinicCluster.Silo.Persistence;
+using ClinicCluster.Persistence.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Serialization;

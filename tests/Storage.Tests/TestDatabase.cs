@@ -1,4 +1,4 @@
-using ClinicCluster.Silo.Persistence;
+using ClinicCluster.Persistence.Postgres.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using ClinicCluster.Audit;
+using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.ServiceDefaults;
-using ClinicCluster.ServiceDefaults.Health;
 using ClinicCluster.ServiceDefaults.Management;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,6 +1,7 @@
 using ClinicCluster.Audit;
+using ClinicCluster.Persistence.Postgres;
+using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Security;
-using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

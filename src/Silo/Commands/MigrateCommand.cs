@@ -1,4 +1,5 @@
-using ClinicCluster.Silo.Persistence;
+using ClinicCluster.Persistence.Postgres;
+using ClinicCluster.Persistence.Postgres.Migrations;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,6 +1,6 @@
+using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Silo.Hosting;
-using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 

@@ -1,9 +1,9 @@
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
+using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Security;
 using ClinicCluster.Silo.Commands;
 using ClinicCluster.Silo.Hosting;
-using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,5 +1,6 @@
+using ClinicCluster.Persistence.Postgres;
+using ClinicCluster.Persistence.Postgres.Encryption;
 using ClinicCluster.Security;
-using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,5 +1,6 @@
 using ClinicCluster.Audit;
-using ClinicCluster.Silo.Audit;
+using ClinicCluster.Persistence.Postgres.Audit;
+using ClinicCluster.Silo.Streams;
 using Npgsql;
 using Orleans.Streams;
 

@@ -1,13 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using ClinicCluster.Audit;
+using ClinicCluster.Persistence.Postgres;
+using ClinicCluster.Persistence.Postgres.Audit;
+using ClinicCluster.Persistence.Postgres.GrainStorage;
 using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults;
-using ClinicCluster.ServiceDefaults.Health;
 using ClinicCluster.ServiceDefaults.Management;
-using ClinicCluster.Silo.Audit;
 using ClinicCluster.Silo.Dashboard;
-using ClinicCluster.Silo.Persistence;
 using ClinicCluster.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;

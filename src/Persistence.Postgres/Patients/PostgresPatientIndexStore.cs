@@ -1,0 +1,95 @@
+using ClinicCluster.Patients;
+using Npgsql;
+
+namespace ClinicCluster.Persistence.Postgres.Patients;
+
+/// <summary>
+/// The patient index entries in PostgreSQL (<c>orleans.patient_index_entries</c>, decision 0030):
+/// one row per entry, one statement per write. A claim is an <c>INSERT ... ON CONFLICT</c> that
+/// only the current owner may turn into an update, so the primary key decides a race for an MRN.
+/// </summary>
+public sealed class PostgresPatientIndexStore(NpgsqlDataSource dataSource) : IPatientIndexStore
+{
+    private const string Load = "SELECT entry_key, owner_id, payload FROM orleans.patient_index_entries WHERE partition_key = @p";
+
+    private const string Get = "SELECT entry_key, owner_id, payload FROM orleans.patient_index_entries WHERE partition_key = @p AND entry_key = @k";
+
+    private const string Put = """
+        INSERT INTO orleans.patient_index_entries AS e (partition_key, entry_key, owner_id, payload)
+        VALUES (@p, @k, @o, @v)
+        ON CONFLICT (partition_key, entry_key) DO UPDATE SET payload = excluded.payload, modified_at = now()
+         WHERE e.owner_id = excluded.owner_id
+        RETURNING owner_id
+        """;
+
+    private const string Remove = "DELETE FROM orleans.patient_index_entries WHERE partition_key = @p AND entry_key = @k AND owner_id = @o";
+
+    // A put that lost to another owner reads who holds the key; if that owner let go in between,
+    // the put is tried again. Each round needs a concurrent release, so a few rounds are plenty.
+    private const int PutAttempts = 5;
+
+    public async Task<IReadOnlyList<PatientIndexEntry>> LoadAsync(string partition)
+    {
+        await using var command = dataSource.CreateCommand(Load);
+        command.Parameters.AddWithValue("p", partition);
+        return await ReadAsync(command);
+    }
+
+    public async Task<PatientIndexEntry?> GetAsync(string partition, string key)
+    {
+        await using var command = dataSource.CreateCommand(Get);
+        command.Parameters.AddWithValue("p", partition);
+        command.Parameters.AddWithValue("k", key);
+        return (await ReadAsync(command)).SingleOrDefault();
+    }
+
+    public async Task<string> PutAsync(string partition, PatientIndexEntry entry)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var put = dataSource.CreateCommand(Put);
+            put.Parameters.AddWithValue("p", partition);
+            put.Parameters.AddWithValue("k", entry.Key);
+            put.Parameters.AddWithValue("o", entry.Owner);
+            put.Parameters.AddWithValue("v", entry.Value);
+            if (await put.ExecuteScalarAsync() is string owner)
+            {
+                return owner;
+            }
+
+            await using var get = dataSource.CreateCommand(Get);
+            get.Parameters.AddWithValue("p", partition);
+            get.Parameters.AddWithValue("k", entry.Key);
+            if ((await ReadAsync(get)).SingleOrDefault() is { } holder)
+            {
+                return holder.Owner;
+            }
+
+            if (attempt == PutAttempts)
+            {
+                throw new InvalidOperationException($"An entry of index partition {partition} kept changing owner.");
+            }
+        }
+    }
+
+    public async Task<bool> RemoveAsync(string partition, string key, string owner)
+    {
+        await using var command = dataSource.CreateCommand(Remove);
+        command.Parameters.AddWithValue("p", partition);
+        command.Parameters.AddWithValue("k", key);
+        command.Parameters.AddWithValue("o", owner);
+        return await command.ExecuteNonQueryAsync() == 1;
+    }
+
+    private static async Task<List<PatientIndexEntry>> ReadAsync(NpgsqlCommand command)
+    {
+        var entries = new List<PatientIndexEntry>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            entries.Add(new PatientIndexEntry(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return entries;
+    }
+}

@@ -1,0 +1,21 @@
+using ClinicCluster.Audit;
+using ClinicCluster.Patients;
+using ClinicCluster.Persistence.Postgres.Audit;
+using ClinicCluster.Persistence.Postgres.Ledger;
+using ClinicCluster.Persistence.Postgres.Patients;
+using ClinicCluster.Scheduling;
+
+namespace ClinicCluster.Persistence.Postgres;
+
+/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger, the audit trail and the patient index entries.</summary>
+public static class PostgresDataServices
+{
+    /// <summary>On the silo's one <see cref="NpgsqlDataSource"/>, registered by the host.</summary>
+    public static IServiceCollection AddPostgresDataServices(this IServiceCollection services)
+    {
+        services.AddSingleton<IAppointmentLedger, PostgresAppointmentLedger>();
+        services.AddSingleton<IAuditStore, PostgresAuditStore>();
+        services.AddSingleton<IPatientIndexStore, PostgresPatientIndexStore>();
+        return services;
+    }
+}
