@@ -1,9 +1,12 @@
+using System.CommandLine;
 using ClinicCluster.Security;
+using ClinicCluster.ServiceDefaults;
+using ClinicCluster.ServiceDefaults.Commands;
+using ClinicCluster.Silo.Encryption;
 using ClinicCluster.Silo.Persistence;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Encryption;
+namespace ClinicCluster.Silo.Commands;
 
 /// <summary>
 /// <c>encryption rotate [--batch-size 200]</c>: brings existing PHI to the current form in bounded
@@ -12,69 +15,47 @@ namespace ClinicCluster.Silo.Encryption;
 /// <see cref="PhiReencryptor"/>), the patient index entries (<see cref="PatientIndexReencryptor"/>), then the appointment ledger's reasons (<see cref="LedgerReencryptor"/>),
 /// both as the runtime role, which may update both tables. Every stored value is opened on the
 /// way, so a pass is also an integrity check. Exit codes: 0 nothing left to rewrite, 1 rows changed
-/// meanwhile (run again) or integrity faults (listed, ids only, left as they are), 2 usage,
-/// configuration or connection problem.
+/// meanwhile (run again) or integrity faults (listed, ids only, left as they are), 2 configuration
+/// (a value this ring cannot open included), 64 usage, 69 the database cannot be reached.
 /// </summary>
 internal static class EncryptionRotateCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Command Create(CommandOutput output)
     {
-        var batchSize = 200;
-        var sizeAt = Array.IndexOf(args, "--batch-size");
-        if (sizeAt >= 0 && (sizeAt + 1 >= args.Length || !int.TryParse(args[sizeAt + 1], out batchSize) || batchSize is < 1 or > 10_000))
-        {
-            await error.WriteLineAsync("usage: encryption rotate [--batch-size <1-10000>]");
-            return 2;
-        }
+        var batchSize = EncryptionCommands.BatchSize(200, 10_000, "PHI rows rewritten per transaction");
+        var command = new Command("rotate", "Re-encrypt stored PHI under the active key of Encryption:KeyRingFile, in bounded batches.") { batchSize };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(batchSize), CommandConfiguration.Build(parse.ConfigurationArguments()), output));
+        return command;
+    }
 
-        IPhiProtector protector;
-        string connectionString;
-        try
-        {
-            var configuration = CommandConfiguration.Build(args);
-            connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
-            var file = configuration[SecurityServiceCollectionExtensions.KeyRingSetting];
-            if (string.IsNullOrWhiteSpace(file))
-            {
-                await error.WriteLineAsync($"Configuration error: {SecurityServiceCollectionExtensions.KeyRingSetting} is required.");
-                return 2;
-            }
-
-            var ring = KeyRing.Load(file, SecurityServiceCollectionExtensions.KeyRingSetting, requireIndexKey: true);
-            protector = new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKeys!);
-        }
-        catch (OptionsValidationException exception)
-        {
-            await error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
-            return 2;
-        }
-        catch (InvalidDataException exception)
-        {
-            await error.WriteLineAsync($"Configuration error: {exception.Message}");
-            return 2;
-        }
+    private static async Task<int> RunAsync(int batchSize, IConfiguration configuration, CommandOutput output)
+    {
+        var connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
+        var ring = CommandConfiguration.LoadKeyRing(EncryptionCommands.KeyRingFile(configuration, ""), SecurityServiceCollectionExtensions.KeyRingSetting, requireIndexKey: true);
+        IPhiProtector protector = new PhiProtector(new LocalKeyRingProvider(ring), ring.IndexKeys!);
+        var (error, result) = (output.Error, output.Output);
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         try
         {
-            var grains = await new PhiReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
-            await WriteAsync(output, "grain state", grains);
-            var index = await new PatientIndexReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
-            await WriteAsync(output, "patient index", index);
-            var ledger = await new LedgerReencryptor(dataSource, protector).RunAsync(batchSize, output, CancellationToken.None);
-            await WriteAsync(output, "appointment ledger", ledger);
-            return new[] { grains, index, ledger }.Sum(r => r.RowsChangedMeanwhile + r.IntegrityFaults) == 0 ? 0 : 1;
+            var grains = await new PhiReencryptor(dataSource, protector).RunAsync(batchSize, result, CancellationToken.None);
+            await WriteAsync(result, "grain state", grains);
+            var index = await new PatientIndexReencryptor(dataSource, protector).RunAsync(batchSize, result, CancellationToken.None);
+            await WriteAsync(result, "patient index", index);
+            var ledger = await new LedgerReencryptor(dataSource, protector).RunAsync(batchSize, result, CancellationToken.None);
+            await WriteAsync(result, "appointment ledger", ledger);
+            return new[] { grains, index, ledger }.Sum(r => r.RowsChangedMeanwhile + r.IntegrityFaults) == 0 ? ExitCodes.Ok : ExitCodes.ProblemFound;
         }
         catch (NpgsqlException exception)
         {
             await error.WriteLineAsync($"Cannot read or write the stored PHI: {exception.Message.ReplaceLineEndings(" ")}");
-            return 2;
+            return CommandConfiguration.ExitCodeOf(exception);
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
             // Never the value: only that a stored ciphertext could not be opened with this ring.
             await error.WriteLineAsync("A stored value cannot be decrypted with this key ring (is its key retired already?).");
-            return 2;
+            return ExitCodes.ConfigurationError;
         }
     }
 
