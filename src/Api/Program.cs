@@ -5,15 +5,16 @@ using ClinicCluster.Api.Endpoints;
 using ClinicCluster.Api.Hosting;
 using ClinicCluster.Api.Telemetry;
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.ServiceDefaults.Commands;
 
-try
+// One command line (System.CommandLine): `dev-token` prints a token and exits; no command runs the
+// API. Configuration errors and exit codes are the command host's (docs/operations/commands.md).
+return await CommandHost.InvokeAsync(
+    ApiCommandLine.Create(RunApiAsync, ApiCommandLine.Host, CommandOutput.Console), args, CommandOutput.Console);
+
+static async Task<int> RunApiAsync(string[] args)
 {
     var builder = WebApplication.CreateBuilder(args);
-    if (args is [DevTokenCommand.Name, .. var rest])
-    {
-        return DevTokenCommand.Run(rest, builder.Configuration, builder.Environment, Console.Out, Console.Error);
-    }
-
     builder.AddServiceDefaults("clinic-cluster-api");
     builder.AddApiMetrics();
     builder.AddClusterClient();
@@ -21,10 +22,7 @@ try
     builder.AddClinicAuthentication();
     builder.AddApiDefaults();
     builder.AddAuditTrail();
-    if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue<bool>("Demo:Seed"))
-    {
-        builder.Services.AddHostedService<DemoSeeder>();
-    }
+    builder.AddDemoSeed();
 
     var app = builder.Build();
     app.UseApiMetrics();
@@ -37,13 +35,7 @@ try
     AuditCoverage.EnsureDeclared(app);
     ConfigurationError.ValidateNow(app.Services);
     await app.RunAsync();
-    return 0;
-}
-catch (Exception exception) when (ConfigurationError.Describe(exception) is { } line)
-{
-    // A configuration mistake is an operator's problem: one line naming the setting, no stack trace.
-    await Console.Error.WriteLineAsync(line);
-    return ConfigurationError.ExitCode;
+    return ExitCodes.Ok;
 }
 
 /// <summary>The API host's entry point; public so tests can host it with WebApplicationFactory.</summary>

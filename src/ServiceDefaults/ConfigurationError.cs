@@ -1,3 +1,4 @@
+using ClinicCluster.ServiceDefaults.Commands;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,13 @@ namespace ClinicCluster.ServiceDefaults;
 /// </summary>
 public static class ConfigurationError
 {
-    public const int ExitCode = 2;
+    public const int ExitCode = ExitCodes.ConfigurationError;
+
+    /// <summary>
+    /// A mistake found by a check no options class can hold (a command's required file, a key ring
+    /// that does not parse): thrown, it takes the same path as a validator's failure.
+    /// </summary>
+    public static OptionsValidationException Problem(string failure) => new("configuration", typeof(ConfigurationError), [failure]);
 
     /// <summary>
     /// Runs the options validators registered with ValidateOnStart now, after the host is built and
@@ -35,6 +42,10 @@ public static class ConfigurationError
         // Validators' messages may span lines; the report stays one line, whatever a message holds.
         return failures is null
             ? null
-            : "Configuration error: " + string.Join("; ", failures.Select(f => f.ReplaceLineEndings(" ").Trim()));
+            : Format(failures);
     }
+
+    /// <summary>The one formatter: "Configuration error: " and each failure, on one line whatever a message holds.</summary>
+    public static string Format(IEnumerable<string> failures) =>
+        "Configuration error: " + string.Join("; ", failures.Select(f => f.ReplaceLineEndings(" ").Trim()));
 }

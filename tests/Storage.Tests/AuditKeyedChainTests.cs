@@ -1,8 +1,8 @@
 using ClinicCluster.Audit;
 using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Security;
-using ClinicCluster.Silo.Audit;
 using Npgsql;
+using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 
@@ -102,12 +102,12 @@ public sealed class AuditKeyedChainTests(StorageFixture fixture) : IDisposable
             "--Audit:CheckpointDirectory", _checkpoints,
         };
         using var intact = new StringWriter();
-        Assert.Equal(0, await AuditVerifyCommand.RunAsync(["--clinic", clinic, .. connection], intact, TextWriter.Null));
+        Assert.Equal(0, await SiloCommandLine.InvokeAsync(["audit", "verify", "--clinic", clinic, .. connection], intact, TextWriter.Null));
         Assert.Contains("signed checkpoint at sequence 4 matches", intact.ToString(), StringComparison.Ordinal);
 
         await ExecuteAsync(fixture.Database.Superuser, Bypass + $"DELETE FROM audit.events WHERE clinic_id = '{clinic}' AND sequence = 4");
         using var broken = new StringWriter();
-        Assert.Equal(1, await AuditVerifyCommand.RunAsync(["--clinic", clinic, .. connection], broken, TextWriter.Null));
+        Assert.Equal(1, await SiloCommandLine.InvokeAsync(["audit", "verify", "--clinic", clinic, .. connection], broken, TextWriter.Null));
         Assert.Contains("removed tail", broken.ToString(), StringComparison.Ordinal);
     }
 

@@ -1,7 +1,7 @@
 using ClinicCluster.Audit;
 using ClinicCluster.Persistence.Postgres.Audit;
-using ClinicCluster.Silo.Audit;
 using Npgsql;
+using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 
@@ -106,9 +106,9 @@ public sealed class AuditTamperTests(StorageFixture fixture)
         var connection = new[] { "--Postgres:ConnectionString", fixture.Database.App, "--Audit:ChainKeyFile", TestKeyRings.ChainRingFile };
 
         using var okOut = new StringWriter();
-        var ok = await AuditVerifyCommand.RunAsync(["--clinic", intact, .. connection], okOut, TextWriter.Null);
+        var ok = await SiloCommandLine.InvokeAsync(["audit", "verify", "--clinic", intact, .. connection], okOut, TextWriter.Null);
         using var badOut = new StringWriter();
-        var bad = await AuditVerifyCommand.RunAsync(["--clinic", intact, "--clinic", broken, .. connection], badOut, TextWriter.Null);
+        var bad = await SiloCommandLine.InvokeAsync(["audit", "verify", "--clinic", intact, "--clinic", broken, .. connection], badOut, TextWriter.Null);
 
         Assert.Equal(0, ok);
         Assert.Contains("intact, 3 record(s)", okOut.ToString(), StringComparison.Ordinal);
@@ -135,7 +135,7 @@ public sealed class AuditTamperTests(StorageFixture fixture)
             };
 
             using var okOut = new StringWriter();
-            Assert.Equal(0, await AuditVerifyCommand.RunAsync(arguments, okOut, TextWriter.Null));
+            Assert.Equal(0, await SiloCommandLine.InvokeAsync(["audit", "verify", .. arguments], okOut, TextWriter.Null));
             string[] expected = [$"{first}: intact, 3 record(s) verified, no checkpoint.", $"{second}: intact, 2 record(s) verified, no checkpoint."];
             Assert.Equal(
                 expected.Order(StringComparer.Ordinal),
@@ -143,7 +143,7 @@ public sealed class AuditTamperTests(StorageFixture fixture)
 
             await ExecuteAsync(database.Superuser, Bypass + $"UPDATE audit.events SET operation = 'Forged' WHERE clinic_id = '{second}' AND sequence = 2");
             using var badOut = new StringWriter();
-            Assert.Equal(1, await AuditVerifyCommand.RunAsync(arguments, badOut, TextWriter.Null));
+            Assert.Equal(1, await SiloCommandLine.InvokeAsync(["audit", "verify", .. arguments], badOut, TextWriter.Null));
             Assert.Contains($"{first}: intact, 3 record(s)", badOut.ToString(), StringComparison.Ordinal);
             Assert.Contains($"{second}: BROKEN at sequence 2", badOut.ToString(), StringComparison.Ordinal);
 
@@ -153,7 +153,7 @@ public sealed class AuditTamperTests(StorageFixture fixture)
             Assert.True(checkpoints.Write(checkpoints.Sign(first, 3, head, DateTimeOffset.UtcNow)));
             await ExecuteAsync(database.Superuser, Bypass + $"DELETE FROM audit.events WHERE clinic_id = '{first}'");
             using var goneOut = new StringWriter();
-            Assert.Equal(1, await AuditVerifyCommand.RunAsync(arguments, goneOut, TextWriter.Null));
+            Assert.Equal(1, await SiloCommandLine.InvokeAsync(["audit", "verify", .. arguments], goneOut, TextWriter.Null));
             Assert.Contains($"{first}: BROKEN at sequence 1 after 0 intact record(s)", goneOut.ToString(), StringComparison.Ordinal);
         }
         finally

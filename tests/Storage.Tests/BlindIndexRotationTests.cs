@@ -3,8 +3,9 @@ using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
 using ClinicCluster.Security;
-using ClinicCluster.Silo.Encryption;
+using ClinicCluster.Persistence.Postgres.Encryption;
 using Npgsql;
+using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 
@@ -75,8 +76,8 @@ public sealed class BlindIndexRotationTests : IAsyncLifetime
             Assert.Empty(await directory.SearchByNameAsync("Marie", 10));
 
             using var output = new StringWriter();
-            var code = await EncryptionReindexCommand.RunAsync(
-                ["--batch-size", "2", "--Silo:Clustering=AdoNet", $"--Postgres:ConnectionString={_database.App}", $"--Encryption:KeyRingFile={rotating}"],
+            var code = await SiloCommandLine.InvokeAsync(
+                ["encryption", "reindex", "--batch-size", "2", "--Silo:Clustering=AdoNet", $"--Postgres:ConnectionString={_database.App}", $"--Encryption:KeyRingFile={rotating}"],
                 output, output);
             Assert.True(code == 0, output.ToString());
             Assert.Contains("2 patients re-indexed", output.ToString(), StringComparison.Ordinal); // more than one batch

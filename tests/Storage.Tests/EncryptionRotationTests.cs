@@ -4,8 +4,9 @@ using ClinicCluster.Patients;
 using ClinicCluster.Persistence.Postgres.Ledger;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Security;
-using ClinicCluster.Silo.Encryption;
+using ClinicCluster.Persistence.Postgres.Encryption;
 using Npgsql;
+using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 
@@ -66,8 +67,8 @@ public sealed class EncryptionRotationTests(StorageFixture fixture)
         }
 
         using var output = new StringWriter();
-        var code = await EncryptionRotateCommand.RunAsync(
-            ["--batch-size", "3", "--Postgres:ConnectionString", fixture.Database.App, "--Encryption:KeyRingFile", rotated], output, TextWriter.Null);
+        var code = await SiloCommandLine.InvokeAsync(
+            ["encryption", "rotate", "--batch-size", "3", "--Postgres:ConnectionString", fixture.Database.App, "--Encryption:KeyRingFile", rotated], output, TextWriter.Null);
         Assert.True(code == 0, output.ToString());
         Assert.Contains("\n3 rows scanned", "\n" + output.ToString(), StringComparison.Ordinal); // more than one batch
         Assert.Contains("ledger: 3 rows scanned", output.ToString(), StringComparison.Ordinal);
@@ -105,8 +106,8 @@ public sealed class EncryptionRotationTests(StorageFixture fixture)
 
         // A second pass finds nothing left to do.
         using var again = new StringWriter();
-        Assert.Equal(0, await EncryptionRotateCommand.RunAsync(
-            ["--Postgres:ConnectionString", fixture.Database.App, "--Encryption:KeyRingFile", rotated], again, TextWriter.Null));
+        Assert.Equal(0, await SiloCommandLine.InvokeAsync(
+            ["encryption", "rotate", "--Postgres:ConnectionString", fixture.Database.App, "--Encryption:KeyRingFile", rotated], again, TextWriter.Null));
         Assert.Contains("grain state: ", again.ToString(), StringComparison.Ordinal);
         Assert.Contains("appointment ledger: ", again.ToString(), StringComparison.Ordinal);
         Assert.DoesNotMatch("re-encrypted [1-9]", again.ToString());

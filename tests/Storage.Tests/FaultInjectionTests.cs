@@ -3,6 +3,7 @@ using ClinicCluster.FaultInjection;
 using ClinicCluster.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
+using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 
@@ -112,7 +113,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await ClinicCluster.Silo.Commands.ReconcileCommand.RunAsync(args, output, error);
+        var exit = await SiloCommandLine.InvokeAsync(["reconcile", .. args], output, error);
         return (exit, output + error.ToString());
     }
 

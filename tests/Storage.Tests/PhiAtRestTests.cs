@@ -8,10 +8,11 @@ using ClinicCluster.Persistence.Postgres.GrainStorage;
 using ClinicCluster.Persistence.Postgres.Ledger;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Security;
-using ClinicCluster.Silo.Encryption;
+using ClinicCluster.Persistence.Postgres.Encryption;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using IGrainStorage = Orleans.Storage.IGrainStorage;
+using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 
@@ -250,8 +251,8 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
     private async Task<(int Code, string Output)> RotateAsync()
     {
         using var output = new StringWriter();
-        var code = await EncryptionRotateCommand.RunAsync(
-            ["--batch-size", "2", "--Postgres:ConnectionString", _fixture.Database.App, "--Encryption:KeyRingFile", TestKeyRings.PhiRingFile], output, output);
+        var code = await SiloCommandLine.InvokeAsync(
+            ["encryption", "rotate", "--batch-size", "2", "--Postgres:ConnectionString", _fixture.Database.App, "--Encryption:KeyRingFile", TestKeyRings.PhiRingFile], output, output);
         return (code, output.ToString());
     }
 

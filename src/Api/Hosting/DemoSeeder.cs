@@ -1,6 +1,7 @@
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
+using Microsoft.Extensions.Options;
 
 namespace ClinicCluster.Api.Hosting;
 
@@ -8,7 +9,8 @@ namespace ClinicCluster.Api.Hosting;
 /// Development only (Demo:Seed): creates the "demo" clinic with one provider and one fictitious
 /// patient, so a newcomer can book at once. Idempotent: existing records are left alone.
 /// </summary>
-internal sealed partial class DemoSeeder(IGrainFactory grains, ILogger<DemoSeeder> logger) : IHostedService
+internal sealed partial class DemoSeeder(
+    IGrainFactory grains, IOptions<DemoOptions> options, IHostEnvironment environment, ILogger<DemoSeeder> logger) : IHostedService
 {
     public const string ClinicId = "demo";
     public const string ProviderId = "prv-demo";
@@ -16,6 +18,11 @@ internal sealed partial class DemoSeeder(IGrainFactory grains, ILogger<DemoSeede
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!environment.IsDevelopment() || !options.Value.Seed)
+        {
+            return;
+        }
+
         var clinic = grains.GetGrain<IClinicGrain>(ClinicId);
         if (await clinic.GetAsync() is null)
         {

@@ -1,5 +1,9 @@
-// The silo's root namespace on purpose: every command, whatever feature folder it lives in, sees it.
-namespace ClinicCluster.Silo;
+using ClinicCluster.Security;
+using ClinicCluster.ServiceDefaults;
+using ClinicCluster.ServiceDefaults.Commands;
+using Npgsql;
+
+namespace ClinicCluster.Silo.Commands;
 
 /// <summary>
 /// Configuration for one-shot commands (<c>migrate</c> and the like): the same sources the host
@@ -21,4 +25,21 @@ internal static class CommandConfiguration
             .AddCommandLine(args)
             .Build();
     }
+
+    /// <summary>A key ring file that does not parse is a setting to fix: the one configuration error line.</summary>
+    public static KeyRing LoadKeyRing(string file, string setting, bool requireIndexKey)
+    {
+        try
+        {
+            return KeyRing.Load(file, setting, requireIndexKey);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw ConfigurationError.Problem(exception.Message);
+        }
+    }
+
+    /// <summary>A lost connection or a timeout may pass (69); anything else PostgreSQL refused is for the operator (2).</summary>
+    public static int ExitCodeOf(NpgsqlException exception) =>
+        exception.IsTransient ? ExitCodes.Unavailable : ExitCodes.ConfigurationError;
 }

@@ -1,5 +1,7 @@
-using ClinicCluster.Persistence.Postgres;
+using System.CommandLine;
 using ClinicCluster.Persistence.Postgres.Migrations;
+using ClinicCluster.Persistence.Postgres;
+using ClinicCluster.ServiceDefaults.Commands;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -8,26 +10,23 @@ namespace ClinicCluster.Silo.Commands;
 /// <summary>
 /// <c>migrate</c>: applies pending schema migrations with the owner's connection string and exits,
 /// so a Kubernetes Job (or an operator) can run it before silos start. Exit codes: 0 done,
-/// 1 a migration failed (nothing of it was kept), 2 configuration or connection problem.
+/// 1 a migration failed (nothing of it was kept), 2 configuration (a refused login or an unknown
+/// database included), 69 the server cannot be reached.
 /// </summary>
 internal static class MigrateCommand
 {
     public const string Name = "migrate";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create(CommandOutput output)
     {
-        var configuration = CommandConfiguration.Build(args);
+        var command = new Command(Name, "Apply pending schema migrations as the schema owner, then exit.");
+        command.SetAction((parse, _) => RunAsync(CommandConfiguration.Build(parse.ConfigurationArguments()), output));
+        return command;
+    }
 
-        string connectionString;
-        try
-        {
-            connectionString = PostgresOptions.Read(configuration).ResolveMigration();
-        }
-        catch (OptionsValidationException exception)
-        {
-            await Console.Error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
-            return 2;
-        }
+    private static async Task<int> RunAsync(IConfiguration configuration, CommandOutput output)
+    {
+        var connectionString = PostgresOptions.Read(configuration).ResolveMigration();
 
         using var loggers = LoggerFactory.Create(logging => logging
             .AddSimpleConsole(o => o.SingleLine = true)
@@ -39,34 +38,39 @@ internal static class MigrateCommand
             var report = await migrator.MigrateAsync(connectionString);
             foreach (var migration in report.Applied)
             {
-                Console.WriteLine($"Applied {migration.Name}");
+                await output.Output.WriteLineAsync($"Applied {migration.Name}");
             }
 
-            Console.WriteLine(report.Applied.Count == 0
+            await output.Output.WriteLineAsync(report.Applied.Count == 0
                 ? $"{target}: schema is up to date ({report.AlreadyApplied} migrations applied earlier)."
                 : $"{target}: applied {report.Applied.Count} migration(s); {report.AlreadyApplied} were already applied.");
-            return 0;
+            return ExitCodes.Ok;
         }
-        catch (Exception exception) when (IsConnectionProblem(exception))
+        catch (Exception exception) when (ConnectionProblem(exception) is { } code)
         {
-            await Console.Error.WriteLineAsync($"Cannot connect to {target}: {OneLine(exception.Message)}");
-            return 2;
+            await output.Error.WriteLineAsync($"Cannot connect to {target}: {OneLine(exception.Message)}");
+            return code;
         }
         catch (Exception exception) when (exception is MigrationChecksumException or NpgsqlException)
         {
-            await Console.Error.WriteLineAsync($"Migration failed on {target}: {OneLine(exception.Message)}");
-            return 1;
+            await output.Error.WriteLineAsync($"Migration failed on {target}: {OneLine(exception.Message)}");
+            return ExitCodes.ProblemFound;
         }
     }
 
-    /// <summary>Refused logins, unknown databases and unreachable servers: not a migration's fault.</summary>
-    private static bool IsConnectionProblem(Exception exception) => exception switch
+    /// <summary>
+    /// Refused logins and unknown databases (a setting to fix) and unreachable servers (try again
+    /// later): not a migration's fault. Null for anything else.
+    /// </summary>
+    private static int? ConnectionProblem(Exception exception) => exception switch
     {
-        PostgresException postgres => postgres.SqlState is PostgresErrorCodes.InvalidPassword
+        PostgresException postgres when postgres.SqlState is PostgresErrorCodes.InvalidPassword
             or PostgresErrorCodes.InvalidAuthorizationSpecification
-            or PostgresErrorCodes.InvalidCatalogName,
-        NpgsqlException npgsql => npgsql.InnerException is System.Net.Sockets.SocketException or TimeoutException or IOException,
-        _ => false,
+            or PostgresErrorCodes.InvalidCatalogName => ExitCodes.ConfigurationError,
+        PostgresException => null,
+        NpgsqlException npgsql when npgsql.InnerException is System.Net.Sockets.SocketException or TimeoutException or IOException
+            => ExitCodes.Unavailable,
+        _ => null,
     };
 
     /// <summary>Host, port, database and user: enough to tell targets apart, never the password.</summary>

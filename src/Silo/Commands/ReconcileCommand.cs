@@ -1,5 +1,7 @@
+using System.CommandLine;
 using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Scheduling;
+using ClinicCluster.ServiceDefaults.Commands;
 using ClinicCluster.Silo.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -10,7 +12,7 @@ namespace ClinicCluster.Silo.Commands;
 /// <c>reconcile --clinic c1 [--clinic c2]</c>: joins the running cluster as a client and has each
 /// clinic's reconciler compare every activated calendar and appointment with the ledger, repair
 /// them to it, and report. One line per finding, ids only. Exit codes: 0 clean, 1 something was
-/// repaired or could not be, 2 usage, configuration or connection problem.
+/// repaired or could not be, 2 configuration, 64 usage, 69 the cluster cannot be reached.
 /// </summary>
 internal static class ReconcileCommand
 {
@@ -18,28 +20,21 @@ internal static class ReconcileCommand
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Command Create(CommandOutput output)
     {
-        var clinics = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--clinic" && a.i + 1 < args.Length)
-            .Select(a => args[a.i + 1]).ToList();
-        if (clinics.Count == 0)
+        var clinics = new Option<string[]>("--clinic") { Description = "A clinic to reconcile (repeat for more).", HelpName = "id", Required = true };
+        var command = new Command(Name, "Compare each clinic's activated calendars and appointments with the ledger, repair them to it and report.")
         {
-            await error.WriteLineAsync("usage: reconcile --clinic <id> [--clinic <id>]");
-            return 2;
-        }
+            clinics,
+        };
+        command.SetAction((parse, _) => RunAsync(parse.GetRequiredValue(clinics), CommandConfiguration.Build(parse.ConfigurationArguments()), output));
+        return command;
+    }
 
-        IHost client;
-        try
-        {
-            client = BuildClient(CommandConfiguration.Build(args));
-        }
-        catch (OptionsValidationException exception)
-        {
-            await error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
-            return 2;
-        }
-
-        using (client)
+    private static async Task<int> RunAsync(string[] clinics, IConfiguration configuration, CommandOutput output)
+    {
+        var (error, result) = (output.Error, output.Output);
+        using (var client = BuildClient(configuration))
         {
             try
             {
@@ -49,7 +44,7 @@ internal static class ReconcileCommand
             catch (Exception exception) when (exception is OperationCanceledException or OrleansException or TimeoutException)
             {
                 await error.WriteLineAsync($"Cannot reach the cluster: {exception.Message.ReplaceLineEndings(" ")}");
-                return 2;
+                return ExitCodes.Unavailable;
             }
 
             var grains = client.Services.GetRequiredService<IClusterClient>();
@@ -59,15 +54,15 @@ internal static class ReconcileCommand
                 var findings = await grains.GetGrain<IClinicReconcilerGrain>(clinic).ReconcileAsync();
                 foreach (var finding in findings)
                 {
-                    await output.WriteLineAsync($"{clinic}: {finding}");
+                    await result.WriteLineAsync($"{clinic}: {finding}");
                 }
 
                 differences += findings.Count;
-                await output.WriteLineAsync($"{clinic}: {(findings.Count == 0 ? "clean" : $"{findings.Count} finding(s), {findings.Count(f => f.Repaired)} repaired")}");
+                await result.WriteLineAsync($"{clinic}: {(findings.Count == 0 ? "clean" : $"{findings.Count} finding(s), {findings.Count(f => f.Repaired)} repaired")}");
             }
 
             await client.StopAsync();
-            return differences == 0 ? 0 : 1;
+            return differences == 0 ? ExitCodes.Ok : ExitCodes.ProblemFound;
         }
     }
 

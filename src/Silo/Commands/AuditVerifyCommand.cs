@@ -1,11 +1,14 @@
+using System.CommandLine;
 using ClinicCluster.Audit;
 using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Security;
+using ClinicCluster.ServiceDefaults.Commands;
+using ClinicCluster.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Audit;
+namespace ClinicCluster.Silo.Commands;
 
 /// <summary>
 /// <c>audit verify --clinic c1 [--clinic c2]</c> or <c>audit verify --all</c>: walks each clinic's
@@ -13,55 +16,43 @@ namespace ClinicCluster.Silo.Audit;
 /// (Audit:ChainKeyFile, Audit:CheckpointDirectory). <c>--all</c> verifies every clinic with audit
 /// records, and every clinic with a checkpoint: a clinic whose whole chain was deleted has no row
 /// left to be found by, but its checkpoint still names it (the scheduled CronJob runs this).
-/// Exit codes: 0 every chain intact, 1 a chain is broken, 2 usage or connection.
+/// Exit codes: 0 every chain intact, 1 a chain is broken, 2 configuration or an unreadable
+/// checkpoint, 64 usage, 69 the database cannot be read.
 /// </summary>
 internal static class AuditVerifyCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Command Create(CommandOutput output)
     {
-        var clinics = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--clinic" && a.i + 1 < args.Length)
-            .Select(a => args[a.i + 1]).ToList();
-        var all = args.Contains("--all");
-        if (clinics.Count == 0 && !all)
+        var clinics = new Option<string[]>("--clinic") { Description = "A clinic whose chain to verify (repeat for more).", HelpName = "id" };
+        var all = new Option<bool>("--all") { Description = "Every clinic with audit records or a signed checkpoint." };
+        var verify = new Command("verify", "Walk each clinic's audit hash chain and check its signed checkpoint.") { clinics, all };
+        verify.Require(result => (result.GetValue(clinics) ?? []).Length == 0 && !result.GetValue(all)
+            ? "Name a clinic (--clinic <id>) or ask for --all."
+            : null);
+        verify.SetAction((parse, _) => RunAsync(
+            [.. parse.GetValue(clinics) ?? []], parse.GetValue(all), CommandConfiguration.Build(parse.ConfigurationArguments()), output));
+        return new Command("audit", "The audit trail's commands.") { verify };
+    }
+
+    private static async Task<int> RunAsync(List<string> clinics, bool all, IConfiguration configuration, CommandOutput output)
+    {
+        var error = output.Error;
+        var connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
+        var chain = CommandOptions.Read<AuditChainOptions>(configuration, AuditChainOptions.SectionName);
+        if (string.IsNullOrWhiteSpace(chain.ChainKeyFile))
         {
-            await error.WriteLineAsync("usage: audit verify --clinic <id> [--clinic <id>] | audit verify --all");
-            return 2;
+            throw ConfigurationError.Problem($"{AuditChainOptions.ChainKeySetting} is required to verify the keyed chain.");
         }
 
-        string connectionString;
-        AuditChainKeys keys;
+        var keys = new AuditChainKeys(CommandConfiguration.LoadKeyRing(chain.ChainKeyFile, AuditChainOptions.ChainKeySetting, requireIndexKey: false));
         AuditCheckpoints? checkpoints = null;
-        try
+        if (!string.IsNullOrWhiteSpace(chain.CheckpointDirectory))
         {
-            // A bare switch would swallow the next argument as its value in the command-line configuration.
-            var configuration = CommandConfiguration.Build([.. args.Where(arg => arg != "--all")]);
-            connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
-            var chain = configuration.GetSection(AuditChainOptions.SectionName).Get<AuditChainOptions>() ?? new AuditChainOptions();
-            if (string.IsNullOrWhiteSpace(chain.ChainKeyFile))
-            {
-                await error.WriteLineAsync($"Configuration error: {AuditChainOptions.ChainKeySetting} is required to verify the keyed chain.");
-                return 2;
-            }
-
-            keys = new AuditChainKeys(KeyRing.Load(chain.ChainKeyFile, AuditChainOptions.ChainKeySetting, requireIndexKey: false));
-            if (!string.IsNullOrWhiteSpace(chain.CheckpointDirectory))
-            {
-                checkpoints = new AuditCheckpoints(chain.CheckpointDirectory, keys);
-            }
-            else
-            {
-                await error.WriteLineAsync("warning: Audit:CheckpointDirectory is not set; a removed tail cannot be detected.");
-            }
+            checkpoints = new AuditCheckpoints(chain.CheckpointDirectory, keys);
         }
-        catch (OptionsValidationException exception)
+        else
         {
-            await error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
-            return 2;
-        }
-        catch (InvalidDataException exception)
-        {
-            await error.WriteLineAsync($"Configuration error: {exception.Message}");
-            return 2;
+            await error.WriteLineAsync("warning: Audit:CheckpointDirectory is not set; a removed tail cannot be detected.");
         }
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -74,7 +65,7 @@ internal static class AuditVerifyCommand
                 clinics = [.. clinics.Union(await ClinicsWithAuditRecordsAsync(dataSource)).Union(checkpoints?.Clinics() ?? []).Order(StringComparer.Ordinal)];
                 if (clinics.Count == 0)
                 {
-                    await output.WriteLineAsync("No clinic has audit records.");
+                    await output.Output.WriteLineAsync("No clinic has audit records.");
                 }
             }
 
@@ -84,12 +75,12 @@ internal static class AuditVerifyCommand
                 if (result.IsIntact)
                 {
                     var anchor = result.CheckpointSequence is { } at ? $", signed checkpoint at sequence {at} matches" : ", no checkpoint";
-                    await output.WriteLineAsync($"{clinic}: intact, {result.VerifiedRecords} record(s) verified{anchor}.");
+                    await output.Output.WriteLineAsync($"{clinic}: intact, {result.VerifiedRecords} record(s) verified{anchor}.");
                 }
                 else
                 {
                     broken = true;
-                    await output.WriteLineAsync(
+                    await output.Output.WriteLineAsync(
                         $"{clinic}: BROKEN at sequence {result.BrokenAt} after {result.VerifiedRecords} intact record(s): {result.Problem}.");
                 }
             }
@@ -97,15 +88,15 @@ internal static class AuditVerifyCommand
         catch (InvalidDataException exception)
         {
             await error.WriteLineAsync($"Cannot read a checkpoint: {exception.Message}");
-            return 2;
+            return ExitCodes.ConfigurationError;
         }
         catch (NpgsqlException exception)
         {
             await error.WriteLineAsync($"Cannot read the audit trail: {exception.Message.ReplaceLineEndings(" ")}");
-            return 2;
+            return CommandConfiguration.ExitCodeOf(exception);
         }
 
-        return broken ? 1 : 0;
+        return broken ? ExitCodes.ProblemFound : ExitCodes.Ok;
     }
 
     private static async Task<List<string>> ClinicsWithAuditRecordsAsync(NpgsqlDataSource dataSource)

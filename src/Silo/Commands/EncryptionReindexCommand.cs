@@ -1,13 +1,14 @@
+using System.CommandLine;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
 using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Security;
-using ClinicCluster.Silo.Commands;
+using ClinicCluster.ServiceDefaults.Commands;
 using ClinicCluster.Silo.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Encryption;
+namespace ClinicCluster.Silo.Commands;
 
 /// <summary>
 /// <c>encryption reindex [--batch-size 100]</c>: after the silos restarted with a new active
@@ -16,7 +17,7 @@ namespace ClinicCluster.Silo.Encryption;
 /// of patients at a time (ids read from grain storage in key order). Then it checks that no index
 /// partition of another key still holds an entry; if none does, the other index keys can be
 /// removed from the ring. Exit codes: 0 done, 1 MRN conflicts or partitions left (run again, or
-/// look at the listed ids), 2 usage, configuration or connection problem.
+/// look at the listed ids), 2 configuration, 64 usage, 69 the cluster or the database cannot be reached.
 /// </summary>
 internal static class EncryptionReindexCommand
 {
@@ -42,44 +43,21 @@ internal static class EncryptionReindexCommand
         SELECT DISTINCT partition_key FROM orleans.patient_index_entries
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Command Create(CommandOutput output)
     {
-        var batchSize = 100;
-        var sizeAt = Array.IndexOf(args, "--batch-size");
-        if (sizeAt >= 0 && (sizeAt + 1 >= args.Length || !int.TryParse(args[sizeAt + 1], out batchSize) || batchSize is < 1 or > 1_000))
-        {
-            await error.WriteLineAsync("usage: encryption reindex [--batch-size <1-1000>]");
-            return 2;
-        }
+        var batchSize = EncryptionCommands.BatchSize(100, 1_000, "Patients re-indexed at a time");
+        var command = new Command("reindex", "Move every patient's MRN and name index entries to the active blind-index key.") { batchSize };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(batchSize), CommandConfiguration.Build(parse.ConfigurationArguments()), output));
+        return command;
+    }
 
-        IConfiguration configuration;
-        BlindIndexKeys indexKeys;
-        string connectionString;
-        string serviceId;
-        try
-        {
-            configuration = CommandConfiguration.Build(args);
-            connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
-            serviceId = SiloHostingExtensions.ReadOptions(configuration).ServiceId;
-            var file = configuration[SecurityServiceCollectionExtensions.KeyRingSetting];
-            if (string.IsNullOrWhiteSpace(file))
-            {
-                await error.WriteLineAsync($"Configuration error: {SecurityServiceCollectionExtensions.KeyRingSetting} is required (the ring the silos run with).");
-                return 2;
-            }
-
-            indexKeys = KeyRing.Load(file, SecurityServiceCollectionExtensions.KeyRingSetting, requireIndexKey: true).IndexKeys!;
-        }
-        catch (OptionsValidationException exception)
-        {
-            await error.WriteLineAsync($"Configuration error: {string.Join("; ", exception.Failures)}");
-            return 2;
-        }
-        catch (InvalidDataException exception)
-        {
-            await error.WriteLineAsync($"Configuration error: {exception.Message}");
-            return 2;
-        }
+    private static async Task<int> RunAsync(int batchSize, IConfiguration configuration, CommandOutput streams)
+    {
+        var connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
+        var serviceId = SiloHostingExtensions.ReadOptions(configuration).ServiceId;
+        var file = EncryptionCommands.KeyRingFile(configuration, " (the ring the silos run with)");
+        var indexKeys = CommandConfiguration.LoadKeyRing(file, SecurityServiceCollectionExtensions.KeyRingSetting, requireIndexKey: true).IndexKeys!;
+        var (output, error) = (streams.Output, streams.Error);
 
         using var client = ReconcileCommand.BuildClient(configuration);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -106,17 +84,17 @@ internal static class EncryptionReindexCommand
             }
 
             await client.StopAsync();
-            return conflicts.Count == 0 && left.Count == 0 ? 0 : 1;
+            return conflicts.Count == 0 && left.Count == 0 ? ExitCodes.Ok : ExitCodes.ProblemFound;
         }
         catch (Exception exception) when (exception is OperationCanceledException or OrleansException or TimeoutException)
         {
             await error.WriteLineAsync($"Cannot reach the cluster: {exception.Message.ReplaceLineEndings(" ")}");
-            return 2;
+            return ExitCodes.Unavailable;
         }
         catch (NpgsqlException exception)
         {
             await error.WriteLineAsync($"Cannot read the patient ids: {exception.Message.ReplaceLineEndings(" ")}");
-            return 2;
+            return CommandConfiguration.ExitCodeOf(exception);
         }
     }
 

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using ClinicCluster.ServiceDefaults.Commands;
+
+namespace ClinicCluster.Silo.Commands;
+
+/// <summary>
+/// The silo binary's command line: with no command it runs the silo; each command runs and exits
+/// before any host is built (<c>migrate</c> needs neither Orleans nor a web server).
+/// docs/operations/commands.md lists them with the exit codes.
+/// </summary>
+internal static class SiloCommandLine
+{
+    public static RootCommand Create(Func<string[], Task<int>> runSilo, CommandOutput output)
+    {
+        var root = new RootCommand("Clinic Cluster silo. Without a command, runs the silo; settings as --Section:Key value.")
+        {
+            MigrateCommand.Create(output),
+            AuditVerifyCommand.Create(output),
+            ReconcileCommand.Create(output),
+            EncryptionCommands.Create(output),
+        };
+        root.SetAction((parse, _) => runSilo(parse.ConfigurationArguments()));
+        return root;
+    }
+
+    /// <summary>Runs <paramref name="args"/> as the silo binary would, the commands only (tests).</summary>
+    public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error) =>
+        CommandHost.InvokeAsync(Create(_ => throw new InvalidOperationException("No command named: the silo itself would start."), new(output, error)), args, new(output, error));
+}
