@@ -2,10 +2,10 @@ using System.Text.Json;
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
-using ClinicCluster.Security;
 using ClinicCluster.Persistence.Postgres.Encryption;
-using Npgsql;
+using ClinicCluster.Security;
 using ClinicCluster.Silo.Commands;
+using Npgsql;
 
 namespace ClinicCluster.Storage.Tests;
 

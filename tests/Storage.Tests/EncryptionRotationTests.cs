@@ -1,12 +1,12 @@
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
+using ClinicCluster.Persistence.Postgres.Encryption;
 using ClinicCluster.Persistence.Postgres.Ledger;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Security;
-using ClinicCluster.Persistence.Postgres.Encryption;
-using Npgsql;
 using ClinicCluster.Silo.Commands;
+using Npgsql;
 
 namespace ClinicCluster.Storage.Tests;
 

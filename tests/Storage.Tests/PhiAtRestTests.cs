@@ -4,15 +4,15 @@ using System.Text.Json.Nodes;
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
+using ClinicCluster.Persistence.Postgres.Encryption;
 using ClinicCluster.Persistence.Postgres.GrainStorage;
 using ClinicCluster.Persistence.Postgres.Ledger;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Security;
-using ClinicCluster.Persistence.Postgres.Encryption;
+using ClinicCluster.Silo.Commands;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using IGrainStorage = Orleans.Storage.IGrainStorage;
-using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 
