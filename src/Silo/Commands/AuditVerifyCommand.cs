@@ -3,8 +3,8 @@ using ClinicCluster.Audit;
 using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Security;
-using ClinicCluster.ServiceDefaults.Commands;
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.ServiceDefaults.Commands;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using ClinicCluster.Persistence.Postgres.Encryption;
 using ClinicCluster.Persistence.Postgres;
+using ClinicCluster.Persistence.Postgres.Encryption;
 using ClinicCluster.Security;
-using ClinicCluster.ServiceDefaults.Commands;
 using ClinicCluster.ServiceDefaults;
+using ClinicCluster.ServiceDefaults.Commands;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using ClinicCluster.Persistence.Postgres.Migrations;
 using ClinicCluster.Persistence.Postgres;
+using ClinicCluster.Persistence.Postgres.Migrations;
 using ClinicCluster.ServiceDefaults.Commands;
 using Microsoft.Extensions.Options;
 using Npgsql;
