@@ -23,11 +23,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/backup/lib.sh
 source "$here/lib.sh"
 
-usage() {
-  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
-  exit 64
-}
-
 physical() {
   local data="" target=() extra=()
   while [ $# -gt 0 ]; do

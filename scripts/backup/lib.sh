@@ -20,6 +20,12 @@ fi
 : "${PGBACKREST_STANZA:=clinic}"
 export PGBACKREST_STANZA
 
+# usage: the calling script's header comment on stderr, exit 64.
+usage() {
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
+  exit 64
+}
+
 pgbackrest_cmd() {
   command -v pgbackrest >/dev/null || die "pgbackrest is not installed (scripts/prerequisites.sh installs it)."
   as_server_user pgbackrest "$@"
