@@ -14,6 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+# shellcheck source=scripts/lib/stack.sh
+source scripts/lib/stack.sh
 
 smoke=${REGISTER_SMOKE:-0}
 patients=${REGISTER_PATIENTS:-100000}
@@ -23,37 +25,21 @@ configuration=Release
 if [ "$smoke" = 1 ]; then patients=600; connections=8; durable=0; configuration=${REGISTER_CONFIGURATION:-Debug}; fi
 
 out=.tmp/bench-register
-bin=$out/bin
-mkdir -p "$out" "$bin"
+mkdir -p "$out"
 rm -f "$out"/*.json
-echo "Building $configuration..."
-for project in src/Silo/Silo.csproj src/Api/Api.csproj tools/LoadGen/LoadGen.csproj; do
-  name=$(basename "$project" .csproj)
-  dotnet build "$project" -c "$configuration" --nologo -v quiet -o "$bin/$name" >/dev/null
-done
+# The stack (scripts/lib/stack.sh): one silo and the API on a fresh database of the private server.
+STACK_OUT=$out STACK_LOAD=1
+stack_build "$configuration" "$out/bin"
+stack_postgres_start clinic_register
+stack_migrate >/dev/null
 
-scripts/postgres.sh start >/dev/null
-eval "$(scripts/postgres.sh env)"
-pg_port=${PGPORT_CLINIC:-55432}
-database=clinic_register_$(date +%s)
-pg_owner_password=${CLINIC_PG_OWNER_PASSWORD:-clinic-owner-dev}
-psql_owner() { PGPASSWORD=$pg_owner_password psql -X -q -t -A -h 127.0.0.1 -p "$pg_port" -U clinic_owner "$@"; }
-psql_super() { psql -X -q -t -A -h "/tmp/clinic-pg-$pg_port/socket" -p "$pg_port" -U postgres -d clinic "$@"; }
-psql_owner -d clinic -c "CREATE DATABASE $database"
-owner_cs="${CLINIC_PG_OWNER/Database=clinic/Database=$database}"
-app_cs="${CLINIC_PG_APP/Database=clinic/Database=$database}"
-api_cs="${CLINIC_PG_API/Database=clinic/Database=$database}"
-Postgres__ConnectionString="$owner_cs" dotnet "$bin/Silo/ClinicCluster.Silo.dll" migrate >/dev/null
-
-pids=()
 stop() {
   trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stack_stop_hosts
   if [ "$durable" = 1 ]; then
     psql_super -c "ALTER SYSTEM RESET fsync" -c "ALTER SYSTEM RESET synchronous_commit" -c "ALTER SYSTEM RESET full_page_writes" -c "SELECT pg_reload_conf()" >/dev/null || true
   fi
-  psql_owner -d clinic -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" 2>/dev/null || true
+  stack_stop
 }
 trap stop EXIT INT TERM
 
@@ -63,28 +49,12 @@ if [ "$durable" = 1 ]; then
 fi
 echo "PostgreSQL: $(psql_owner -d clinic -c "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")"
 
-key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
-(
-  umask 077
-  printf '{"activeKeyId":"bench-1","keys":{"bench-1":"%s"},"indexKey":"%s"}\n' "$(key)" "$(key)" >"$out/phi-key-ring.json"
-  printf '{"activeKeyId":"chain-1","keys":{"chain-1":"%s"}}\n' "$(key)" >"$out/audit-chain-keys.json"
-)
-export ClusterTls__Enabled=false RateLimits__Enabled=false Connections__MaxConnectionsPerAddress=100000
-silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
-signing_key=bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz
-export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning
-Urls="http://127.0.0.1:$silo_http" Silo__SiloPort=$silo_port Silo__GatewayPort=$gateway \
-Silo__Clustering=AdoNet Silo__Storage=Postgres Postgres__ConnectionString="$app_cs" \
-Encryption__KeyRingFile="$out/phi-key-ring.json" Audit__ChainKeyFile="$out/audit-chain-keys.json" \
-  dotnet "$bin/Silo/ClinicCluster.Silo.dll" >"$out/silo.log" 2>&1 &
-pids+=($!)
-wait_ready silo 127.0.0.1 "$silo_http" /health/ready 120 "${pids[-1]}" "$out/silo.log"
-Urls="http://127.0.0.1:$api_port" Cluster__Clustering=AdoNet Postgres__ConnectionString="$api_cs" Auth__DevSigningKey=$signing_key \
-  dotnet "$bin/Api/ClinicCluster.Api.dll" >"$out/api.log" 2>&1 &
-pids+=($!)
-wait_ready api 127.0.0.1 "$api_port" /health/ready 120 "${pids[-1]}" "$out/api.log"
+stack_keys "$out"
+stack_silo_start silo
+stack_wait silo
+stack_api_start api
 
-loadgen() { dotnet "$bin/LoadGen/ClinicCluster.LoadGen.dll" "$@" --url "http://127.0.0.1:$api_port" --signing-key "$signing_key"; }
+loadgen() { dotnet "$stack_loadgen_dll" "$@" --url "$stack_api_url" --signing-key "$STACK_SIGNING_KEY"; }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
 # LoadGen runs at most 10 minutes at a time: larger clinics are filled in consecutive runs, each

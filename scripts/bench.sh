@@ -20,6 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+# shellcheck source=scripts/lib/stack.sh
+source scripts/lib/stack.sh
 
 smoke=${BENCH_SMOKE:-0}
 connections=${BENCH_CONNECTIONS:-64}
@@ -41,68 +43,40 @@ if [ -n "$profile" ]; then
 fi
 
 out=.tmp/bench
-bin=$out/bin
-mkdir -p "$out" "$bin"
+mkdir -p "$out"
 rm -f "$out"/*.json
 
 # Numbers come from Release; the smoke only checks that every scenario runs, so it reuses the
 # Debug build that scripts/test.sh has just made instead of compiling everything again.
 configuration=Release
 [ "$smoke" = 1 ] && configuration=${BENCH_CONFIGURATION:-Debug}
-echo "Building $configuration..."
-for project in src/Silo/Silo.csproj src/Api/Api.csproj tools/LoadGen/LoadGen.csproj; do
-  name=$(basename "$project" .csproj)
-  dotnet build "$project" -c "$configuration" --nologo -v quiet -o "$bin/$name" >/dev/null
-done
-
-scripts/postgres.sh start >/dev/null
-eval "$(scripts/postgres.sh env)"
+# The stack (scripts/lib/stack.sh): one silo and the API on a fresh database of the private server.
+STACK_OUT=$out STACK_LOAD=1
+stack_build "$configuration" "$out/bin"
+stack_postgres_start clinic_bench
+stack_migrate >/dev/null
+database=$stack_database
 pg_port=${PGPORT_CLINIC:-55432}
-database=clinic_bench_$(date +%s)
 pg_owner_password=${CLINIC_PG_OWNER_PASSWORD:-clinic-owner-dev}
-psql_owner() { PGPASSWORD=$pg_owner_password psql -X -q -t -A -h 127.0.0.1 -p "$pg_port" -U clinic_owner "$@"; }
-psql_owner -d clinic -c "CREATE DATABASE $database"
-owner_cs="${CLINIC_PG_OWNER/Database=clinic/Database=$database}"
-app_cs="${CLINIC_PG_APP/Database=clinic/Database=$database}"
-Postgres__ConnectionString="$owner_cs" dotnet "$bin/Silo/ClinicCluster.Silo.dll" migrate >/dev/null
 
 pids=()
 stop() {
   trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  stack_stop
   wait 2>/dev/null || true
-  psql_owner -d clinic -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" 2>/dev/null || true
 }
 trap stop EXIT INT TERM
 
-# The key rings a Secret mounts in production (the silo refuses durable storage without them).
-key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
-(
-  umask 077
-  printf '{"activeKeyId":"bench-1","keys":{"bench-1":"%s"},"indexKey":"%s"}\n' "$(key)" "$(key)" >"$out/phi-key-ring.json"
-  printf '{"activeKeyId":"chain-1","keys":{"chain-1":"%s"}}\n' "$(key)" >"$out/audit-chain-keys.json"
-)
-api_cs="${CLINIC_PG_API/Database=clinic/Database=$database}"
-# One machine: no mutual TLS between the processes (Security.Tests proves it); the edge rate
-# limits are off because the benchmark measures the system behind them from one client address.
-export ClusterTls__Enabled=false RateLimits__Enabled=false Connections__MaxConnectionsPerAddress=100000
-
-silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
-signing_key=bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz
-export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning
-Urls="http://127.0.0.1:$silo_http" Silo__SiloPort=$silo_port Silo__GatewayPort=$gateway \
-Silo__Clustering=AdoNet Silo__Storage=Postgres Postgres__ConnectionString="$app_cs" \
-Encryption__KeyRingFile="$out/phi-key-ring.json" Audit__ChainKeyFile="$out/audit-chain-keys.json" \
-  dotnet "$bin/Silo/ClinicCluster.Silo.dll" >"$out/silo.log" 2>&1 &
-silo_pid=$!; pids+=("$silo_pid")
+stack_keys "$out"
+signing_key=$STACK_SIGNING_KEY
+stack_silo_start silo
+silo_pid=$(stack_pid silo)
 silo_started=$(date +%s.%N)
-wait_ready silo 127.0.0.1 "$silo_http" /health/ready 90 "$silo_pid" "$out/silo.log"
+stack_wait silo
 silo_ready=$(date +%s.%N)
-
-Urls="http://127.0.0.1:$api_port" Cluster__Clustering=AdoNet Postgres__ConnectionString="$api_cs" Auth__DevSigningKey=$signing_key \
-  dotnet "$bin/Api/ClinicCluster.Api.dll" >"$out/api.log" 2>&1 &
-api_pid=$!; pids+=("$api_pid")
-wait_ready api 127.0.0.1 "$api_port" /health/ready 90 "$api_pid" "$out/api.log"
+stack_api_start api
+api_port=$stack_api_port api_pid=$stack_api_pid
 
 # CPU seconds (user + system) of the silo, the API and PostgreSQL (the postmaster with every
 # child: live backends by their own counters, exited ones through the postmaster's children
@@ -148,7 +122,7 @@ if [ "$idle" -gt 0 ]; then
   echo "Idle: $(cat "$out/idle.json")"
 fi
 
-loadgen() { dotnet "$bin/LoadGen/ClinicCluster.LoadGen.dll" "$@"; }
+loadgen() { dotnet "$stack_loadgen_dll" "$@"; }
 # Appended events: every clinic's chain runs 1..head without a gap, so the heads sum to the row
 # count (a count(*) of audit.events twice a second cost the server more than some scenarios did).
 # (A build from before migration 0420 has no chain_heads; the A/B of docs/performance.md counts there.)

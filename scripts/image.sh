@@ -19,6 +19,8 @@
 # first time (base images, NuGet restore inside the build): see docs/operations/deploy.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 tag=${IMAGE_TAG:-dev}
 registry=${IMAGE_REGISTRY:-ghcr.io/clinic-cluster}
@@ -38,7 +40,6 @@ mkdir -p "$work"
 run_id=clinic-image-$$
 started_dockerd=""
 log() { printf '== %s\n' "$*"; }
-die() { printf 'image.sh: %s\n' "$*" >&2; exit 1; }
 
 command -v docker >/dev/null || die "docker is missing (apt-get install docker.io)"
 if ! docker info >/dev/null 2>&1; then
@@ -94,6 +95,7 @@ for target in "${targets[@]}"; do
       rm -rf "$work/ctx-backup" && mkdir -p "$work/ctx-backup/scripts"
       cp deploy/images/backup/Dockerfile "$work/ctx-backup/"
       cp scripts/backup/db-backup.sh scripts/backup/db-restore.sh scripts/backup/lib.sh "$work/ctx-backup/scripts/"
+      cp scripts/lib.sh "$work/ctx-backup/scripts/common.sh"
       docker build --network host --build-arg APT_MIRROR="$mirror" "${tag_args[@]}" "$work/ctx-backup" ;;
   esac >"$work/build-$target.log" 2>&1 || { tail -30 "$work/build-$target.log"; die "build of $target failed"; }
 done
@@ -103,6 +105,7 @@ for ref in $(refs); do docker image inspect "$ref" >/dev/null 2>&1 || die "$ref 
 for target in "${targets[@]}"; do
   image=clinic-cluster/$target:$tag
   user=$(docker image inspect -f '{{.Config.User}}' "$image")
+  # shellcheck disable=SC2015 # die is the else branch of the tests
   [ -n "$user" ] && [ "$user" != 0 ] && [ "$user" != root ] || die "$image runs as '$user', not a non-root user"
   # Every layer, not only the final file system: a file deleted in a later layer still ships.
   # (The layers are tar files inside the saved tar; --ignore-zeros reads them one after another.)

@@ -1,5 +1,48 @@
 #!/usr/bin/env bash
-# Shared helpers for the scripts in this folder. Source it; it defines functions only.
+# Shared helpers for the scripts in this folder. Source it; it defines functions only. One copy of
+# each: die, the PostgreSQL binary finder, readiness waits, free ports, dates. The backup image
+# ships it beside db-backup.sh as common.sh (scripts/image.sh), so it needs nothing but bash, awk
+# and coreutils. The stack itself (PostgreSQL, migrate, key rings, silos, the API) is lib/stack.sh.
+
+# die MESSAGE: the script's name and MESSAGE on stderr, exit 1. Sets died=1 so that an EXIT trap
+# knows the failure has been reported.
+die() {
+  echo "${0##*/}: $*" >&2
+  # shellcheck disable=SC2034 # read by the caller's EXIT trap
+  died=1
+  exit 1
+}
+
+# pg_bin: the newest installed PostgreSQL's bin folder (server and client programs of one
+# version). Installs Debian's package when none is found and we are root.
+pg_bin() {
+  local dir
+  dir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$dir" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing PostgreSQL..." >&2
+    # 9>&-: a server the package may start must not inherit a caller's lock.
+    apt-get update -qq 9>&-
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 9>&-
+    dir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin | sort -V | tail -n 1)
+  fi
+  [ -n "$dir" ] || die "PostgreSQL binaries not found under /usr/lib/postgresql (scripts/prerequisites.sh installs them)."
+  echo "$dir"
+}
+
+# server_user: the OS user that owns a private server's data directory: postgres when we are root
+# (the server refuses to run as root), ourselves otherwise.
+server_user() {
+  if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi
+}
+
+# as_server_user COMMAND...: runs COMMAND as that user, keeping the environment (PG*, pgBackRest's).
+as_server_user() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
 
 # http_get URL: prints the status code of a GET on a loopback URL, using bash's /dev/tcp so the
 # scripts need no curl on a fresh machine. Prints 000 when nothing answers.

@@ -28,43 +28,13 @@ data=$root/data
 socket_dir=$root/socket
 tls_dir=$root/tls
 log=$root/server.log
-
-die() {
-  echo "postgres.sh: $*" >&2
-  exit 1
-}
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 [[ $port =~ ^[0-9]+$ ]] || die "PGPORT_CLINIC must be a port number, not '$port'."
 
-# The newest installed server; installs Debian's package when missing and allowed to.
-find_bin() {
-  local dir
-  dir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null | sort -V | tail -n 1 || true)
-  if [ -z "$dir" ] && [ "$(id -u)" = 0 ]; then
-    echo "Installing PostgreSQL..." >&2
-    # 9>&-: a server the package may start must not inherit this script's lock.
-    apt-get update -qq 9>&-
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 9>&-
-    dir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin | sort -V | tail -n 1)
-  fi
-  [ -n "$dir" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql; install the postgresql package."
-  echo "$dir"
-}
-
-# Runs a server program as the user that owns the data directory: postgres when we are root
-# (the server refuses to run as root), ourselves otherwise.
-as_server_user() {
-  if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
-  else
-    "$@"
-  fi
-}
-
-server_user() {
-  if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi
-}
-
+# pg_bin (the newest installed server, installed when missing and we are root), server_user,
+# as_server_user and die come from lib.sh.
 is_running() {
   [ -f "$data/PG_VERSION" ] && as_server_user "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
 }
@@ -217,16 +187,16 @@ lock() {
 case ${1:-} in
   start)
     lock
-    bin=$(find_bin)
+    bin=$(pg_bin)
     start
     ;;
   stop)
     lock
-    bin=$(find_bin)
+    bin=$(pg_bin)
     stop
     ;;
   status)
-    bin=$(find_bin)
+    bin=$(pg_bin)
     if is_running; then
       echo "running on 127.0.0.1:$port (data: $data)"
     else

@@ -37,7 +37,6 @@ summary=$out/summary.txt
 
 log() { printf '== [%4ss] %s\n' "$(($(date +%s) - started_at))" "$*"; }
 figure() { log "$*"; printf '%s\n' "$*" >>"$summary"; }
-die() { printf 'rehearse: %s\n' "$*" >&2; exit 1; }
 
 remove_all() {
   docker ps -aq --filter "label=$label" | xargs -r docker rm -f -v >/dev/null 2>&1 || true
@@ -335,12 +334,14 @@ expect_201 /api/clinics '{"id":"'$clinic'","name":"Rehearsal clinic","timeZone":
 hours=$(for d in monday tuesday wednesday thursday friday; do printf '{"day":"%s","start":"09:00:00","end":"17:00:00"},' "$d"; done)
 provider=$(expect_201 "/api/clinics/$clinic/providers" '{"name":"Dr Rehearsal","specialty":"family medicine","workingHours":['"${hours%,}"'],"timeOff":[]}' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 patient=$(expect_201 "/api/clinics/$clinic/patients" '{"mrn":"REH-0001","givenName":"Pat","familyName":"Rehearsal","birthDate":"1980-01-01","sex":"other"}' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+# shellcheck disable=SC2015 # die is the else branch of both tests
 [ -n "$provider" ] && [ -n "$patient" ] || die "the clinic's provider or patient has no id"
 # The README block as written, in this clinic (its ids), against this API, with this token.
 awk '/^## Book, move and cancel with curl/ { section = 1 } section && /^```bash$/ { inside = 1; next }
   inside && /^```$/ { exit } inside' README.md |
   sed -e "s#http://127.0.0.1:5080/api/clinics/demo#$api/api/clinics/$clinic#" -e "s#prv-demo#$provider#g" -e "s#pat-demo#$patient#g" \
     -e 's#MRN-1001#REH-1001#' >"$out/readme-flow.sh"
+# shellcheck disable=SC2016 # the literal text of the README
 grep -q 'appointments/$appointment/cancel' "$out/readme-flow.sh" || die "README curl block not found"
 TOKEN=$TOKEN bash -e "$out/readme-flow.sh" >"$out/readme-flow.out" 2>&1 || { cat "$out/readme-flow.out"; die "the README flow failed"; }
 grep -q '"status":"cancelled"' "$out/readme-flow.out" || { cat "$out/readme-flow.out"; die "the README flow did not end cancelled"; }
@@ -503,6 +504,7 @@ figure "prometheus: up = 1 for $up targets ($silos silos, the API) with the metr
 dash=http://$(silo_ip 1):8081/dashboard/
 anon=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$dash" || true)
 with=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -u "operator:$dashboard_pw" "$dash" || true)
+# shellcheck disable=SC2015 # die is the else branch of both tests
 [ "$anon" = 401 ] && [ "$with" = 200 ] || die "dashboard: $anon without credentials, $with with them (expected 401, 200)"
 figure "dashboard: 401 without credentials, 200 with the operator's"
 

@@ -7,44 +7,37 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+# shellcheck source=scripts/lib/stack.sh
+source scripts/lib/stack.sh
 
 api_port=${API_PORT:-5080}
 silo_http_port=${SILO_HTTP_PORT:-8081}
 api_management_port=${API_MANAGEMENT_PORT:-5081}
 logs=.tmp/logs
 mkdir -p "$logs"
-
-echo "Building..."
-dotnet build src/Api/Api.csproj --nologo -v quiet >/dev/null
-dotnet build src/Silo/Silo.csproj --nologo -v quiet >/dev/null
+# The stack of scripts/lib/stack.sh without a database: the embedded default.
+STACK_OUT=$logs
+stack_build Debug
 
 # The development signing key lives in this machine's user secrets, never in the repository or a
 # published file: created once, random, and read by the API and `dev-token` in Development.
+STACK_SIGNING_KEY=""
 if ! dotnet user-secrets list --project src/Api 2>/dev/null | grep -q '^Auth:DevSigningKey = '; then
   dotnet user-secrets set Auth:DevSigningKey "$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')" --project src/Api >/dev/null
 fi
 
-pids=()
+# shellcheck disable=SC2317 # run by the trap
 stop() {
   trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stack_stop_hosts
 }
 trap stop EXIT INT TERM
 
-export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
-Management__Port="$silo_http_port" \
-Silo__SiloPort=${SILO_PORT:-11111} Silo__GatewayPort=${GATEWAY_PORT:-30000} \
-  dotnet run --no-build --no-launch-profile --project src/Silo >"$logs/silo.log" 2>&1 &
-pids+=($!)
-wait_ready silo 127.0.0.1 "$silo_http_port" /health/ready 90
+stack_silo_start silo --http "$silo_http_port" Silo__SiloPort="${SILO_PORT:-11111}" Silo__GatewayPort="${GATEWAY_PORT:-30000}"
+stack_wait silo
+stack_api_start api --port "$api_port" --management "$api_management_port" Demo__Seed=true Cluster__GatewayPort="${GATEWAY_PORT:-30000}"
 
-Urls="http://127.0.0.1:$api_port" Management__Port="$api_management_port" Demo__Seed=true Cluster__GatewayPort=${GATEWAY_PORT:-30000} \
-  dotnet run --no-build --no-launch-profile --project src/Api >"$logs/api.log" 2>&1 &
-pids+=($!)
-wait_ready api 127.0.0.1 "$api_management_port" /health/ready 90
-
-token=$(dotnet run --no-build --no-launch-profile --project src/Api -- dev-token --clinic demo --role admin --subject newcomer)
+token=$(stack_dev_token --clinic demo --role admin --subject newcomer)
 
 cat <<TXT
 
@@ -63,6 +56,6 @@ Press Ctrl-C to stop.
 TXT
 
 # Stay up until Ctrl-C, or until either process dies.
-wait -n "${pids[@]}"
+wait -n "${stack_pids[@]}"
 echo "A process stopped; see $logs/." >&2
 exit 1

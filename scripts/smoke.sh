@@ -50,6 +50,7 @@ echo "smoke: booked, rescheduled and cancelled $appointment"
 # The README's curl flow, run as written (only the port differs): every curl must succeed.
 awk '/^## Book, move and cancel with curl/ { section = 1 } section && /^```bash$/ { inside = 1; next }
   inside && /^```$/ { exit } inside' README.md | sed "s#http://127.0.0.1:5080#http://127.0.0.1:$API_PORT#" >"$out/readme-flow.sh"
+# shellcheck disable=SC2016 # the literal text of the README
 grep -q 'appointments/$appointment/cancel' "$out/readme-flow.sh" || { echo "smoke: README curl block not found" >&2; exit 1; }
 TOKEN=$token bash -c 'set -euo pipefail; curl() { command curl --fail-with-body "$@"; }; source "$1"' _ "$out/readme-flow.sh" >"$out/readme-flow.out" 2>&1 ||
   { echo "smoke: the README curl flow failed:" >&2; cat "$out/readme-flow.out" >&2; exit 1; }

@@ -34,8 +34,7 @@ drill_start_postgres
 drill_start_silo silo1; drill_start_silo silo2; drill_start_silo silo3
 drill_wait_silo silo1; drill_wait_silo silo2; drill_wait_silo silo3
 drill_start_api
-# shellcheck disable=SC2154 # set by drill_start_silo
-processes=("silo1 $silo_pid_silo1" "silo2 $silo_pid_silo2" "silo3 $silo_pid_silo3" "api $api_pid")
+processes=("silo1 $(stack_pid silo1)" "silo2 $(stack_pid silo2)" "silo3 $(stack_pid silo3)" "api $stack_api_pid")
 postmaster=$(head -n 1 "$pg_data/postmaster.pid")
 
 log "peak: mixed closed loop, $connections connections, ${peak_seconds}s"

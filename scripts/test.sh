@@ -3,7 +3,8 @@
 # grains on a test cluster, API over HTTP, PostgreSQL storage and audit, hostile input and TLS,
 # observability with a real Prometheus and Chromium, multi-silo cluster with real processes), then
 # the script suites: the newcomer smoke test with the OpenAPI lint, the load tool's smoke and its registration-scale smoke, the
-# Helm chart checks, the contract checks (chart, code, scripts and documents agree), the
+# Helm chart checks, the contract checks (chart, code, scripts and documents agree), the Makefile
+# check (every target dry-runs, the cheap ones run), the
 # Prometheus rule tests, the backup drills (pgBackRest PITR, encrypted repository, logical round
 # trip), the production rehearsal (scripts/rehearse.sh: the chart's pod specs on Docker with
 # production values) and the resilience drills (PostgreSQL restart, partition, short soak).
@@ -56,6 +57,7 @@ suite "load tool smoke" env BENCH_SMOKE=1 scripts/bench.sh
 suite "registration scale smoke" env REGISTER_SMOKE=1 scripts/bench-register.sh
 suite "chart checks" scripts/chart-check.sh
 suite "contract checks" scripts/check-contracts.sh
+suite "makefile checks" scripts/check-make.sh
 suite "prometheus rules" scripts/check-prometheus-rules.sh
 suite "backup drills" env DRILL_NO_BUILD=1 scripts/backup/test.sh
 # The production rehearsal: every image (base images cached in Docker between runs), the chart

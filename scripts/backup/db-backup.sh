@@ -30,11 +30,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/backup/lib.sh
 source "$here/lib.sh"
 
-usage() {
-  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
-  exit 64
-}
-
 physical() {
   local type=incr repo=()
   while [ $# -gt 0 ]; do
@@ -56,14 +51,14 @@ physical() {
 recipients() {
   : "${CLINIC_BACKUP_AGE_RECIPIENTS_FILE:=${AGE_RECIPIENTS_FILE:-}}"
   if [ -n "${CLINIC_BACKUP_AGE_RECIPIENTS_FILE:-}" ]; then
-    [ -r "$CLINIC_BACKUP_AGE_RECIPIENTS_FILE" ] || backup_die "cannot read $CLINIC_BACKUP_AGE_RECIPIENTS_FILE"
+    [ -r "$CLINIC_BACKUP_AGE_RECIPIENTS_FILE" ] || die "cannot read $CLINIC_BACKUP_AGE_RECIPIENTS_FILE"
     echo "-R"
     echo "$CLINIC_BACKUP_AGE_RECIPIENTS_FILE"
   elif [ -n "${CLINIC_BACKUP_AGE_RECIPIENT:-}" ]; then
     echo "-r"
     echo "$CLINIC_BACKUP_AGE_RECIPIENT"
   else
-    backup_die "set CLINIC_BACKUP_AGE_RECIPIENTS_FILE or CLINIC_BACKUP_AGE_RECIPIENT: a dump is never written unencrypted"
+    die "set CLINIC_BACKUP_AGE_RECIPIENTS_FILE or CLINIC_BACKUP_AGE_RECIPIENT: a dump is never written unencrypted"
   fi
 }
 
@@ -78,7 +73,7 @@ logical() {
     shift
   done
   [ -n "$output" ] || usage
-  command -v age >/dev/null || backup_die "age is not installed (scripts/prerequisites.sh installs it)."
+  command -v age >/dev/null || die "age is not installed (scripts/prerequisites.sh installs it)."
   local age_args started bin
   mapfile -t age_args < <(recipients)
   bin=$(pg_bin)
@@ -89,7 +84,7 @@ logical() {
     "$bin/pg_dump" --format=custom --compress=6 ${dbname:+--dbname="$dbname"} |
       age --encrypt "${age_args[@]}" -o "$partial") || {
     rm -f "$partial"
-    backup_die "pg_dump or age failed; no dump written"
+    die "pg_dump or age failed; no dump written"
   }
   mv "$partial" "$output"
   echo "db-backup: logical dump $output ($(stat -c %s "$output") bytes, age-encrypted) took $(elapsed_since "$started") s"
@@ -97,9 +92,9 @@ logical() {
 
 scheduled() {
   local target=${BACKUP_TARGET:-pvc} dir=${BACKUP_DIR:-} keep=${BACKUP_KEEP:-14} file
-  [[ $keep =~ ^[1-9][0-9]*$ ]] || backup_die "BACKUP_KEEP must be a positive number"
+  [[ $keep =~ ^[1-9][0-9]*$ ]] || die "BACKUP_KEEP must be a positive number"
   if [ -z "$dir" ]; then
-    [ "$target" = s3 ] || backup_die "set BACKUP_DIR (the mounted volume)"
+    [ "$target" = s3 ] || die "set BACKUP_DIR (the mounted volume)"
     dir=$(mktemp -d)
   fi
   file=$dir/clinic-$(date -u +%Y%m%dT%H%M%SZ).dump.age
@@ -111,13 +106,13 @@ scheduled() {
         while read -r old; do rm -f -- "$dir/$old"; echo "db-backup: removed old dump $old"; done
       ;;
     s3)
-      [ -n "${BACKUP_S3_URL:-}" ] || backup_die "set BACKUP_S3_URL (s3://bucket/prefix)"
-      command -v aws >/dev/null || backup_die "the aws CLI is needed for BACKUP_TARGET=s3"
+      [ -n "${BACKUP_S3_URL:-}" ] || die "set BACKUP_S3_URL (s3://bucket/prefix)"
+      command -v aws >/dev/null || die "the aws CLI is needed for BACKUP_TARGET=s3"
       aws s3 cp --only-show-errors "$file" "${BACKUP_S3_URL%/}/$(basename "$file")"
       rm -f "$file"
       echo "db-backup: uploaded to ${BACKUP_S3_URL%/}/$(basename "$file")"
       ;;
-    *) backup_die "BACKUP_TARGET must be pvc or s3, not $target" ;;
+    *) die "BACKUP_TARGET must be pvc or s3, not $target" ;;
   esac
 }
 

@@ -23,11 +23,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/backup/lib.sh
 source "$here/lib.sh"
 
-usage() {
-  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
-  exit 64
-}
-
 physical() {
   local data="" target=() extra=()
   while [ $# -gt 0 ]; do
@@ -43,7 +38,7 @@ physical() {
   done
   [ -n "$data" ] || usage
   if [ -d "$data" ] && [ -n "$(ls -A "$data")" ]; then
-    backup_die "$data is not empty; restore into a new folder (never over a live data directory)"
+    die "$data is not empty; restore into a new folder (never over a live data directory)"
   fi
   as_server_user mkdir -p "$data"
   chmod 700 "$data"
@@ -69,9 +64,9 @@ logical() {
     shift
   done
   if [ -z "$input" ] || [ -z "$dbname" ]; then usage; fi
-  [ -r "$input" ] || backup_die "cannot read $input"
-  [ -r "${CLINIC_BACKUP_AGE_IDENTITY_FILE:-}" ] || backup_die "set CLINIC_BACKUP_AGE_IDENTITY_FILE to the age identity (private key) file"
-  command -v age >/dev/null || backup_die "age is not installed (scripts/prerequisites.sh installs it)."
+  [ -r "$input" ] || die "cannot read $input"
+  [ -r "${CLINIC_BACKUP_AGE_IDENTITY_FILE:-}" ] || die "set CLINIC_BACKUP_AGE_IDENTITY_FILE to the age identity (private key) file"
+  command -v age >/dev/null || die "age is not installed (scripts/prerequisites.sh installs it)."
   local bin started
   bin=$(pg_bin)
   started=$(now_seconds)
@@ -79,7 +74,7 @@ logical() {
   (set -o pipefail &&
     age --decrypt -i "$CLINIC_BACKUP_AGE_IDENTITY_FILE" "$input" |
       "$bin/pg_restore" --create "${clean[@]}" --exit-on-error --dbname="$dbname") ||
-    backup_die "age or pg_restore failed"
+    die "age or pg_restore failed"
   echo "db-restore: logical restore of $input took $(elapsed_since "$started") s"
 }
 

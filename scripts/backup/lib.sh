@@ -6,37 +6,28 @@
 # (default "clinic"). Everything pgBackRest does runs as the OS user that owns the data directory:
 # "postgres" when we are root, ourselves otherwise.
 
-backup_die() {
-  echo "${0##*/}: $*" >&2
-  exit 1
-}
+# die, pg_bin, server_user and as_server_user: scripts/lib.sh in the repository; the backup image
+# ships this folder flat, with that file beside this one as common.sh (scripts/image.sh).
+backup_lib_dir=$(dirname "${BASH_SOURCE[0]}")
+if [ -f "$backup_lib_dir/common.sh" ]; then
+  # shellcheck source=scripts/lib.sh
+  source "$backup_lib_dir/common.sh"
+else
+  # shellcheck source=scripts/lib.sh
+  source "$backup_lib_dir/../lib.sh"
+fi
 
 : "${PGBACKREST_STANZA:=clinic}"
 export PGBACKREST_STANZA
 
-# The newest installed PostgreSQL's bin folder (the client programs match the server we drill on).
-pg_bin() {
-  local dir
-  dir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null | sort -V | tail -n 1 || true)
-  [ -n "$dir" ] || backup_die "PostgreSQL binaries not found under /usr/lib/postgresql (scripts/prerequisites.sh installs them)."
-  echo "$dir"
-}
-
-server_user() {
-  if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi
-}
-
-# Runs a command as the server's OS user, keeping the environment (pgBackRest options, PG*).
-as_server_user() {
-  if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
-  else
-    "$@"
-  fi
+# usage: the calling script's header comment on stderr, exit 64.
+usage() {
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
+  exit 64
 }
 
 pgbackrest_cmd() {
-  command -v pgbackrest >/dev/null || backup_die "pgbackrest is not installed (scripts/prerequisites.sh installs it)."
+  command -v pgbackrest >/dev/null || die "pgbackrest is not installed (scripts/prerequisites.sh installs it)."
   as_server_user pgbackrest "$@"
 }
 

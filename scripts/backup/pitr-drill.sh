@@ -22,6 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 source scripts/backup/lib.sh
+# shellcheck source=scripts/backup/app.sh
 source scripts/backup/app.sh
 
 # The drill servers sit next to scripts/postgres.sh (PGPORT_CLINIC), never on its port.
@@ -46,7 +47,7 @@ fail() {
 
 cleanup() {
   local status=$?
-  stop_app
+  stack_stop_hosts
   if [ "${DRILL_KEEP:-0}" = 1 ]; then
     echo "pitr-drill: kept $PITR_ROOT (remove with PITR_ROOT=$PITR_ROOT $server destroy)"
     "$server" stop >/dev/null 2>&1 || true
@@ -131,24 +132,23 @@ book() { # book CLINIC PATIENT PROVIDER START -> appointment id
 
 # ---------------------------------------------------------------------------------------------
 step "build and start a durable, archiving server on $PITR_PGPORT"
-build_app
+STACK_NO_BUILD=${DRILL_NO_BUILD:-0} stack_build Debug
 "$server" destroy >/dev/null
 "$server" start
 eval "$("$server" env)"
 primary_owner=$CLINIC_PG_OWNER
 primary_app=$CLINIC_PG_APP
-mkdir -p "$PITR_ROOT/app-keys"
-write_key_rings "$PITR_ROOT/app-keys"
-Postgres__ConnectionString="$primary_owner" silo_command migrate >"$drill_out/migrate.log"
+stack_use_database "$primary_owner" "$primary_app"
+stack_keys "$PITR_ROOT/app-keys"
+stack_migrate >"$drill_out/migrate.log"
 
 silo_port=$(free_port)
 gateway_port=$(free_port)
 api_port=$(free_port)
 api_base=http://127.0.0.1:$api_port
 step "start a silo and the API"
-start_silo silo "$primary_app" "$silo_port" "$gateway_port" "$drill_out/silo.log"
-start_api "$primary_app" "$api_port" "$drill_out/api.log"
-token=$(dev_token)
+start_app silo api
+token=$(stack_dev_token --clinic '*' --role admin --subject backup-drill)
 
 # Records by phase: "kind clinic id [expected status start]" lines, checked after the restore.
 before=$drill_out/before-T.txt
@@ -231,7 +231,7 @@ wait_audit_drained "$PITR_PGPORT"
 measure "WAL archive lag after phase C (s)" "$(switch_and_time "$PITR_PGPORT")"
 
 step "stop the cluster and the server (the disaster)"
-stop_app
+stack_stop_hosts
 "$server" stop
 
 step "restore to T into a new data directory, start it on $restored_port"
@@ -253,13 +253,11 @@ echo "pitr-drill: $(wc -l <"$drill_out/snapshot-at-T.txt") snapshot lines identi
 grep -v ' md5 ' "$drill_out/snapshot-at-T.txt" | paste -sd ';' | sed 's/;/; /g; s/^/pitr-drill:   /'
 
 eval "$("$server" env --port "$restored_port")"
-restored_app=$CLINIC_PG_APP
+stack_use_database "$CLINIC_PG_OWNER" "$CLINIC_PG_APP"
 step "start a silo and the API on the restored database"
 started=$(now_seconds)
-# The same silo ports: the restored membership table names the old silo at this address, and a
-# new generation on the same address supersedes it at once.
-start_silo silo-restored "$restored_app" "$silo_port" "$gateway_port" "$drill_out/silo-restored.log"
-start_api "$restored_app" "$api_port" "$drill_out/api-restored.log"
+# The same ports as before the disaster (start_app says why).
+start_app silo-restored api-restored
 measure "restored cluster ready (s)" "$(elapsed_since "$started")"
 measure "RTO: restore start to serving API (s)" "$(elapsed_since "$rto_started")"
 
@@ -299,9 +297,9 @@ wait_audit_drained "$restored_port"
 clinics=$(superuser_sql "$restored_port" "SELECT string_agg(DISTINCT clinic_id, ' ') FROM audit.events")
 verify_args=()
 for c in $clinics; do verify_args+=(--clinic "$c"); done
-Postgres__ConnectionString="$restored_app" silo_command audit verify "${verify_args[@]}" | tee "$drill_out/audit-verify.txt"
+stack_silo_command audit verify "${verify_args[@]}" | tee "$drill_out/audit-verify.txt"
 
-stop_app
+stack_stop_hosts
 
 step "logical round trip on the restored database"
 PITR_PORT=$restored_port scripts/backup/logical-roundtrip.sh | tee "$drill_out/logical.log"

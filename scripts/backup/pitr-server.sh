@@ -41,10 +41,10 @@ if [ "${1:-}" = --port ]; then
   port=${2:?--port needs a value}
   shift 2
 fi
-[[ $port =~ ^[0-9]+$ && $primary_port =~ ^[0-9]+$ ]] || backup_die "ports must be numbers"
+[[ $port =~ ^[0-9]+$ && $primary_port =~ ^[0-9]+$ ]] || die "ports must be numbers"
 case $root in
   /tmp/clinic-pitr-*) ;;
-  *) backup_die "PITR_ROOT must be a /tmp/clinic-pitr-* folder (it is deleted by destroy), not $root" ;;
+  *) die "PITR_ROOT must be a /tmp/clinic-pitr-* folder (it is deleted by destroy), not $root" ;;
 esac
 
 server_dir=$root/pg-$port
@@ -188,7 +188,7 @@ SQL
 start() {
   local fresh=no
   if [ ! -f "$data/PG_VERSION" ]; then
-    [ "$port" = "$primary_port" ] || backup_die "no data directory at $data: restore one first (scripts/backup/db-restore.sh physical --pg-data $data ...)"
+    [ "$port" = "$primary_port" ] || die "no data directory at $data: restore one first (scripts/backup/db-restore.sh physical --pg-data $data ...)"
     init_primary
     fresh=yes
   fi
@@ -198,7 +198,7 @@ start() {
     # 9>&-: the server must not inherit a lock a caller may hold.
     if ! as_server_user "$bin/pg_ctl" -D "$data" -l "$log" -w -t 300 start >/dev/null 9>&-; then
       tail -n 20 "$log" >&2 || true
-      backup_die "the server did not start (port $port in use?); log: $log"
+      die "the server did not start (port $port in use?); log: $log"
     fi
   fi
   # A restored data directory accepts connections while it replays WAL: wait for the promotion
@@ -207,9 +207,9 @@ start() {
   while [ -f "$data/recovery.signal" ] || [ "$(superuser_psql -d postgres -Atc 'SELECT pg_is_in_recovery()' 2>/dev/null || echo gone)" != f ]; do
     if ! is_running; then
       tail -n 20 "$log" >&2 || true
-      backup_die "the server stopped during recovery; log: $log"
+      die "the server stopped during recovery; log: $log"
     fi
-    [ "$waited" -lt 1200 ] || backup_die "recovery did not finish within 600 s; log: $log"
+    [ "$waited" -lt 1200 ] || die "recovery did not finish within 600 s; log: $log"
     sleep 0.5
     waited=$((waited + 1))
   done

@@ -39,19 +39,18 @@ ip netns exec "$ns" ip link set lo up
 drill_build
 drill_start_postgres
 # The namespace reaches PostgreSQL through the host end of the pair (TLS, password; CA verified).
-runuser -u postgres -- "$pg_bin/psql" -X -q -h "/tmp/clinic-pg-$PGPORT_CLINIC/socket" -p "$PGPORT_CLINIC" -d postgres \
-  -c "ALTER SYSTEM SET listen_addresses = '127.0.0.1,$host_ip'" >/dev/null
-echo "hostssl all all $ns_ip/32 scram-sha-256" | runuser -u postgres -- tee -a "$pg_data/pg_hba.conf" >/dev/null
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w restart -l "/tmp/clinic-pg-$PGPORT_CLINIC/server.log" >/dev/null 9>&-
+psql_super -c "ALTER SYSTEM SET listen_addresses = '127.0.0.1,$host_ip'" >/dev/null
+echo "hostssl all all $ns_ip/32 scram-sha-256" | as_server_user tee -a "$pg_data/pg_hba.conf" >/dev/null
+pg_server restart
 
 # Every silo advertises an address the others can reach: the host ones the host end of the pair.
 drill_start_silo silo1 "$host_ip"; drill_start_silo silo2 "$host_ip"
 drill_start_silo cut "$ns_ip" "$ns" "$host_ip"
-cut_pid=$silo_pid
+cut_pid=$(stack_pid cut)
 drill_wait_silo silo1; drill_wait_silo silo2; drill_wait_silo cut
 drill_start_api
-members() { psql_db -F ' ' -c "SELECT address, port, generation, status FROM orleans.membership WHERE deployment_id = '$drill_cluster_id' ORDER BY start_time"; }
-cut_status() { psql_db -c "SELECT status FROM orleans.membership WHERE deployment_id = '$drill_cluster_id' AND address = '$ns_ip' ORDER BY generation DESC LIMIT 1"; }
+members() { psql_db -F ' ' -c "SELECT address, port, generation, status FROM orleans.membership WHERE deployment_id = '$stack_cluster_id' ORDER BY start_time"; }
+cut_status() { psql_db -c "SELECT status FROM orleans.membership WHERE deployment_id = '$stack_cluster_id' AND address = '$ns_ip' ORDER BY generation DESC LIMIT 1"; }
 [ "$(cut_status)" = 3 ] || die "the namespace silo is not Active: $(members)"
 log "3 silos Active (one in namespace $ns)"
 

@@ -25,7 +25,7 @@ drill_start_postgres
 drill_start_silo silo1; drill_start_silo silo2
 drill_wait_silo silo1; drill_wait_silo silo2
 drill_start_api
-log "stack up (database $drill_database); mixed load for ${duration}s, $connections connections"
+log "stack up (database $stack_database); mixed load for ${duration}s, $connections connections"
 
 rm -f "$DRILL_OUT/acks.txt" "$DRILL_OUT/load.json"
 loadgen mixed --connections "$connections" --duration "$duration" --pairs 32 \
