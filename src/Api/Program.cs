@@ -33,6 +33,8 @@ try
     app.MapClinicsApi();
     app.MapPatientsApi();
     app.MapAppointmentsApi();
+    app.MapClinicAvailabilityApi();
+    app.MapHoldsApi();
     app.MapAuditApi();
     AuditCoverage.EnsureDeclared(app);
     ConfigurationError.ValidateNow(app.Services);

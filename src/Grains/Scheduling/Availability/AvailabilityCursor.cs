@@ -14,7 +14,7 @@ namespace ClinicCluster.Scheduling;
 /// </summary>
 public static class AvailabilityCursor
 {
-    public const int MaxLength = 200;
+    public const int MaxLength = ClinicAvailabilityLimits.MaxCursorLength;
     private const byte Version = 1;
     private const int HeaderLength = 1 + 8 + 8;
     private const int ChecksumLength = 8;

@@ -9,11 +9,9 @@ namespace ClinicCluster.Scheduling;
 /// </summary>
 public static class ClinicAvailabilityRules
 {
-    public const int MaxDays = 14;
-    public const int DefaultLimit = 20;
-    public const int MaxLimit = 100;
-    public const int MaxProviders = 50;
-    public const int MaxSpecialtyLength = 100;
+    public const int MaxDays = ClinicAvailabilityLimits.MaxDays;
+    public const int MaxLimit = ClinicAvailabilityLimits.MaxLimit;
+    public const int MaxProviders = ClinicAvailabilityLimits.MaxProviders;
 
     /// <summary>Field errors of <paramref name="query"/> (its cursor included), or null; the cursor's position in <paramref name="after"/>.</summary>
     public static Error? Validate(ClinicAvailabilityQuery query, out SlotPosition? after)
@@ -24,7 +22,7 @@ public static class ClinicAvailabilityRules
             .When(query.To < query.From, "to", "'to' must not be before 'from'.")
             .When(query.To.DayNumber - query.From.DayNumber + 1 > MaxDays, "to", $"A search may cover at most {MaxDays} days.")
             .Range(query.Limit, "limit", 1, MaxLimit)
-            .OptionalText(query.Specialty, "specialty", MaxSpecialtyLength)
+            .OptionalText(query.Specialty, "specialty", ClinicAvailabilityLimits.MaxSpecialtyLength)
             .When(query.Specialty is { } s && string.IsNullOrWhiteSpace(s), "specialty", "Must not be blank.");
         if (query.ProviderIds is { } providers)
         {

@@ -5,8 +5,8 @@ namespace ClinicCluster.Scheduling;
 /// <summary>The checkout-hold rules: how long a hold may last and the refusals it causes.</summary>
 public static class HoldRules
 {
-    public const int DefaultMinutes = 5;
-    public const int MaxMinutes = 15;
+    public const int DefaultMinutes = HoldLimits.DefaultMinutes;
+    public const int MaxMinutes = HoldLimits.MaxMinutes;
 
     /// <summary>Another checkout holds (part of) the range.</summary>
     public static readonly Error SlotHeld = Error.Conflict("slot-held",
