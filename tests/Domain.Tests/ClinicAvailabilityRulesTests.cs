@@ -81,7 +81,7 @@ public sealed class ClinicAvailabilityRulesTests
 
         Assert.Null(AvailabilityCursor.Decode(cursor, AvailabilityCursor.Fingerprint(query with { To = Day })));
         Assert.Null(AvailabilityCursor.Decode(cursor, AvailabilityCursor.Fingerprint(query with { Specialty = "x" })));
-        foreach (var bad in new[] { "", "!", "a\u0000b", "====", new string('A', 201), cursor[..^2] })
+        foreach (var bad in new[] { "", "!", "AAAAA", "A", "a\u0000b", "====", new string('A', 201), cursor[..^2] })
         {
             Assert.Null(AvailabilityCursor.Decode(bad, AvailabilityCursor.Fingerprint(query)));
         }
