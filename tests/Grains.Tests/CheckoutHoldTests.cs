@@ -55,6 +55,13 @@ public sealed class CheckoutHoldTests(ClusterFixture fixture)
         var booked = ResultAssert.Success(await Book(clinic, patient, provider, start, hold.Id));
         Assert.Equal(start, booked.Start);
 
+        // A retry of that booking from a fresh appointment activation holds the calendar again with
+        // the used hold's id: the calendar lets it through to the ledger's replay.
+        var retry = new SlotHold(new AppointmentSummary(booked.Id, patient, provider, TestClinic.Checkup, start, start.AddMinutes(30),
+            AppointmentStatus.Booked), start.AddMinutes(40), CheckoutHoldId: hold.Id);
+        ResultAssert.Success(await calendar.HoldAsync(retry));
+        await calendar.ReleaseAsync(booked.Id, start);
+
         // Used up: the hold is gone, and the slot is now a booking.
         ResultAssert.Failure(await calendar.ReleaseHoldAsync(hold.Id), ErrorKind.NotFound);
         ResultAssert.Failure(await Book(clinic, patient, provider, start.AddHours(1), hold.Id), ErrorKind.Conflict, "hold-not-found");

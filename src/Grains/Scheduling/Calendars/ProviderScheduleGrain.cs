@@ -68,9 +68,13 @@ public sealed partial class ProviderScheduleGrain(
         return context.IsSuccess ? RefuseWithHolds(hold, context.Value!, busyIn) : context.Error;
     }
 
-    /// <summary>The calendar's refusal, else a checkout hold's (which claims a converted hold only then).</summary>
+    /// <summary>
+    /// The calendar's refusal, else a checkout hold's (which claims a converted hold only then). A
+    /// retried booking whose hold was used by its own first attempt is let through to its replay.
+    /// </summary>
     private Error? RefuseWithHolds(SlotHold hold, SchedulingContext context, Func<TimeRange, IReadOnlyList<TimeRange>> busyIn) =>
-        Refuse(hold, context, busyIn) ?? _checkout.RefuseBooking(hold, Clock.GetUtcNow());
+        Refuse(hold, context, busyIn) ?? (_checkout.RefuseBooking(hold, Clock.GetUtcNow()) is { } refusal
+            && !(refusal == HoldRules.HoldNotFound && HasRecorded(hold.Appointment.Id)) ? refusal : null);
 
     private static Error? Refuse(SlotHold hold, SchedulingContext context, Func<TimeRange, IReadOnlyList<TimeRange>> busyIn)
     {
