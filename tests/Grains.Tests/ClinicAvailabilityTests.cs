@@ -50,10 +50,15 @@ public sealed class ClinicAvailabilityTests(ClusterFixture fixture)
         Assert.NotEmpty(expected);
         Assert.Equal(expected, found);
 
+        // What it shows can be booked: a shown slot goes to a new patient at once, and leaves later searches.
+        var shown = found[random.Next(found.Count)];
+        ResultAssert.Success(await clinic.BookAsync(await clinic.AddPatientAsync(), shown.ProviderId, shown.Start));
+        expected.Remove(shown);
+
         // A subset of providers sees exactly their share.
         var chosen = providers.Take(2).ToList();
         var subset = await SearchAllAsync(clinic, new ClinicAvailabilityQuery(TestClinic.Checkup, From, To, chosen, Limit: 100));
-        Assert.Equal(expected.Where(s => chosen.Contains(s.ProviderId)), subset);
+        Assert.Equal(expected.Where(s => chosen.Contains(s.ProviderId) && !Blocks(shown, s)), subset);
     }
 
     [Fact]
@@ -81,6 +86,11 @@ public sealed class ClinicAvailabilityTests(ClusterFixture fixture)
         ResultAssert.Failure(await _grains.GetGrain<IClinicAvailabilityGrain>(TestClinic.NewClinicId())
             .FindAsync(new ClinicAvailabilityQuery(TestClinic.Checkup, From, From)), ErrorKind.NotFound);
     }
+
+    /// <summary>True when booking <paramref name="booked"/> takes <paramref name="slot"/> away (same provider, overlap with the buffer).</summary>
+    private static bool Blocks(ClinicSlot booked, ClinicSlot slot) =>
+        booked.ProviderId == slot.ProviderId && slot.Start < booked.End.AddMinutes(TestClinic.CheckupBufferMinutes)
+        && booked.Start < slot.End.AddMinutes(TestClinic.CheckupBufferMinutes);
 
     private IClinicAvailabilityGrain Search(TestClinic clinic) => _grains.GetGrain<IClinicAvailabilityGrain>(clinic.Id);
 
