@@ -31,6 +31,8 @@ static async Task<int> RunApiAsync(string[] args)
     app.MapClinicsApi();
     app.MapPatientsApi();
     app.MapAppointmentsApi();
+    app.MapClinicAvailabilityApi();
+    app.MapHoldsApi();
     app.MapAuditApi();
     AuditCoverage.EnsureDeclared(app);
     ConfigurationError.ValidateNow(app.Services);

@@ -39,6 +39,9 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ["CompleteAppointment"] = [Admin, Clinician],
         ["MarkNoShow"] = [Admin, FrontDesk, Clinician],
         ["ListProviderAppointments"] = [Admin, FrontDesk, Clinician],
+        ["FindClinicAvailability"] = [Admin, FrontDesk, Clinician, Auditor, Officer],
+        ["PlaceHold"] = [Admin, FrontDesk],
+        ["ReleaseHold"] = [Admin, FrontDesk],
 
         // Administrators manage but do not audit: their own access is reviewed by others.
         ["ListAuditEvents"] = [Auditor, Officer],
@@ -50,7 +53,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
     [
         "RegisterPatient", "GetPatient", "UpdatePatient", "SearchPatients", "ListPatientAppointments",
         "BookAppointment", "GetAppointment", "RescheduleAppointment", "CancelAppointment", "CheckInAppointment",
-        "CompleteAppointment", "MarkNoShow", "ListProviderAppointments",
+        "CompleteAppointment", "MarkNoShow", "ListProviderAppointments", "PlaceHold", "ReleaseHold",
     ];
 
     private readonly ApiClient _api = fixture.Api;
@@ -351,6 +354,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             case "SearchPatients": return Make(HttpMethod.Get, $"{c}/patients?name=alex", null, HttpStatusCode.OK);
             case "ListProviderAppointments": return Make(HttpMethod.Get, $"{p}/appointments?date={date}", null, HttpStatusCode.OK);
             case "ListAuditEvents": return Make(HttpMethod.Get, $"{c}/audit/events", null, HttpStatusCode.OK);
+            case "FindClinicAvailability": return Make(HttpMethod.Get, $"{c}/availability?from={date}&to={date}&type=checkup", null, HttpStatusCode.OK);
             default: break;
         }
 
@@ -362,6 +366,17 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             case "ListPatientAppointments": return Make(HttpMethod.Get, $"{c}/patients/{patient}/appointments", null, HttpStatusCode.OK);
             case "ExportDisclosures": return Make(HttpMethod.Get, $"{c}/audit/patients/{patient}/disclosures", null, HttpStatusCode.OK);
             case "BookAppointment": return Make(HttpMethod.Post, $"{c}/appointments", BookingBody(patient, clinic.ProviderId, NewYork(10, 10)), HttpStatusCode.Created);
+            case "PlaceHold":
+                return Make(HttpMethod.Post, $"{c}/holds", new { patientId = patient, providerId = clinic.ProviderId, appointmentType = Checkup, start = Iso(NewYork(10, 10)) },
+                    HttpStatusCode.Created);
+            case "ReleaseHold":
+                using (var held = await _api.PostAsync($"{c}/holds", ApiFixture.AdminToken,
+                    new { patientId = patient, providerId = clinic.ProviderId, appointmentType = Checkup, start = Iso(NewYork(10, 10)) }))
+                {
+                    var holdId = (await held.ExpectAsync(HttpStatusCode.Created)).Str("id");
+                    return Make(HttpMethod.Delete, $"{c}/holds/{holdId}", null, HttpStatusCode.NoContent);
+                }
+
             default: break;
         }
 

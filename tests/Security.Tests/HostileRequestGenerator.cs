@@ -96,7 +96,7 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
         var choice = _random.Next(10);
         if (query.Count == 0 || choice == 0)
         {
-            var name = Pick(["limit", "after", "from", "to", "mrn", "name", "patientId", "actor", "date", "type", "unknown", "%00", "a%0Ab"]);
+            var name = Pick(["limit", "after", "from", "to", "mrn", "name", "patientId", "actor", "date", "type", "unknown", "%00", "a%0Ab", "cursor", "providers", "specialty"]);
             query.Add(new(name, Pick(HostileValues.QueryValues)));
             return "query add " + name;
         }
@@ -273,6 +273,12 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
             new("GetProvider", HttpMethod.Get, c + "/providers/{p}"),
             new("UpdateProvider", HttpMethod.Put, c + "/providers/{p}", Provider),
             new("GetAvailability", HttpMethod.Get, c + "/providers/{p}/availability") { Query = [new("from", v.Day), new("to", v.Day), new("type", "checkup")] },
+            new("FindClinicAvailability", HttpMethod.Get, c + "/availability")
+            {
+                Query = [new("type", "checkup"), new("from", v.Day), new("to", v.Day), new("providers", v.ProviderId), new("specialty", "Family medicine"), new("limit", "5")],
+            },
+            new("PlaceHold", HttpMethod.Post, c + "/holds", () => Parse($"{{\"patientId\":\"{v.PatientId}\",\"providerId\":\"{v.ProviderId}\",\"appointmentType\":\"checkup\",\"start\":\"{v.Start}\",\"minutes\":5}}")),
+            new("ReleaseHold", HttpMethod.Delete, c + "/holds/hld-0123456789abcdef-" + v.ProviderId),
             new("RegisterPatient", HttpMethod.Post, c + "/patients", Patient),
             new("ImportPatients", HttpMethod.Post, c + "/patients/import", Patient) { ContentType = "application/x-ndjson", Query = [new("firstLine", "1")] },
             new("SearchPatients", HttpMethod.Get, c + "/patients") { Query = [new("mrn", v.Mrn), new("limit", "5")] },

@@ -48,6 +48,7 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
         "book" => await BookAsync(i, i, cancellationToken),
         "contend" => await ContendAsync(i, cancellationToken),
         "availability" => await AvailabilityAsync(i, cancellationToken),
+        "availability-clinic" => await ClinicAvailabilityAsync(i, cancellationToken),
         "mixed" => await MixedAsync(i, cancellationToken),
         "register" => await RegisterAsync(i, cancellationToken),
         "import" => await ImportAsync(i, cancellationToken),
@@ -93,6 +94,15 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
         var day = _firstDay.AddDays((int)(i / clinic.Providers.Count % 7)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var provider = clinic.Providers[(int)(i % clinic.Providers.Count)];
         return api.SendAsync(HttpMethod.Get, $"/api/clinics/{clinic.Id}/providers/{provider}/availability?from={day}&to={day}&type={SeededClinic.Checkup}", cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The earliest 20 checkups with any provider over 14 days from one of 7 start days (issue 24).</summary>
+    private Task<int> ClinicAvailabilityAsync(long i, CancellationToken cancellationToken)
+    {
+        var from = _firstDay.AddDays((int)(i % 7));
+        var to = from.AddDays(13);
+        return api.SendAsync(HttpMethod.Get, $"/api/clinics/{clinic.Id}/availability?type={SeededClinic.Checkup}&limit=20"
+            + $"&from={from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}&to={to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}", cancellationToken: cancellationToken);
     }
 
     /// <summary>

@@ -20,7 +20,20 @@ public interface IProviderScheduleGrain : IScheduleGrain
     [ReadOnly]
     Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, string appointmentType);
 
+    /// <summary>
+    /// Open slots between two local dates under a context the caller read from the clinic (the
+    /// clinic-wide search reads it once for every provider).
+    /// </summary>
+    [ReadOnly]
+    Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, SchedulingContext context);
+
     /// <summary>The provider's appointments on one local date of the clinic.</summary>
     [ReadOnly]
     Task<Result<IReadOnlyList<AppointmentSummary>>> ListDayAsync(DateOnly date);
+
+    /// <summary>Reserves one slot for a patient during a checkout (in memory, until it expires).</summary>
+    Task<Result<CheckoutHold>> PlaceHoldAsync(PlaceHold command);
+
+    /// <summary>Releases a checkout hold; the released hold, or not found (expired, converted, unknown).</summary>
+    Task<Result<CheckoutHold>> ReleaseHoldAsync(string holdId);
 }

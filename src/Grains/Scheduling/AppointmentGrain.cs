@@ -56,7 +56,7 @@ public sealed partial class AppointmentGrain(
         }
 
         var row = AppointmentVerbs.Book(_clinicId, _appointmentId, command, context.Value!, requestFingerprint, clock.GetUtcNow());
-        return await CommitAsync(SchedulingOperation.Book, row, expectedVersion: null, context.Value);
+        return await CommitAsync(SchedulingOperation.Book, row, expectedVersion: null, context.Value, command.HoldId);
     }
 
     public async Task<Appointment?> GetAsync() => (await CurrentAsync())?.ToAppointment();
@@ -109,14 +109,14 @@ public sealed partial class AppointmentGrain(
     /// The two-calendar sequence of every verb: hold both calendars (book and reschedule take a new
     /// range), commit one ledger statement, then record in both calendars what committed, or
     /// release the holds of what did not. Only the statement decides the outcome. A booking hands
-    /// the provider's calendar the clinic context it read (one clinic call fewer per booking).
+    /// the provider's calendar the clinic context it read (one clinic call fewer per booking) and the checkout hold it converts.
     /// </summary>
     private async Task<Result<Appointment>> CommitAsync(SchedulingOperation operation, LedgerRow next, long? expectedVersion,
-        SchedulingContext? context = null)
+        SchedulingContext? context = null, string? holdId = null)
     {
         var calendars = Calendars(operation);
         var holds = operation is SchedulingOperation.Book or SchedulingOperation.Reschedule;
-        if (holds && await calendars.HoldAsync(next, context) is { } busy)
+        if (holds && await calendars.HoldAsync(next, context, holdId) is { } busy)
         {
             return busy;
         }

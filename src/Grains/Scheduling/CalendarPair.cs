@@ -14,11 +14,13 @@ internal sealed partial class CalendarPair(IGrainFactory grains, ISchedulingFaul
     /// <summary>
     /// Holds <paramref name="row"/>'s range in both calendars; a refusal or failure releases both,
     /// and a failure reaches the caller unchanged even when that release fails. A booking passes
-    /// the clinic's <paramref name="context"/> it has read, which the provider's calendar then uses.
+    /// the clinic's <paramref name="context"/> it has read, which the provider's calendar then uses,
+    /// and the checkout hold it converts (<paramref name="holdId"/>), which only that calendar keeps.
     /// </summary>
-    public async Task<Error?> HoldAsync(LedgerRow row, SchedulingContext? context = null)
+    public async Task<Error?> HoldAsync(LedgerRow row, SchedulingContext? context = null, string? holdId = null)
     {
-        var providerHold = context is null ? Provider(row).HoldAsync(row.ProviderHold()) : Provider(row).HoldAsync(row.ProviderHold(), context);
+        var held = row.ProviderHold() with { CheckoutHoldId = holdId };
+        var providerHold = context is null ? Provider(row).HoldAsync(held) : Provider(row).HoldAsync(held, context);
         var provider = HoldAsync(providerHold, FaultStep.HoldProvider, row.AppointmentId);
         var patient = HoldAsync(Patient(row).HoldAsync(row.PatientHold()), FaultStep.HoldPatient, row.AppointmentId);
         await Compensation.OrUndoAsync(() => Task.WhenAll(provider, patient), () => ReleaseAsync(row), e => LogReleaseFailed(row, e));

@@ -9,9 +9,10 @@ namespace ClinicCluster.Scheduling;
 /// booking asks it twice (hold, record). The entries are therefore kept sorted by start and by
 /// appointment id: a hold looks only at the entries that could overlap it, a record only at its
 /// own appointment's. Scanning the whole list on each call took a fifth of the silo's CPU at
-/// about 500 appointments per calendar (docs/performance.md).
+/// about 500 appointments per calendar (docs/performance.md). Reconciliation with the ledger is in
+/// <c>CalendarBook.Reconcile.cs</c>.
 /// </remarks>
-public sealed class CalendarBook
+public sealed partial class CalendarBook
 {
     private readonly List<CalendarEntry> _byStart = [];
     private readonly Dictionary<string, List<CalendarEntry>> _byAppointment = new(StringComparer.Ordinal);
@@ -80,41 +81,6 @@ public sealed class CalendarBook
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// Compares the recorded entries and stale holds with the ledger's active claims and repairs
-    /// the calendar to them. Pending holds younger than the cutoff belong to bookings in flight and
-    /// are kept. Sound because the calendar runs one call at a time: every recorded entry was
-    /// committed before the ledger was read.
-    /// </summary>
-    public List<ReconcileFinding> Reconcile(IReadOnlyList<SlotHold> ledger, DateTimeOffset pendingCutoff, string view, DateTimeOffset now)
-    {
-        var truth = ledger.ToDictionary(h => h.Appointment.Id, StringComparer.Ordinal);
-        var recorded = _byStart.Where(e => e.Recorded).ToList();
-        var findings = new List<ReconcileFinding>();
-        foreach (var entry in recorded)
-        {
-            if (!truth.TryGetValue(entry.AppointmentId, out var expected))
-            {
-                findings.Add(new ReconcileFinding(FindingKind.Extra, view, entry.AppointmentId, Repaired: true));
-            }
-            else if (!entry.Shows(expected))
-            {
-                findings.Add(new ReconcileFinding(FindingKind.Moved, view, entry.AppointmentId, Repaired: true));
-            }
-        }
-
-        var recordedIds = recorded.Select(e => e.AppointmentId).ToHashSet(StringComparer.Ordinal);
-        findings.AddRange(ledger.Where(h => !recordedIds.Contains(h.Appointment.Id))
-            .Select(h => new ReconcileFinding(FindingKind.Missing, view, h.Appointment.Id, Repaired: true)));
-        var stale = StalePending(pendingCutoff);
-        findings.AddRange(stale.Select(e => new ReconcileFinding(FindingKind.StaleHold, view, e.AppointmentId, Repaired: true)));
-
-        var young = _byStart.Where(e => !e.Recorded && e.HeldAt >= pendingCutoff).ToList();
-        Load(ledger, now);
-        young.ForEach(Add);
-        return findings;
     }
 
     private IEnumerable<CalendarEntry> Overlapping(TimeRange range)

@@ -8,8 +8,9 @@ namespace ClinicCluster.Scheduling;
 /// <summary>
 /// A provider's calendar. Working hours, time off and visit types are read from the clinic on each
 /// request, so a change of configuration applies to the next booking without a cache to invalidate.
+/// Checkout holds are in <c>ProviderScheduleGrain.Holds.cs</c>.
 /// </summary>
-public sealed class ProviderScheduleGrain(
+public sealed partial class ProviderScheduleGrain(
     TimeProvider clock,
     IOptions<SchedulingOptions> options,
     IAppointmentLedger ledger,
@@ -23,49 +24,22 @@ public sealed class ProviderScheduleGrain(
         // Every booking passes a provider's calendar: waking the clinic's sweeper here keeps it
         // running wherever there are appointments, at one message per calendar activation.
         GrainFactory.GetGrain<IAppointmentSweeperGrain>(ClinicId).WakeAsync().Ignore();
+        RegisterHoldPruning();
     }
 
     public async Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, string appointmentType)
     {
-        if (to < from)
+        if (CheckRange(from, to) is { } invalid)
         {
-            return Error.Validation("to", "'to' must not be before 'from'.");
-        }
-
-        if (to.DayNumber - from.DayNumber + 1 > Options.MaxAvailabilityDays)
-        {
-            return Error.Validation("to", $"A request may cover at most {Options.MaxAvailabilityDays} days.");
+            return invalid;
         }
 
         var context = await GetContextAsync(appointmentType);
-        if (!context.IsSuccess)
-        {
-            return context.Error!;
-        }
-
-        var (timeZone, policy, type, provider) = context.Value!;
-        var calculator = new SlotCalculator(timeZone, provider);
-        var now = Clock.GetUtcNow();
-
-        // Only the booking window can have slots; clamping to it also keeps the date arithmetic
-        // far from DateOnly.MaxValue whatever dates a caller sends.
-        var earliest = now.AddMinutes(policy.MinimumNoticeMinutes);
-        var latest = now.AddDays(policy.MaximumHorizonDays);
-        var first = ClinicTimeZones.LocalDate(timeZone, earliest);
-        var last = ClinicTimeZones.LocalDate(timeZone, latest);
-        (from, to) = (from < first ? first : from, to > last ? last : to);
-        if (from > to)
-        {
-            return new List<Slot>();
-        }
-
-        var busy = BusyForOffers;
-        IReadOnlyList<Slot> slots = calculator
-            .OpenSlots(from, to, type, policy.SlotIntervalMinutes, busy, earliest, latest)
-            .Select(range => new Slot(calculator.ToZoned(range.Start), calculator.ToZoned(range.End)))
-            .ToList();
-        return slots.ToList();
+        return context.IsSuccess ? OpenSlots(from, to, context.Value!) : context.Error!;
     }
+
+    public Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, SchedulingContext context) =>
+        Task.FromResult(CheckRange(from, to) is { } invalid ? invalid : OpenSlots(from, to, context));
 
     public async Task<Result<IReadOnlyList<AppointmentSummary>>> ListDayAsync(DateOnly date)
     {
@@ -86,13 +60,21 @@ public sealed class ProviderScheduleGrain(
     }
 
     public Task<Result<SlotHold>> HoldAsync(SlotHold hold, SchedulingContext context) =>
-        HoldAsync(hold, (held, busyIn) => Task.FromResult(Refuse(held, context, busyIn)));
+        HoldAsync(hold, (held, busyIn) => Task.FromResult(RefuseWithHolds(held, context, busyIn)));
 
     protected override async Task<Error?> RefuseAsync(SlotHold hold, Func<TimeRange, IReadOnlyList<TimeRange>> busyIn)
     {
         var context = await GetContextAsync(hold.Appointment.AppointmentType);
-        return context.IsSuccess ? Refuse(hold, context.Value!, busyIn) : context.Error;
+        return context.IsSuccess ? RefuseWithHolds(hold, context.Value!, busyIn) : context.Error;
     }
+
+    /// <summary>
+    /// The calendar's refusal, else a checkout hold's (which claims a converted hold only then). A
+    /// retried booking whose hold was used by its own first attempt is let through to its replay.
+    /// </summary>
+    private Error? RefuseWithHolds(SlotHold hold, SchedulingContext context, Func<TimeRange, IReadOnlyList<TimeRange>> busyIn) =>
+        Refuse(hold, context, busyIn) ?? (_checkout.RefuseBooking(hold, Clock.GetUtcNow()) is { } refusal
+            && !(refusal == HoldRules.HoldNotFound && HasRecorded(hold.Appointment.Id)) ? refusal : null);
 
     private static Error? Refuse(SlotHold hold, SchedulingContext context, Func<TimeRange, IReadOnlyList<TimeRange>> busyIn)
     {
@@ -102,15 +84,16 @@ public sealed class ProviderScheduleGrain(
         var start = hold.Appointment.Start;
         var typeEnd = start.AddMinutes(type.DurationMinutes + type.BufferMinutes);
         var busy = busyIn(new TimeRange(start, typeEnd > hold.BlockedUntil ? typeEnd : hold.BlockedUntil));
-        var calculator = new SlotCalculator(context.TimeZone, context.Provider);
-        return calculator.Check(start, type, busy) switch
-        {
-            null => null,
-            SlotRefusal.OutsideWorkingHours => Error.Conflict("outside-working-hours", "The provider does not work at this time."),
-            SlotRefusal.TimeOff => Error.Conflict("provider-time-off", "The provider is off at this time."),
-            _ => LedgerWrite.ProviderBusy,
-        };
+        return Explain(new SlotCalculator(context.TimeZone, context.Provider).Check(start, type, busy));
     }
+
+    private static Error? Explain(SlotRefusal? refusal) => refusal switch
+    {
+        null => null,
+        SlotRefusal.OutsideWorkingHours => Error.Conflict("outside-working-hours", "The provider does not work at this time."),
+        SlotRefusal.TimeOff => Error.Conflict("provider-time-off", "The provider is off at this time."),
+        _ => LedgerWrite.ProviderBusy,
+    };
 
     private Task<Result<SchedulingContext>> GetContextAsync(string appointmentType) =>
         GrainFactory.GetGrain<IClinicGrain>(ClinicId).GetSchedulingContextAsync(OwnerId, appointmentType);

@@ -71,6 +71,7 @@ public abstract partial class ScheduleGrain(
     public Task RecordAsync(SlotHold hold)
     {
         _book.Record(hold, clock.GetUtcNow());
+        OnRecorded(hold);
         return Task.CompletedTask;
     }
 
@@ -97,6 +98,17 @@ public abstract partial class ScheduleGrain(
         }
 
         return findings;
+    }
+
+    /// <summary>Blocked ranges of active entries overlapping <paramref name="window"/>, pending holds included.</summary>
+    protected List<TimeRange> BusyIn(TimeRange window) => _book.BusyExcept("", window);
+
+    /// <summary>True when the calendar shows <paramref name="appointmentId"/> as committed.</summary>
+    protected bool HasRecorded(string appointmentId) => _book.Entries.Any(e => e.Recorded && e.AppointmentId == appointmentId);
+
+    /// <summary>Called after <paramref name="hold"/>'s appointment was recorded.</summary>
+    protected virtual void OnRecorded(SlotHold hold)
+    {
     }
 
     /// <summary>
