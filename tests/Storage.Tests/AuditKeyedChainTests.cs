@@ -1,8 +1,8 @@
 using ClinicCluster.Audit;
 using ClinicCluster.Security;
 using ClinicCluster.Silo.Audit;
-using Npgsql;
 using ClinicCluster.Silo.Commands;
+using Npgsql;
 
 namespace ClinicCluster.Storage.Tests;
 

@@ -1,7 +1,7 @@
 using ClinicCluster.Audit;
 using ClinicCluster.Silo.Audit;
-using Npgsql;
 using ClinicCluster.Silo.Commands;
+using Npgsql;
 
 namespace ClinicCluster.Storage.Tests;
 

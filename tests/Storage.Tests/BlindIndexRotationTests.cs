@@ -3,9 +3,9 @@ using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
 using ClinicCluster.Security;
+using ClinicCluster.Silo.Commands;
 using ClinicCluster.Silo.Encryption;
 using Npgsql;
-using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 

@@ -3,10 +3,10 @@ using ClinicCluster.Common;
 using ClinicCluster.Patients;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Security;
+using ClinicCluster.Silo.Commands;
 using ClinicCluster.Silo.Encryption;
 using ClinicCluster.Silo.Ledger;
 using Npgsql;
-using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 

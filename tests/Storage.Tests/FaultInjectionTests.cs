@@ -1,9 +1,9 @@
 using ClinicCluster.Common;
 using ClinicCluster.FaultInjection;
 using ClinicCluster.Scheduling;
+using ClinicCluster.Silo.Commands;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
-using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 

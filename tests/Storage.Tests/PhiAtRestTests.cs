@@ -6,13 +6,13 @@ using ClinicCluster.Common;
 using ClinicCluster.Patients;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Security;
+using ClinicCluster.Silo.Commands;
 using ClinicCluster.Silo.Encryption;
 using ClinicCluster.Silo.Ledger;
 using ClinicCluster.Silo.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using IGrainStorage = Orleans.Storage.IGrainStorage;
-using ClinicCluster.Silo.Commands;
 
 namespace ClinicCluster.Storage.Tests;
 
