@@ -29,6 +29,8 @@ public static class ServiceDefaultsExtensions
         // One JSON object per line, with scopes (clinic id, trace id) as fields. Outside development
         // the plain console formatter is never used, so a log shipper always gets parseable lines.
         builder.Logging.ClearProviders();
+
+        // Logging:Format is read by hand: it picks the logger provider while the host is built.
         if (builder.Environment.IsDevelopment() && builder.Configuration["Logging:Format"] != "json")
         {
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -46,7 +48,7 @@ public static class ServiceDefaultsExtensions
         var management = ManagementOptions.Read(builder.Configuration);
         var port = ManagementListener.Configure(builder, management, defaultManagementPort, hasPublicTraffic);
         builder.Services.AddOptions<ManagementOptions>()
-            .Bind(builder.Configuration.GetSection(ManagementOptions.SectionName))
+            .BindConfiguration(ManagementOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new ManagementAccess(

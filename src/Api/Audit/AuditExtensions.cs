@@ -13,7 +13,7 @@ public static class AuditExtensions
         builder.Services.AddSingleton<IAuditTrail, StreamAuditTrail>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
         builder.Services.AddSingleton<DenialMetrics>();
-        builder.Services.AddOptions<DenialAggregatorOptions>().Bind(builder.Configuration.GetSection(DenialAggregatorOptions.SectionName))
+        builder.Services.AddOptions<DenialAggregatorOptions>().BindConfiguration(DenialAggregatorOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<DenialAggregator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DenialAggregator>());

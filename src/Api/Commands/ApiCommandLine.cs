@@ -16,6 +16,8 @@ internal static class ApiCommandLine
         {
             DevTokenCommand.Create(host, output),
         };
+        // The binary's name whoever hosts it (dotnet, a container, a test).
+        root.HelpName = "ClinicCluster.Api";
         root.SetAction((parse, _) => runApi(parse.ConfigurationArguments()));
         return root;
     }

@@ -40,7 +40,7 @@ internal static class DevTokenCommand
         command.SetAction(async (parse, _) =>
         {
             var (configuration, environment) = host(parse.ConfigurationArguments());
-            var options = CommandOptions.Read<AuthOptions>(configuration, AuthOptions.SectionName);
+            var options = ConfiguredOptions.Read<AuthOptions>(configuration, AuthOptions.SectionName);
             if (!environment.IsDevelopment() || options.DevSigningKey is not { Length: >= DevTokenIssuer.MinimumKeyLength })
             {
                 throw ConfigurationError.Problem(

@@ -22,6 +22,8 @@ public static partial class ClusterRetryExtensions
 
     public static IServiceCollection AddClusterRetry(this IServiceCollection services, IConfiguration configuration)
     {
+        // Bound from the configuration given, not BindConfiguration: tests build this on a bare
+        // service collection that holds no IConfiguration.
         services.AddOptions<ClusterRetryOptions>()
             .Bind(configuration.GetSection(ClusterRetryOptions.SectionName))
             .PostConfigure(o =>

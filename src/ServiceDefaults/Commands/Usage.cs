@@ -11,7 +11,7 @@ internal static class Usage
         var path = new List<string>();
         for (Command? at = command; at is not null; at = at.Parents.OfType<Command>().FirstOrDefault())
         {
-            path.Insert(0, at is RootCommand ? RootCommand.ExecutableName : at.Name);
+            path.Insert(0, at is RootCommand root ? root.HelpName ?? RootCommand.ExecutableName : at.Name);
         }
 
         var options = command.Options.Where(o => o is not HelpOption && o is not VersionOption).Select(Synopsis);

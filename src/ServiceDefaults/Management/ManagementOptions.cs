@@ -43,27 +43,7 @@ public sealed class ManagementOptions : IValidatableObject
     /// Binds and validates the section now: the listener addresses are needed before the host is
     /// built, so this cannot wait for ValidateOnStart. A bad value stops the host naming the setting.
     /// </summary>
-    public static ManagementOptions Read(IConfiguration configuration)
-    {
-        var options = new ManagementOptions();
-        try
-        {
-            configuration.GetSection(SectionName).Bind(options);
-        }
-        catch (InvalidOperationException exception)
-        {
-            throw new OptionsValidationException(SectionName, typeof(ManagementOptions), [$"{SectionName}: {exception.Message}"]);
-        }
-
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(SectionName, typeof(ManagementOptions),
-                results.Select(r => $"{SectionName}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
-        }
-
-        return options;
-    }
+    public static ManagementOptions Read(IConfiguration configuration) => ConfiguredOptions.Read<ManagementOptions>(configuration, SectionName);
 
     /// <summary>The management listener's URL for Kestrel.</summary>
     internal string Url(int port)

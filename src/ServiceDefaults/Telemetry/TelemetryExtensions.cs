@@ -27,10 +27,12 @@ internal static class TelemetryExtensions
 
     public static void AddClinicTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
+        // Read by hand, not an options class: OpenTelemetry's own variable and the pod's name (the
+        // downward API) decide what is registered while the host is built, before options resolve.
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]);
         var instance = builder.Configuration["POD_NAME"] is { Length: > 0 } pod ? pod : Environment.MachineName;
         builder.Services.AddOptions<TelemetryOptions>()
-            .Bind(builder.Configuration.GetSection(TelemetryOptions.SectionName))
+            .BindConfiguration(TelemetryOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

@@ -38,7 +38,7 @@ internal static class AuditVerifyCommand
     {
         var error = output.Error;
         var connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
-        var chain = CommandOptions.Read<AuditChainOptions>(configuration, AuditChainOptions.SectionName);
+        var chain = ConfiguredOptions.Read<AuditChainOptions>(configuration, AuditChainOptions.SectionName);
         if (string.IsNullOrWhiteSpace(chain.ChainKeyFile))
         {
             throw ConfigurationError.Problem($"{AuditChainOptions.ChainKeySetting} is required to verify the keyed chain.");

@@ -30,7 +30,7 @@ internal static class EncryptionCommands
 
     /// <summary>The key ring the command works with: required here, where the silo falls back to an ephemeral ring.</summary>
     public static string KeyRingFile(IConfiguration configuration, string why) =>
-        CommandOptions.Read<EncryptionOptions>(configuration, EncryptionOptions.SectionName).KeyRingFile is { Length: > 0 } file
+        ConfiguredOptions.Read<EncryptionOptions>(configuration, EncryptionOptions.SectionName).KeyRingFile is { Length: > 0 } file
             ? file
             : throw ConfigurationError.Problem($"{SecurityServiceCollectionExtensions.KeyRingSetting} is required{why}.");
 }

@@ -19,6 +19,8 @@ internal static class SiloCommandLine
             ReconcileCommand.Create(output),
             EncryptionCommands.Create(output),
         };
+        // The binary's name whoever hosts it (dotnet, a container, a test).
+        root.HelpName = "ClinicCluster.Silo";
         root.SetAction((parse, _) => runSilo(parse.ConfigurationArguments()));
         return root;
     }

@@ -9,12 +9,14 @@ public static partial class DashboardExtensions
 {
     public static void AddOperatorDashboard(this ISiloBuilder silo, WebApplicationBuilder builder)
     {
-        var options = new OperatorDashboardOptions();
-        builder.Configuration.GetSection(OperatorDashboardOptions.SectionName).Bind(options);
         builder.Services.AddOptions<OperatorDashboardOptions>()
-            .Bind(builder.Configuration.GetSection(OperatorDashboardOptions.SectionName))
+            .BindConfiguration(OperatorDashboardOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        // Read now as well: whether the dashboard is added at all is decided while the silo is
+        // built, before options can be resolved. The registration above validates the same values.
+        var options = builder.Configuration.GetSection(OperatorDashboardOptions.SectionName).Get<OperatorDashboardOptions>() ?? new();
         if (!options.Enabled)
         {
             return;

@@ -159,7 +159,7 @@ public static class SiloHostingExtensions
     private static void AddTelemetry(WebApplicationBuilder builder, SiloOptions options)
     {
         builder.Services.AddOptions<SiloTelemetryOptions>()
-            .Bind(builder.Configuration.GetSection(SiloTelemetryOptions.SectionName))
+            .BindConfiguration(SiloTelemetryOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHostedService<MembershipMetrics>();
@@ -171,31 +171,20 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>Binds and validates <see cref="SiloOptions"/>; a bad value stops the host with its setting's name.</summary>
-    internal static SiloOptions ReadOptions(IConfiguration configuration)
-    {
-        var options = new SiloOptions();
-        configuration.GetSection(SiloOptions.SectionName).Bind(options);
-
-        // The names the Kubernetes manifests (and Orleans' own Kubernetes hosting) use.
-        if (configuration["ORLEANS_CLUSTER_ID"] is { Length: > 0 } clusterId)
+    internal static SiloOptions ReadOptions(IConfiguration configuration) =>
+        ConfiguredOptions.Read<SiloOptions>(configuration, SiloOptions.SectionName, options =>
         {
-            options.ClusterId = clusterId;
-        }
+            // The names the Kubernetes manifests (and Orleans' own Kubernetes hosting) use.
+            if (configuration["ORLEANS_CLUSTER_ID"] is { Length: > 0 } clusterId)
+            {
+                options.ClusterId = clusterId;
+            }
 
-        if (configuration["ORLEANS_SERVICE_ID"] is { Length: > 0 } serviceId)
-        {
-            options.ServiceId = serviceId;
-        }
-
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(SiloOptions.SectionName, typeof(SiloOptions),
-                results.Select(r => $"Silo:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
-        }
-
-        return options;
-    }
+            if (configuration["ORLEANS_SERVICE_ID"] is { Length: > 0 } serviceId)
+            {
+                options.ServiceId = serviceId;
+            }
+        });
 
     /// <summary>The pod's IP when running in Kubernetes with AdoNet clustering, else null.</summary>
     private static IPAddress? ReadPod(IConfiguration configuration, SiloOptions options)

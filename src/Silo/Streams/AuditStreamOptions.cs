@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ClinicCluster.Audit;
 using ClinicCluster.Persistence.Postgres;
+using ClinicCluster.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -81,19 +82,7 @@ public sealed class AuditStreamOptions : IValidatableObject
     }
 
     /// <summary>Binds and validates the section; a bad value stops the host with its setting's name.</summary>
-    public static AuditStreamOptions Read(IConfiguration configuration)
-    {
-        var options = new AuditStreamOptions();
-        configuration.GetSection(SectionName).Bind(options);
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(SectionName, typeof(AuditStreamOptions),
-                results.Select(r => $"{SectionName}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
-        }
-
-        return options;
-    }
+    public static AuditStreamOptions Read(IConfiguration configuration) => ConfiguredOptions.Read<AuditStreamOptions>(configuration, SectionName);
 
     /// <summary>The provider's options on PostgreSQL. Dead letters are never removed by our SQL, whatever its removal timeout.</summary>
     public void ApplyTo(AdoNetStreamOptions adoNet, System.Data.Common.DbDataSource dataSource)
