@@ -1,4 +1,4 @@
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Edge;
 
 /// <summary>
 /// The proxies in front of the API (section "Proxy"), such as the ingress controller. Only a

@@ -2,7 +2,7 @@ using ClinicCluster.Clinics;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Cluster;
 
 /// <summary>
 /// Development only (Demo:Seed): creates the "demo" clinic with one provider and one fictitious

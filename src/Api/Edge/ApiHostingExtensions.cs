@@ -7,7 +7,7 @@ using ClinicCluster.Api.Problems;
 using Microsoft.AspNetCore.ResponseCompression;
 using Scalar.AspNetCore;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Edge;
 
 /// <summary>The HTTP surface of the API: JSON, problem details, compression and the OpenAPI document.</summary>
 public static class ApiHostingExtensions

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Edge;
 
 /// <summary>Rate limits at the edge (section "RateLimits"): fixed windows per caller and per client address.</summary>
 public sealed class RateLimitOptions

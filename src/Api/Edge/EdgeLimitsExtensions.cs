@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Edge;
 
 /// <summary>
 /// What the API refuses before any grain is called: too many requests (429), bodies and headers
