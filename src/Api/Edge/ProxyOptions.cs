@@ -12,6 +12,4 @@ public sealed class ProxyOptions
 
     /// <summary>CIDR networks of trusted proxies (10.0.0.0/8); none by default, so forwarded headers are ignored.</summary>
     public string[] KnownNetworks { get; set; } = [];
-
-    public static bool IsNetwork(string value) => System.Net.IPNetwork.TryParse(value, out _);
 }
