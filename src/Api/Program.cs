@@ -1,8 +1,9 @@
 using ClinicCluster.Api.Audit;
 using ClinicCluster.Api.Auth;
+using ClinicCluster.Api.Cluster;
 using ClinicCluster.Api.Commands;
+using ClinicCluster.Api.Edge;
 using ClinicCluster.Api.Endpoints;
-using ClinicCluster.Api.Hosting;
 using ClinicCluster.Api.Telemetry;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Commands;

@@ -1,5 +1,5 @@
+using ClinicCluster.Api.Cluster;
 using ClinicCluster.Api.Endpoints;
-using ClinicCluster.Api.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

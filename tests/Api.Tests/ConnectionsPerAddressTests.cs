@@ -1,5 +1,5 @@
 using System.Net;
-using ClinicCluster.Api.Hosting;
+using ClinicCluster.Api.Edge;
 
 namespace ClinicCluster.Api.Tests;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ClinicCluster.Telemetry;
 
 namespace ClinicCluster.Api.Audit;
 
@@ -8,14 +9,12 @@ namespace ClinicCluster.Api.Audit;
 /// </summary>
 public sealed class DenialMetrics
 {
-    public const string MeterName = "ClinicCluster.Api.Security";
-
     private readonly Counter<long> _denials;
     private readonly Counter<long> _rateLimited;
 
     public DenialMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
+        var meter = meters.Create(TelemetryNames.ApiSecurityMeter);
         _denials = meter.CreateCounter<long>("clinic.api.denials", "{request}", "Requests refused for a missing or bad token (401) or a missing permission (403).");
         _rateLimited = meter.CreateCounter<long>("clinic.api.rate_limited", "{request}", "Requests refused with 429.");
     }

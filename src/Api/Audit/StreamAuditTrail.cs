@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ClinicCluster.Audit;
+using ClinicCluster.Telemetry;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -20,9 +21,9 @@ public sealed class StreamAuditTrail : IAuditTrail
     /// </summary>
     public const int MaxBatchSize = 256;
 
-    // Meter "ClinicCluster.Audit", shared with AuditLogGrain and the silo's dead-letter gauge. The
+    // The audit meter, shared with AuditLogGrain and the silo's dead-letter gauge. The
     // only tag is the outcome: never ids or PHI.
-    private static readonly Meter Meter = new("ClinicCluster.Audit");
+    private static readonly Meter Meter = new(TelemetryNames.AuditMeter);
 
     private static readonly Histogram<double> EnqueueDuration = Meter.CreateHistogram<double>(
         "audit.enqueue.duration", "ms", "Time to hand an audit event to the stream (durably queued when it returns).");

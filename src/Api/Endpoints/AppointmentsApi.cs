@@ -18,7 +18,6 @@ namespace ClinicCluster.Api.Endpoints;
 public static class AppointmentsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
-    public const int MaxReasonLength = 500;
 
     public static IEndpointRouteBuilder MapAppointmentsApi(this IEndpointRouteBuilder routes)
     {
@@ -122,7 +121,7 @@ public static class AppointmentsApi
         IGrainFactory grains)
     {
         // The grain stores the reason as given; the text rule keeps NUL and control characters out of storage.
-        if (request?.Reason is { } reason && FreeText.Problem(reason, MaxReasonLength, multiline: true) is { } problem)
+        if (request?.Reason is { } reason && FreeText.Problem(reason, FieldLimits.Reason, multiline: true) is { } problem)
         {
             return ApiResults.Invalid("reason", problem);
         }

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using ClinicCluster.Api.Auth;
-using ClinicCluster.Api.Hosting;
+using ClinicCluster.Api.Edge;
 using ClinicCluster.Api.Problems;
 using ClinicCluster.Clinics;
 using ClinicCluster.Common;

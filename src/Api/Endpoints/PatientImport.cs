@@ -34,7 +34,7 @@ public sealed partial class PatientImport(
     {
         // Each new patient's event reads as a registration's; the route's own event covers the request.
         var declaration = new AuditDeclaration(AuditAction.Create, "Patient");
-        var tally = new Tally(firstLine);
+        var tally = new PatientImportTally(firstLine);
         using var reader = new StreamReader(http.Request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true), false, 64 * 1024);
         var batch = new List<(int Line, PatientDemographics Patient)>(BatchSize);
         var number = firstLine - 1;
@@ -91,7 +91,7 @@ public sealed partial class PatientImport(
     }
 
     /// <summary>One line's demographics, or null (blank, or an error recorded by number).</summary>
-    private PatientDemographics? Parse(string text, int number, Tally tally)
+    private PatientDemographics? Parse(string text, int number, PatientImportTally tally)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -123,7 +123,7 @@ public sealed partial class PatientImport(
 
     /// <summary>Registers a batch; the first line that could not be tried to the end, or null.</summary>
     private async Task<int?> RegisterAsync(HttpContext http, AuditDeclaration declaration, string clinicId,
-        List<(int Line, PatientDemographics Patient)> batch, Tally tally)
+        List<(int Line, PatientDemographics Patient)> batch, PatientImportTally tally)
     {
         var importer = grains.GetGrain<IPatientImportGrain>(clinicId);
         var outcomes = await Task.WhenAll(batch.Select(async item =>
@@ -178,50 +178,4 @@ public sealed partial class PatientImport(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Patient import for clinic {ClinicId} could not register line {Line} ({ExceptionType})")]
     private static partial void LogLineFailed(ILogger logger, string clinicId, int line, string exceptionType);
-
-    private sealed class Tally(int firstLine)
-    {
-        private readonly List<PatientImportError> _errors = [];
-
-        public int Lines { get; set; }
-
-        public int Created { get; set; }
-
-        public int AlreadyRegistered { get; set; }
-
-        public int Invalid { get; private set; }
-
-        public void Fail(int line, string code, IReadOnlyDictionary<string, string[]>? fields)
-        {
-            Invalid++;
-            if (_errors.Count < MaxReportedErrors)
-            {
-                _errors.Add(new PatientImportError(line, code, fields));
-            }
-        }
-
-        public PatientImportSummary Done() => new(firstLine, Lines, Created, AlreadyRegistered, Invalid, _errors, Completed: true, ResumeFromLine: null, StoppedBecause: null);
-
-        public PatientImportSummary Stop(int resumeFrom, string reason) =>
-            new(firstLine, Lines, Created, AlreadyRegistered, Invalid, _errors, Completed: false, resumeFrom, reason);
-    }
 }
-
-/// <summary>
-/// What an import request did. <see cref="Completed"/> false: it stopped early; send the file again
-/// from <see cref="ResumeFromLine"/> (with <c>firstLine</c> set to it), or whole: lines already
-/// registered are counted in <see cref="AlreadyRegistered"/>, not created again.
-/// </summary>
-public sealed record PatientImportSummary(
-    int FirstLine,
-    int Lines,
-    int Created,
-    int AlreadyRegistered,
-    int Invalid,
-    IReadOnlyList<PatientImportError> Errors,
-    bool Completed,
-    int? ResumeFromLine,
-    string? StoppedBecause);
-
-/// <summary>A line that was not imported: its number, the rule (code) and the fields at fault, never the values.</summary>
-public sealed record PatientImportError(int Line, string Code, IReadOnlyDictionary<string, string[]>? Fields);

@@ -1,6 +1,6 @@
 using ClinicCluster.Api.Audit;
 using ClinicCluster.Api.Auth;
-using ClinicCluster.Api.Hosting;
+using ClinicCluster.Api.Edge;
 using ClinicCluster.Api.Problems;
 using ClinicCluster.Audit;
 using ClinicCluster.Common;

@@ -1,4 +1,4 @@
-using ClinicCluster.Api.Hosting;
+using ClinicCluster.Api.Cluster;
 using Orleans.Runtime;
 using Polly;
 using Polly.Registry;

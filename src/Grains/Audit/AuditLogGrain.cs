@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ClinicCluster.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -17,9 +18,9 @@ namespace ClinicCluster.Audit;
 public sealed partial class AuditLogGrain(IAuditStore store, ILogger<AuditLogGrain> logger)
     : Grain, IAuditTrailGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<AuditEvent>
 {
-    // Meter "ClinicCluster.Audit", shared with the API and the silo's dead-letter gauge. No tags:
+    // The audit meter, shared with the API and the silo's dead-letter gauge. No tags:
     // clinic, patient and event ids must not reach metrics.
-    private static readonly Meter Meter = new("ClinicCluster.Audit");
+    private static readonly Meter Meter = new(TelemetryNames.AuditMeter);
     private static readonly Counter<long> Appended = Meter.CreateCounter<long>(
         "audit.events.appended", "{event}", "Audit events appended to the trail.");
     private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>(

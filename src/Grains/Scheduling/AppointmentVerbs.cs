@@ -74,7 +74,7 @@ public static class AppointmentVerbs
     public static Decision Cancel(LedgerRow current, string? reason, CancellationReasonCode? code, BookingPolicy? policy, DateTimeOffset now)
     {
         // The same text rule as the API's: the grain never stores what the edge would refuse.
-        if (new ValidationErrors().OptionalText(reason, "reason", 500, multiline: true)
+        if (new ValidationErrors().OptionalText(reason, "reason", FieldLimits.Reason, multiline: true)
             .When(code is { } given && !CancellationReasonCodes.IsDefined(given), "reasonCode", ReasonCodeRule)
             .ToError() is { } invalid)
         {

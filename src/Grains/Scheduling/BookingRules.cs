@@ -11,7 +11,7 @@ public static class BookingRules
         .When(!Identifiers.IsValid(command.PatientId), "patientId", "Must be a patient id.")
         .When(!Identifiers.IsValid(command.ProviderId), "providerId", "Must be a provider id.")
         .Text(command.AppointmentType, "appointmentType", 64)
-        .OptionalText(command.Reason, "reason", 500, multiline: true)
+        .OptionalText(command.Reason, "reason", FieldLimits.Reason, multiline: true)
         .When(command.HoldId is not null && HoldIds.ProviderOf(command.HoldId) != command.ProviderId, "holdId", "Must be a hold id of this provider.")
         .ToError();
 

@@ -1,16 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using ClinicCluster.Telemetry;
 
 namespace ClinicCluster.Scheduling;
 
 /// <summary>
-/// The meter "ClinicCluster.Scheduling": reconciliation runs, findings by kind, repairs, and the
-/// sweeper's transitions. Labels are kinds and views, never ids or patient details.
+/// The scheduling meter (<see cref="TelemetryNames.SchedulingMeter"/>): reconciliation runs,
+/// findings by kind, repairs, and the sweeper's transitions. Labels are kinds and views, never ids or patient details.
 /// </summary>
 public sealed class SchedulingMetrics
 {
-    public const string MeterName = "ClinicCluster.Scheduling";
-
     private readonly Counter<long> _runs;
     private readonly Counter<long> _findings;
     private readonly Counter<long> _repairs;
@@ -19,7 +18,7 @@ public sealed class SchedulingMetrics
 
     public SchedulingMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
+        var meter = meters.Create(TelemetryNames.SchedulingMeter);
         _runs = meter.CreateCounter<long>("clinic.scheduling.reconciliation.runs", description: "Reconciliations of a view with the ledger.");
         _findings = meter.CreateCounter<long>("clinic.scheduling.reconciliation.findings", description: "Differences found between a view and the ledger.");
         _repairs = meter.CreateCounter<long>("clinic.scheduling.reconciliation.repairs", description: "Differences repaired to the ledger.");

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using ClinicCluster.Audit;
-using ClinicCluster.ServiceDefaults.Telemetry;
+using ClinicCluster.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClinicCluster.ServiceDefaults.Management;
+using ClinicCluster.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using ClinicCluster.ServiceDefaults.Telemetry;
+using ClinicCluster.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

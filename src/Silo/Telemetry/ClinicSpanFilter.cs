@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ClinicCluster.Clinics;
-using ClinicCluster.ServiceDefaults.Telemetry;
+using ClinicCluster.Telemetry;
 
 namespace ClinicCluster.Silo.Telemetry;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using ClinicCluster.ServiceDefaults.Telemetry;
+using ClinicCluster.Telemetry;
 
 namespace ClinicCluster.Silo.Telemetry;
 

@@ -1,4 +1,4 @@
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Edge;
 
 /// <summary>
 /// The proxies in front of the API (section "Proxy"), such as the ingress controller. Only a
@@ -12,6 +12,4 @@ public sealed class ProxyOptions
 
     /// <summary>CIDR networks of trusted proxies (10.0.0.0/8); none by default, so forwarded headers are ignored.</summary>
     public string[] KnownNetworks { get; set; } = [];
-
-    public static bool IsNetwork(string value) => System.Net.IPNetwork.TryParse(value, out _);
 }

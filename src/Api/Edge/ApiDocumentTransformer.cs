@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Edge;
 
 /// <summary>Describes the API in the OpenAPI document: info, tags, and the JWT bearer scheme required on every operation.</summary>
 internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer

@@ -5,7 +5,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Telemetry;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Cluster;
 
 /// <summary>
 /// The "cluster-retry" resilience pipeline (Polly, through Microsoft.Extensions.Resilience) that

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Runtime;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Cluster;
 
 /// <summary>Ready when a silo answers: the API is useless without the cluster behind it.</summary>
 internal sealed class ClusterReadinessCheck(IClusterClient client) : IHealthCheck

@@ -3,7 +3,7 @@ using ClinicCluster.Common;
 using ClinicCluster.Patients;
 using Microsoft.Extensions.Options;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Cluster;
 
 /// <summary>
 /// Development only (Demo:Seed): creates the "demo" clinic with one provider and one fictitious

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Cluster;
 
 /// <summary>Makes the API an Orleans client of the silo cluster.</summary>
 public static class ClusterClientExtensions

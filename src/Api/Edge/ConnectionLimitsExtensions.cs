@@ -3,7 +3,7 @@ using ClinicCluster.Api.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Edge;
 
 /// <summary>
 /// Kestrel's limits, set from <see cref="ConnectionLimitOptions"/> rather than left at framework

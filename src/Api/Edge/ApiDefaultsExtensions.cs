@@ -5,12 +5,11 @@ using System.Text.Json.Serialization.Metadata;
 using ClinicCluster.Api.Endpoints;
 using ClinicCluster.Api.Problems;
 using Microsoft.AspNetCore.ResponseCompression;
-using Scalar.AspNetCore;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Edge;
 
 /// <summary>The HTTP surface of the API: JSON, problem details, compression and the OpenAPI document.</summary>
-public static class ApiHostingExtensions
+public static class ApiDefaultsExtensions
 {
     public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
     {
@@ -70,22 +69,7 @@ public static class ApiHostingExtensions
         builder.Services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
 
-        builder.Services.AddOpenApi(o =>
-        {
-            o.AddDocumentTransformer<ApiDocumentTransformer>();
-
-            // The custom converter hides the type from the generator, which then emits only the format.
-            o.AddSchemaTransformer((schema, context, _) =>
-            {
-                if (context.JsonTypeInfo.Type == typeof(DateTimeOffset))
-                {
-                    schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
-                    schema.Format = "date-time";
-                }
-
-                return Task.CompletedTask;
-            });
-        });
+        builder.Services.AddApiDocuments();
         builder.AddEdgeLimits();
         builder.AddConnectionLimits();
         return builder;
@@ -101,12 +85,7 @@ public static class ApiHostingExtensions
         app.UseEdgeRateLimits();
         app.UseAuthorization();
 
-        app.MapOpenApi().AllowAnonymous();
-        if (app.Environment.IsDevelopment())
-        {
-            app.MapScalarApiReference("/docs", o => o.WithTitle("Clinic Cluster API")).AllowAnonymous();
-        }
-
+        app.MapApiDocuments();
         return app;
     }
 }

@@ -1,4 +1,4 @@
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Cluster;
 
 /// <summary>Development demo data (section "Demo"); ignored outside the Development environment.</summary>
 public sealed class DemoOptions

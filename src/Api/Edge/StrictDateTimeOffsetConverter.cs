@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Edge;
 
 /// <summary>
 /// Instants must carry their UTC offset ("...Z" or "...+02:00"). Without this, a time without an

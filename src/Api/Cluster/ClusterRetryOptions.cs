@@ -1,4 +1,4 @@
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Cluster;
 
 /// <summary>How often, and after which pauses, the API repeats a request whose grain call failed transiently (section "ClusterRetry").</summary>
 public sealed class ClusterRetryOptions

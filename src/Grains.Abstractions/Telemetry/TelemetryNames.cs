@@ -1,8 +1,10 @@
-namespace ClinicCluster.ServiceDefaults.Telemetry;
+namespace ClinicCluster.Telemetry;
 
 /// <summary>
-/// Every meter and activity source the hosts export, in one place: a meter created under a name
-/// that is not listed here is never collected. docs/operations/observability.md lists what each holds.
+/// Every meter and activity source name, in one place: a meter created under a name
+/// that is not exported by the hosts' AddMeter list (ServiceDefaults' TelemetryExtensions) is never
+/// collected. docs/operations/observability.md lists what each holds. Here, in the project every
+/// host and the grains reference, so no meter name is written as a literal anywhere else.
 /// </summary>
 public static class TelemetryNames
 {
@@ -11,6 +13,12 @@ public static class TelemetryNames
 
     /// <summary>The API's own: public requests, bookings by outcome.</summary>
     public const string ApiMeter = "ClinicCluster.Api";
+
+    /// <summary>
+    /// The API's denials and rate-limit refusals (docs/security.md). Not in the hosts' AddMeter list,
+    /// so today only in-process listeners see it.
+    /// </summary>
+    public const string ApiSecurityMeter = "ClinicCluster.Api.Security";
 
     /// <summary>The silo's own: cluster membership, active appointments per clinic.</summary>
     public const string SiloMeter = "ClinicCluster.Silo";

@@ -1,4 +1,4 @@
-namespace ClinicCluster.Api.Hosting;
+namespace ClinicCluster.Api.Cluster;
 
 /// <summary>Registers the demo seeder; it does nothing unless Demo:Seed is on in Development.</summary>
 public static class DemoSeedExtensions
