@@ -4,6 +4,7 @@ using ClinicCluster.Api.Commands;
 using ClinicCluster.Api.Endpoints;
 using ClinicCluster.Api.Hosting;
 using ClinicCluster.Api.Telemetry;
+using ClinicCluster.Fhir;
 using ClinicCluster.ServiceDefaults;
 
 try
@@ -21,6 +22,7 @@ try
     builder.AddClinicAuthentication();
     builder.AddApiDefaults();
     builder.AddAuditTrail();
+    builder.Services.AddFhir<FhirHost>();
     if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue<bool>("Demo:Seed"))
     {
         builder.Services.AddHostedService<DemoSeeder>();
@@ -34,6 +36,7 @@ try
     app.MapPatientsApi();
     app.MapAppointmentsApi();
     app.MapAuditApi();
+    app.MapFhir();
     AuditCoverage.EnsureDeclared(app);
     ConfigurationError.ValidateNow(app.Services);
     await app.RunAsync();
