@@ -40,9 +40,14 @@ public sealed class FhirFixture : IAsyncLifetime
     public HttpClient Http() => (_factory ?? throw new InvalidOperationException("The API is not started.")).CreateDefaultClient(new ValidatingHandler());
 
     /// <summary>A Firely client on one clinic's base, with a bearer token, JSON, and the FHIR version checked against the CapabilityStatement.</summary>
-    public FhirClient Client(string clinicId, string? token)
+    public FhirClient Client(string clinicId, string? token, string? userAgent = null)
     {
         var http = Http();
+        if (userAgent is not null)
+        {
+            http.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
+        }
+
         if (token is not null)
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

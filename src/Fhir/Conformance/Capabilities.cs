@@ -13,6 +13,8 @@ public static class Capabilities
 
     public static CapabilityStatement Of(string baseUrl) => new()
     {
+        Name = "ClinicClusterFhir",
+        Title = SoftwareName,
         Status = PublicationStatus.Active,
         Date = "2026-12-06",
         Kind = CapabilityStatementKind.Instance,
