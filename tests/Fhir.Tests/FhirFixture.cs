@@ -37,17 +37,13 @@ public sealed class FhirFixture : IAsyncLifetime
         DevTokenIssuer.Issue(AuthOptions, "fhir-test-" + role, [role], clinics, DateTimeOffset.UtcNow);
 
     /// <summary>An HTTP client to the API whose FHIR responses are validated.</summary>
-    public HttpClient Http() => (_factory ?? throw new InvalidOperationException("The API is not started.")).CreateDefaultClient(new ValidatingHandler());
+    public HttpClient Http(string? userAgent = null) =>
+        (_factory ?? throw new InvalidOperationException("The API is not started.")).CreateDefaultClient(new ValidatingHandler(), new UserAgentHandler(userAgent));
 
     /// <summary>A Firely client on one clinic's base, with a bearer token, JSON, and the FHIR version checked against the CapabilityStatement.</summary>
     public FhirClient Client(string clinicId, string? token, string? userAgent = null)
     {
-        var http = Http();
-        if (userAgent is not null)
-        {
-            http.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
-        }
-
+        var http = Http(userAgent);
         if (token is not null)
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
@@ -140,6 +136,21 @@ public sealed class FhirFixture : IAsyncLifetime
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("Logging:LogLevel:Orleans", "Error");
         }
+    }
+}
+
+/// <summary>Marks a test's requests with its own User-Agent (the FhirClient sets one of its own), to find their audit events.</summary>
+internal sealed class UserAgentHandler(string? userAgent) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (userAgent is not null)
+        {
+            request.Headers.UserAgent.Clear();
+            request.Headers.UserAgent.ParseAdd(userAgent);
+        }
+
+        return base.SendAsync(request, cancellationToken);
     }
 }
 

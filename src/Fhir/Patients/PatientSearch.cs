@@ -44,14 +44,15 @@ public static class PatientSearch
         return patients.OfType<Patient>().ToList();
     }
 
-    // The parameter that chose the candidates matched already; the others must match as well.
+    // The MRN or name that chose the candidates matched already; family and given always narrow
+    // (the name index matches a prefix of either), and so do the others.
     private static bool Narrows(PatientSearchQuery q, PatientSummary c)
     {
         var driver = q.Kind;
         return (q.Mrn is null || driver == "mrn" || c.Mrn == q.Mrn)
             && (q.Name is null || driver == "name" || StartsWord(c.GivenName, q.Name) || StartsWord(c.FamilyName, q.Name))
-            && (q.Family is null || driver == "family" || StartsWord(c.FamilyName, q.Family))
-            && (q.Given is null || driver == "given" || StartsWord(c.GivenName, q.Given))
+            && (q.Family is null || StartsWord(c.FamilyName, q.Family))
+            && (q.Given is null || StartsWord(c.GivenName, q.Given))
             && (q.BirthDate is null || c.BirthDate == q.BirthDate);
     }
 
