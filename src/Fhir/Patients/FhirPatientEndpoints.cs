@@ -40,7 +40,18 @@ public static class FhirPatientEndpoints
         if (HttpMethods.IsPost(http.Request.Method))
         {
             // POST _search keeps names out of URLs: the form body holds them (the format filter checked its type).
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            IFormCollection form;
+            try
+            {
+                form = await http.Request.ReadFormAsync(http.RequestAborted);
+            }
+            catch (InvalidDataException)
+            {
+                // A NUL or an invalid escape in the form, or past the form limits: the caller's mistake, not ours.
+                host.NoteSearch(http, null, []);
+                return FhirOutcomes.Invalid("The form body is not valid application/x-www-form-urlencoded.");
+            }
+
             parameters = parameters.Concat(form);
         }
 
