@@ -2,6 +2,7 @@ using ClinicCluster.Fhir.Appointments;
 using ClinicCluster.Fhir.Conformance;
 using ClinicCluster.Fhir.Hosting;
 using ClinicCluster.Fhir.Patients;
+using ClinicCluster.Fhir.Providers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -35,6 +36,7 @@ public static class FhirExtensions
             .WithName("FhirCapabilities").AllowAnonymous();
         FhirPatientEndpoints.Map(fhir, host);
         FhirAppointmentEndpoints.Map(fhir, host);
+        FhirProviderEndpoints.Map(fhir, host);
         return routes;
     }
 }

@@ -19,6 +19,9 @@ public interface IFhirHost
     /// <summary>Requires the native permission and declares the audit event (the start-up coverage check sees it).</summary>
     RouteHandlerBuilder Secure(RouteHandlerBuilder route, FhirAccess access, AuditAction action, string resourceType);
 
+    /// <summary>Requires the native permission of a route that reaches no PHI (not audited, as natively).</summary>
+    RouteHandlerBuilder Require(RouteHandlerBuilder route, FhirAccess access);
+
     /// <summary>Records what a search ran (its kind, never its text) and the patients the page discloses.</summary>
     void NoteSearch(HttpContext http, string? queryKind, IReadOnlyCollection<string> disclosedPatientIds);
 
@@ -32,6 +35,7 @@ public interface IFhirHost
 /// <summary>The native permissions FHIR interactions map to.</summary>
 public enum FhirAccess
 {
+    ClinicRead,
     PatientRead,
     AppointmentRead,
 }

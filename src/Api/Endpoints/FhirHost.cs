@@ -23,6 +23,8 @@ public sealed class FhirHost : IFhirHost
     public RouteHandlerBuilder Secure(RouteHandlerBuilder route, FhirAccess access, AuditAction action, string resourceType) =>
         route.RequireAuthorization(PermissionOf(access).Policy()).Audited(action, resourceType);
 
+    public RouteHandlerBuilder Require(RouteHandlerBuilder route, FhirAccess access) => route.RequireAuthorization(PermissionOf(access).Policy());
+
     public void NoteSearch(HttpContext http, string? queryKind, IReadOnlyCollection<string> disclosedPatientIds)
     {
         var audit = AuditDetails.Of(http);
@@ -40,6 +42,7 @@ public sealed class FhirHost : IFhirHost
 
     private static Permission PermissionOf(FhirAccess access) => access switch
     {
+        FhirAccess.ClinicRead => Permission.ClinicRead,
         FhirAccess.PatientRead => Permission.PatientRead,
         FhirAccess.AppointmentRead => Permission.AppointmentRead,
         _ => throw new ArgumentOutOfRangeException(nameof(access), access, "A FHIR access without a native permission."),

@@ -35,7 +35,7 @@ public static class Capabilities
                 {
                     Description = "Bearer tokens (OAuth2); access follows the caller's role in this clinic. SMART scopes are not yet implemented.",
                 },
-                Resource = [Patient(), Appointment()],
+                Resource = [Patient(), Appointment(), ReadOnly("Practitioner"), ReadOnly("Schedule")],
             },
         ],
     };
@@ -68,10 +68,12 @@ public static class Capabilities
         }).ToList(),
     };
 
-    private static CapabilityStatement.ResourceComponent Appointment() => new()
+    private static CapabilityStatement.ResourceComponent Appointment() => ReadOnly("Appointment");
+
+    private static CapabilityStatement.ResourceComponent ReadOnly(string type) => new()
     {
-        Type = "Appointment",
-        Profile = "http://hl7.org/fhir/StructureDefinition/Appointment",
+        Type = type,
+        Profile = "http://hl7.org/fhir/StructureDefinition/" + type,
         Interaction = [Interaction(CapabilityStatement.TypeRestfulInteraction.Read)],
         Versioning = CapabilityStatement.ResourceVersionPolicy.NoVersion,
         ReadHistory = false,
