@@ -18,6 +18,7 @@ COPY src/Grains/Grains.csproj src/Grains/
 COPY src/ServiceDefaults/ServiceDefaults.csproj src/ServiceDefaults/
 COPY src/Persistence.Postgres/Persistence.Postgres.csproj src/Persistence.Postgres/
 COPY src/Silo/Silo.csproj src/Silo/
+COPY src/Fhir/Fhir.csproj src/Fhir/
 COPY src/Api/Api.csproj src/Api/
 RUN dotnet restore src/Silo/Silo.csproj && dotnet restore src/Api/Api.csproj
 COPY src/ src/

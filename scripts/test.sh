@@ -31,7 +31,7 @@ status=0
 : >.tmp/test-output.txt
 # One project at a time: the cluster suite measures failover times and should not share two
 # cores with the others.
-for project in Domain Grains Api Storage Security Observability Cluster; do
+for project in Domain Grains Api Fhir Storage Security Observability Cluster; do
   echo "-- tests/$project.Tests"
   dotnet test "tests/$project.Tests/$project.Tests.csproj" --no-build --nologo 2>&1 | tee -a .tmp/test-output.txt || status=1
 done

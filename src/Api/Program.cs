@@ -5,6 +5,7 @@ using ClinicCluster.Api.Commands;
 using ClinicCluster.Api.Edge;
 using ClinicCluster.Api.Endpoints;
 using ClinicCluster.Api.Telemetry;
+using ClinicCluster.Fhir;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Commands;
 
@@ -23,6 +24,7 @@ static async Task<int> RunApiAsync(string[] args)
     builder.AddClinicAuthentication();
     builder.AddApiDefaults();
     builder.AddAuditTrail();
+    builder.Services.AddFhir<FhirHost>();
     builder.AddDemoSeed();
 
     var app = builder.Build();
@@ -35,6 +37,7 @@ static async Task<int> RunApiAsync(string[] args)
     app.MapClinicAvailabilityApi();
     app.MapHoldsApi();
     app.MapAuditApi();
+    app.MapFhir();
     AuditCoverage.EnsureDeclared(app);
     ConfigurationError.ValidateNow(app.Services);
     await app.RunAsync();

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace ClinicCluster.Fhir.Hosting;
+
+/// <summary>
+/// Under <c>/fhir</c>, every problem the host writes (401/403 from authorization, a 404 from the
+/// clinic scope or routing, 413, 429 from the edge limits, 503 from the exception handlers) becomes
+/// an OperationOutcome. Registered ahead of the default writer; its diagnostics are fixed per status,
+/// so no detail a native handler wrote (which may quote a parameter) reaches a FHIR client.
+/// </summary>
+public sealed class FhirProblemWriter : IProblemDetailsWriter
+{
+    public const string PathPrefix = "/fhir";
+
+    public bool CanWrite(ProblemDetailsContext context) =>
+        context.HttpContext.Request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase);
+
+    public async ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var http = context.HttpContext;
+        var status = context.ProblemDetails.Status ?? http.Response.StatusCode;
+        var diagnostics = FhirOutcomes.DefaultDiagnostics(status);
+        if (context.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is string slug && IsSlug(slug))
+        {
+            diagnostics = $"{diagnostics} ({slug})";
+        }
+
+        var outcome = FhirOutcomes.Outcome(status, diagnostics);
+        http.Response.ContentType = FhirJson.MediaType + "; charset=utf-8";
+        await JsonSerializer.SerializeAsync(http.Response.Body, outcome, FhirJson.Options, http.RequestAborted);
+    }
+
+    // The native error codes are our own kebab-case names; anything else is not repeated.
+    private static bool IsSlug(string value) =>
+        value.Length is > 0 and <= 64 && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+}

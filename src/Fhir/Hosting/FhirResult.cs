@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace ClinicCluster.Fhir.Hosting;
+
+/// <summary>
+/// A FHIR resource as the response, in <c>application/fhir+json</c>. Carries its status for the
+/// audit filter (<see cref="IStatusCodeHttpResult"/>), like the native results do.
+/// </summary>
+public sealed class FhirResult(Resource resource, int statusCode = StatusCodes.Status200OK) : IResult, IStatusCodeHttpResult
+{
+    public Resource Resource { get; } = resource;
+
+    public int StatusCode { get; } = statusCode;
+
+    int? IStatusCodeHttpResult.StatusCode => StatusCode;
+
+    public async System.Threading.Tasks.Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCode;
+        httpContext.Response.ContentType = FhirJson.MediaType + "; charset=utf-8";
+        await JsonSerializer.SerializeAsync(httpContext.Response.Body, Resource, Resource.GetType(), FhirJson.Options, httpContext.RequestAborted);
+    }
+}
