@@ -31,16 +31,8 @@ public static class SiloHostingExtensions
         NpgsqlDataSource? postgres = null;
         if (options.Clustering == ClusteringMode.AdoNet || options.Storage == StorageMode.Postgres)
         {
-            // One data source, so one pool of Postgres:MaxPoolSize connections, for everything the
-            // silo does in PostgreSQL: our tables and every Orleans ADO.NET provider (docs/capacity.md).
-            var pool = PostgresPoolOptions.Register(builder.Services, builder.Configuration);
-            var connectionString = pool.ApplyTo(PostgresOptions.Read(builder.Configuration).ResolveRuntime());
-            PostgresTls.RequireServerTls(connectionString, TimeSpan.FromSeconds(5));
-            var dataSource = NpgsqlDataSource.Create(connectionString);
-            builder.Services.AddSingleton(_ => dataSource);
-            postgres = dataSource;
-            PostgresSchema.RegisterProviderFactory();
-            builder.Services.AddHealthChecks().AddPostgresReadiness(connectionString);
+            // One data source, so one pool, for our tables and every Orleans ADO.NET provider.
+            postgres = builder.Services.AddPostgresDataSource(builder.Configuration, applicationName: "clinic-silo");
         }
 
         // A random in-process key with durable storage would leave every patient unreadable, and the
