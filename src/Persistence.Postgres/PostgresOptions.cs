@@ -11,7 +11,7 @@ public sealed class PostgresOptions
 {
     public const string SectionName = "Postgres";
 
-    /// <summary>The silo's runtime connection (the least-privileged application role).</summary>
+    /// <summary>The host's runtime connection (the least-privileged role of the silo or the API).</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>A file holding <see cref="ConnectionString"/>; surrounding whitespace is ignored.</summary>
@@ -38,9 +38,10 @@ public sealed class PostgresOptions
 
     /// <summary>
     /// The runtime connection string, with <c>Search Path=orleans</c> unless one is given (the
-    /// providers look up their query table without a schema). Throws one message per problem.
+    /// providers look up their query table without a schema) and <paramref name="applicationName"/>
+    /// unless one is given (so pg_stat_activity tells the hosts apart). Throws one message per problem.
     /// </summary>
-    public string ResolveRuntime()
+    public string ResolveRuntime(string applicationName = "clinic-silo")
     {
         var failures = new List<string>();
         var value = Pick(nameof(ConnectionString), ConnectionString, ConnectionStringFile, failures);
@@ -49,7 +50,7 @@ public sealed class PostgresOptions
             failures.Add($"{SectionName}:{nameof(ConnectionString)} (or {nameof(ConnectionStringFile)}) is required for PostgreSQL storage or clustering.");
         }
 
-        return Finish(nameof(ConnectionString), value, "clinic-silo", searchPath: PostgresSchema.Name, failures, this);
+        return Finish(nameof(ConnectionString), value, applicationName, searchPath: PostgresSchema.Name, failures, this);
     }
 
     /// <summary>The schema owner's connection string for <c>migrate</c>.</summary>

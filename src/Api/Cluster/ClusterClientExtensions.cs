@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Data.Common;
 using ClinicCluster.Audit;
 using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.ServiceDefaults;
@@ -13,16 +12,10 @@ namespace ClinicCluster.Api.Cluster;
 /// <summary>Makes the API an Orleans client of the silo cluster.</summary>
 public static class ClusterClientExtensions
 {
-    private const string PostgresInvariant = "Npgsql";
-
     public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
     {
         var options = new ClusterClientOptions();
         builder.Configuration.GetSection(ClusterClientOptions.SectionName).Bind(options);
-
-        // The silos read the same keys, so one secret serves both hosts.
-        options.ConnectionString ??= builder.Configuration["Postgres:ConnectionString"];
-        options.ConnectionStringFile ??= builder.Configuration["Postgres:ConnectionStringFile"];
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
         {
@@ -67,31 +60,13 @@ public static class ClusterClientExtensions
                     client.AddMemoryStreams(AuditStreams.ProviderName);
                     break;
                 case ClientClusteringMode.AdoNet:
-                    DbProviderFactories.RegisterFactory(PostgresInvariant, NpgsqlFactory.Instance);
-                    // The membership provider looks its queries up without a schema; they live in "orleans".
-                    // The budget of docs/capacity.md: clustering and the audit queue share this one pool.
-                    var pool = PostgresPoolOptions.Register(builder.Services, builder.Configuration);
-                    var connectionStringBuilder = new NpgsqlConnectionStringBuilder(pool.ApplyTo(options.ResolveConnectionString()))
-                    {
-                        SearchPath = "orleans",
-                    };
-                    connectionStringBuilder.ApplicationName ??= "clinic-api";
-                    var tlsFailures = new List<string>();
-                    var connectionString = PostgresTls.Apply(connectionStringBuilder.ConnectionString, builder.Configuration, tlsFailures);
-                    if (tlsFailures.Count > 0)
-                    {
-                        throw new OptionsValidationException("Postgres", typeof(ClusterClientOptions), tlsFailures);
-                    }
-
-                    PostgresTls.RequireServerTls(connectionString, TimeSpan.FromSeconds(5));
-
-                    // One data source (one pool) for clustering and the audit queue.
-                    var dataSource = NpgsqlDataSource.Create(connectionString);
-                    builder.Services.AddSingleton(_ => dataSource);
-                    builder.Services.AddHealthChecks().AddPostgresReadiness(connectionString);
+                    // The silos' PostgresOptions (section "Postgres"), opened the silos' way, so one
+                    // secret and one set of keys serve both hosts; one pool (docs/capacity.md) for
+                    // clustering and the audit queue.
+                    var dataSource = builder.Services.AddPostgresDataSource(builder.Configuration, applicationName: "clinic-api");
                     client.UseAdoNetClustering(o =>
                     {
-                        o.Invariant = PostgresInvariant;
+                        o.Invariant = PostgresSchema.Invariant;
                         o.DataSource = dataSource;
                     });
                     AddPostgresAuditStreams(client, dataSource, builder.Configuration);
@@ -120,7 +95,7 @@ public static class ClusterClientExtensions
         {
             stream.ConfigureAdoNet(adoNet => adoNet.Configure(o =>
             {
-                o.Invariant = PostgresInvariant;
+                o.Invariant = PostgresSchema.Invariant;
                 o.DataSource = dataSource;
                 o.ExpiryTimeout = expiry;
             }));

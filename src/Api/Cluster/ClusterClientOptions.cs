@@ -36,32 +36,6 @@ public sealed class ClusterClientOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>With AdoNet clustering: the PostgreSQL connection string of the membership table.</summary>
-    public string? ConnectionString { get; set; }
-
-    /// <summary>With AdoNet clustering: a file holding the connection string (a mounted secret).</summary>
-    public string? ConnectionStringFile { get; set; }
-
-    /// <summary>The connection string from the file or the setting; exactly one must be given.</summary>
-    public string ResolveConnectionString()
-    {
-        if (ConnectionString is not null == ConnectionStringFile is not null)
-        {
-            throw new OptionsValidationException(SectionName, typeof(ClusterClientOptions),
-                ["With Cluster:Clustering=AdoNet set exactly one of Postgres:ConnectionString or Postgres:ConnectionStringFile."]);
-        }
-
-        if (ConnectionStringFile is null)
-        {
-            return ConnectionString!;
-        }
-
-        return File.Exists(ConnectionStringFile)
-            ? File.ReadAllText(ConnectionStringFile).Trim()
-            : throw new OptionsValidationException(SectionName, typeof(ClusterClientOptions),
-                [$"Postgres:ConnectionStringFile '{ConnectionStringFile}' does not exist."]);
-    }
 }
 
 public enum ClientClusteringMode

@@ -193,24 +193,3 @@ public sealed class PhiReencryptor(NpgsqlDataSource dataSource, IPhiProtector pr
         }
     }
 }
-
-/// <summary>What a rotation pass did; <see cref="RowsChangedMeanwhile"/> rows need another pass.</summary>
-public sealed class ReencryptionReport
-{
-    public int Rows { get; set; }
-
-    public int Values { get; set; }
-
-    public int RowsRewritten { get; set; }
-
-    /// <summary>Ciphertexts rewritten: under another KEK, or unbound (<c>phi1</c>).</summary>
-    public int ValuesReencrypted { get; set; }
-
-    /// <summary>Plaintext values (written before encryption existed) encrypted.</summary>
-    public int PlaintextEncrypted { get; set; }
-
-    /// <summary>Ciphertexts that do not open for the record and field they sit in (altered, copied or swapped).</summary>
-    public int IntegrityFaults { get; set; }
-
-    public int RowsChangedMeanwhile { get; set; }
-}

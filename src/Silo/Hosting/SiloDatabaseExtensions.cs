@@ -18,15 +18,7 @@ internal static class SiloDatabaseExtensions
             return null;
         }
 
-        // One data source, so one pool of Postgres:MaxPoolSize connections, for everything the
-        // silo does in PostgreSQL: our tables and every Orleans ADO.NET provider (docs/capacity.md).
-        var pool = PostgresPoolOptions.Register(builder.Services, builder.Configuration);
-        var connectionString = pool.ApplyTo(PostgresOptions.Read(builder.Configuration).ResolveRuntime());
-        PostgresTls.RequireServerTls(connectionString, TimeSpan.FromSeconds(5));
-        var dataSource = NpgsqlDataSource.Create(connectionString);
-        builder.Services.AddSingleton(_ => dataSource);
-        PostgresSchema.RegisterProviderFactory();
-        builder.Services.AddHealthChecks().AddPostgresReadiness(connectionString);
-        return dataSource;
+        // One data source, so one pool, for our tables and every Orleans ADO.NET provider.
+        return builder.Services.AddPostgresDataSource(builder.Configuration, applicationName: "clinic-silo");
     }
 }
