@@ -1,4 +1,4 @@
-using ClinicCluster.FaultInjection;
+using ClinicCluster.Testing.Faults;
 using ClinicCluster.Scheduling;
 
 namespace ClinicCluster.Grains.Tests;

@@ -1,4 +1,4 @@
-using ClinicCluster.FaultInjection;
+using ClinicCluster.Testing.Faults;
 using ClinicCluster.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using ClinicCluster.Common;
-using ClinicCluster.FaultInjection;
+using ClinicCluster.Testing.Faults;
 using ClinicCluster.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

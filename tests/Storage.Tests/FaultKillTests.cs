@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ClinicCluster.FaultInjection;
+using ClinicCluster.Testing.Faults;
 using ClinicCluster.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

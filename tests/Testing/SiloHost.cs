@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using ClinicCluster.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,13 +7,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace ClinicCluster.Storage.Tests;
+namespace ClinicCluster.Testing;
 
 /// <summary>
 /// A real silo in this process, configured as production would be: AdoNet clustering and
 /// PostgreSQL storage and reminders, connected as the application role, on free ports.
 /// </summary>
-internal sealed class SiloHost : IAsyncDisposable
+public sealed class SiloHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -44,8 +42,8 @@ internal sealed class SiloHost : IAsyncDisposable
         {
             ["Silo:Clustering"] = "AdoNet",
             ["Silo:Storage"] = "Postgres",
-            ["Silo:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Silo:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Silo:SiloPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
+            ["Silo:GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
             ["Silo:ShutdownTimeout"] = "00:00:05",
             // A non-UTC session time zone: membership and reminder times must not depend on it.
             ["Postgres:ConnectionString"] = appConnectionString + ";Timezone=America/New_York",
@@ -105,20 +103,6 @@ internal sealed class SiloHost : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync();
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 }
