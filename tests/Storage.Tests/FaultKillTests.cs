@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ClinicCluster.Testing.Faults;
 using ClinicCluster.Scheduling;
+using ClinicCluster.Testing.Faults;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
