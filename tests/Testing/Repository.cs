@@ -1,4 +1,5 @@
-using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 
 namespace ClinicCluster.Testing;
 
@@ -23,12 +24,7 @@ public static class Repository
     /// </summary>
     private static string FindRoot()
     {
-        var candidates = new List<string?>
-        {
-            Environment.GetEnvironmentVariable("CLINIC_REPO_ROOT"),
-            typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value,
-        };
+        var candidates = new List<string?> { Environment.GetEnvironmentVariable("CLINIC_REPO_ROOT"), RecordedRoot() };
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             candidates.Add(directory.FullName);
@@ -36,5 +32,36 @@ public static class Repository
 
         return candidates.FirstOrDefault(c => c is not null && File.Exists(Path.Combine(c, "Orleans.sln")))
             ?? throw new InvalidOperationException("Cannot find the repository root (Orleans.sln); set CLINIC_REPO_ROOT.");
+    }
+
+    /// <summary>
+    /// The [AssemblyMetadata("RepositoryRoot", ...)] of this library, read from its metadata and
+    /// not through reflection: reflection resolves every attribute type of the assembly, and the
+    /// Orleans ones are missing where the silo is not referenced (Cluster.Tests).
+    /// </summary>
+    private static string? RecordedRoot()
+    {
+        using var stream = File.OpenRead(typeof(Repository).Assembly.Location);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        foreach (var handle in metadata.GetAssemblyDefinition().GetCustomAttributes())
+        {
+            var attribute = metadata.GetCustomAttribute(handle);
+            if (attribute.Constructor.Kind != HandleKind.MemberReference
+                || metadata.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent is not { Kind: HandleKind.TypeReference } parent
+                || metadata.GetString(metadata.GetTypeReference((TypeReferenceHandle)parent).Name) != "AssemblyMetadataAttribute")
+            {
+                continue;
+            }
+
+            var value = metadata.GetBlobReader(attribute.Value);
+            value.ReadUInt16(); // prolog
+            if (value.ReadSerializedString() == "RepositoryRoot")
+            {
+                return value.ReadSerializedString();
+            }
+        }
+
+        return null;
     }
 }
