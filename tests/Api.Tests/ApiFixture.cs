@@ -53,12 +53,7 @@ public sealed class ApiFixture : IAsyncLifetime
         var siloPort = Ports.Free();
         GatewayPort = Ports.Free();
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Development",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = SiloHost.CreateBuilder(new Dictionary<string, string?>
         {
             ["Silo:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo:GatewayPort"] = GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -88,15 +83,7 @@ public sealed class ApiFixture : IAsyncLifetime
 
         if (_silo is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try
-            {
-                await _silo.StopAsync(timeout.Token);
-            }
-            finally
-            {
-                await _silo.DisposeAsync();
-            }
+            await SiloHost.StopAsync(_silo);
         }
     }
 

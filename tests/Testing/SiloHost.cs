@@ -33,12 +33,7 @@ public sealed class SiloHost : IAsyncDisposable
     public static async Task<SiloHost> StartAsync(string appConnectionString, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Development",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = CreateBuilder(new Dictionary<string, string?>
         {
             ["Silo:Clustering"] = "AdoNet",
             ["Silo:Storage"] = "Postgres",
@@ -93,16 +88,35 @@ public sealed class SiloHost : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => new(StopAsync(_app));
+
+    /// <summary>
+    /// The builder of a silo (or the API) in this process: Development environment, content root
+    /// beside the tests (no appsettings.json of the checkout), <paramref name="settings"/> as the
+    /// configuration. For fixtures that wire the host themselves.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(IDictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Development",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        return builder;
+    }
+
+    /// <summary>A graceful stop (bounded: 15 s), then disposal, also when the stop fails.</summary>
+    public static async Task StopAsync(WebApplication app)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try
         {
-            await _app.StopAsync(timeout.Token);
+            await app.StopAsync(timeout.Token);
         }
         finally
         {
-            await _app.DisposeAsync();
+            await app.DisposeAsync();
         }
     }
 }

@@ -122,15 +122,7 @@ public sealed class ObservabilityFixture : IAsyncLifetime
 
         if (_silo is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try
-            {
-                await _silo.StopAsync(timeout.Token);
-            }
-            finally
-            {
-                await _silo.DisposeAsync();
-            }
+            await SiloHost.StopAsync(_silo);
         }
 
         if (Proxy is not null)
@@ -143,12 +135,7 @@ public sealed class ObservabilityFixture : IAsyncLifetime
 
     private async Task StartSiloAsync(string connectionString, string clusterId, int gatewayPort, string credentials)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Development",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = SiloHost.CreateBuilder(new Dictionary<string, string?>
         {
             ["Silo:Clustering"] = "AdoNet",
             ["Silo:Storage"] = "Postgres",
