@@ -1,7 +1,5 @@
 extern alias silo;
 
-using System.Net;
-using System.Net.Sockets;
 using ClinicCluster.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -52,15 +50,10 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var siloPort = FreePort();
-        GatewayPort = FreePort();
+        var siloPort = Ports.Free();
+        GatewayPort = Ports.Free();
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Development",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = SiloHost.CreateBuilder(new Dictionary<string, string?>
         {
             ["Silo:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo:GatewayPort"] = GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -77,7 +70,7 @@ public sealed class ApiFixture : IAsyncLifetime
         // Created only after the silo is built, so the factory's host listener never sees the silo's host.
         _factory = new ApiFactory(GatewayPort);
         _api = new ApiClient(_factory.CreateDefaultClient());
-        await WaitUntilReadyAsync();
+        await Readiness.WaitAsync(Api.Http, new Uri("/health/ready", UriKind.Relative), TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()
@@ -90,49 +83,7 @@ public sealed class ApiFixture : IAsyncLifetime
 
         if (_silo is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try
-            {
-                await _silo.StopAsync(timeout.Token);
-            }
-            finally
-            {
-                await _silo.DisposeAsync();
-            }
-        }
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            using var response = await Api.Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"The API did not become ready: {(int)response.StatusCode}.");
-            }
-
-            await Task.Delay(200);
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
+            await SiloHost.StopAsync(_silo);
         }
     }
 

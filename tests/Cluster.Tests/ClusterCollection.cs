@@ -41,13 +41,13 @@ public sealed class ClusterSuiteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _runLock = await RunLock.AcquireAsync(TimeSpan.FromMinutes(20));
-        ChildProcess.ReapLeftovers();
+        ChildProcess.ReapLeftovers(RepoPaths.Bin);
         var build = Binaries.EnsureBuiltAsync();
-        var server = PostgresServer.StartAsync();
+        var server = PostgresServer.GetAsync();
         await Task.WhenAll(build, server);
         _server = await server;
-        _database = await _server.CreateDatabaseAsync("clinic_cluster");
-        await _database.MigrateAsync();
+        _database = await TestDatabase.CreateAsync("clinic_cluster");
+        await Binaries.MigrateAsync(_database);
         _noShow = NoShowScenario.Start(_database);
     }
 

@@ -26,10 +26,10 @@ public sealed partial class ClusterTests
     [RunOrder(7)]
     public async Task A_burst_of_1000_bookings_for_10_slots_stays_within_the_connection_budget()
     {
-        var database = await suite.Server.CreateDatabaseAsync("clinic_budget");
+        var database = await TestDatabase.CreateAsync("clinic_budget");
         try
         {
-            await database.MigrateAsync();
+            await Binaries.MigrateAsync(database);
             await BurstWithinBudgetAsync(database);
         }
         finally

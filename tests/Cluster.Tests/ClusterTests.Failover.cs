@@ -48,7 +48,7 @@ public sealed partial class ClusterTests
                 StallLimit = TimeSpan.FromSeconds(MaxGapSeconds + 15),
             });
         var running = load.RunAsync();
-        SiloHost victim;
+        SiloProcess victim;
         double killedAt;
         DateTimeOffset killedAtClock;
         try
@@ -223,7 +223,7 @@ public sealed partial class ClusterTests
     /// Like a Kubernetes rolling update with one surge pod: a replacement starts, once it is ready
     /// the oldest original gets SIGTERM, and the next replacement starts while it drains.
     /// </summary>
-    private static async Task RollAsync(ClusterHarness cluster, IReadOnlyList<SiloHost> originals, LoadRun load, List<object> stops)
+    private static async Task RollAsync(ClusterHarness cluster, IReadOnlyList<SiloProcess> originals, LoadRun load, List<object> stops)
     {
         var nextReplacement = cluster.StartSiloAsync();
         for (var i = 0; i < originals.Count; i++)

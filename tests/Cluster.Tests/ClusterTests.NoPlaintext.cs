@@ -109,7 +109,7 @@ public sealed partial class ClusterTests
     /// <summary>pg_dump of every schema and table, data included, as the schema owner.</summary>
     private static async Task<string> DumpDatabaseAsync(TestDatabase database)
     {
-        var connection = new NpgsqlConnectionStringBuilder(database.OwnerConnectionString);
+        var connection = new NpgsqlConnectionStringBuilder(database.Owner);
         var logPath = Path.Combine(RepoPaths.Logs, "_postgres", $"dump-{database.Name}.sql");
         File.Delete(logPath);
         var (exitCode, dump) = await ChildProcess.RunAsync("pg_dump", PgTools.Find("pg_dump"),

@@ -1,5 +1,5 @@
-using ClinicCluster.FaultInjection;
 using ClinicCluster.Scheduling;
+using ClinicCluster.Testing.Faults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

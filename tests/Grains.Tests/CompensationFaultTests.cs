@@ -1,6 +1,6 @@
 using ClinicCluster.Common;
-using ClinicCluster.FaultInjection;
 using ClinicCluster.Scheduling;
+using ClinicCluster.Testing.Faults;
 
 namespace ClinicCluster.Grains.Tests;
 

@@ -1,5 +1,5 @@
-using ClinicCluster.FaultInjection;
 using ClinicCluster.Scheduling;
+using ClinicCluster.Testing.Faults;
 using Xunit.Abstractions;
 
 namespace ClinicCluster.Grains.Tests;

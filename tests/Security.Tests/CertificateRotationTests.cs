@@ -198,19 +198,8 @@ public sealed class CertificateRotationTests(SecurityFixture fixture, ITestOutpu
     private async Task WaitReadyAsync(Host host)
     {
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-        await WaitForAsync(async () =>
-        {
-            Assert.False(host.Process.HasExited, $"{host.Name} exited:\n{Tail(host.Output)}");
-            try
-            {
-                using var response = await probe.GetAsync(new Uri(HostProcess.Url(host.HttpPort) + "/health/ready"));
-                return response.IsSuccessStatusCode;
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(120), () => $"{host.Name} not ready:\n{Tail(host.Output)}");
+        await Readiness.WaitAsync(probe, new Uri(HostProcess.Url(host.HttpPort) + "/health/ready"), TimeSpan.FromSeconds(120),
+            failure: () => host.Process.HasExited ? $"{host.Name} exited" : null, detail: () => Tail(host.Output));
         Log($"{host.Name} ready");
     }
 
@@ -313,7 +302,7 @@ public sealed class CertificateRotationTests(SecurityFixture fixture, ITestOutpu
 
         public Host StartSilo(string name)
         {
-            var (http, siloPort, gateway) = (HostProcess.FreePort(), HostProcess.FreePort(), HostProcess.FreePort());
+            var (http, siloPort, gateway) = (Ports.Free(), Ports.Free(), Ports.Free());
             var environment = Common(silo);
             environment["Urls"] = HostProcess.Url(http);
             environment["Silo__Clustering"] = "AdoNet";
@@ -334,7 +323,7 @@ public sealed class CertificateRotationTests(SecurityFixture fixture, ITestOutpu
 
         public Host StartApi()
         {
-            var http = HostProcess.FreePort();
+            var http = Ports.Free();
             var environment = Common(api);
             environment["Urls"] = HostProcess.Url(http);
             environment["Cluster__Clustering"] = "AdoNet";

@@ -266,7 +266,7 @@ public sealed class EdgeLimitsTests(SecurityFixture fixture)
     /// <summary>Another API host on the suite's database and silo, with its own settings, ready to serve.</summary>
     internal static async Task<ExtraApi> StartApiAsync(SecurityFixture fixture, Dictionary<string, string?> settings, string environment = "Development")
     {
-        var port = SecurityFixture.FreePort();
+        var port = Ports.Free();
         var factory = new ConfiguredApiFactory(fixture.Database.App, fixture.Database.CaFile, fixture.Certificates.Api, settings, environment);
         factory.UseKestrel(port);
         factory.StartServer();

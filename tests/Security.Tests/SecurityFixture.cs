@@ -1,9 +1,6 @@
 extern alias api;
 
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using ClinicCluster.Storage.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using ApiProgram = api::Program;
@@ -55,13 +52,13 @@ public sealed class SecurityFixture : IAsyncLifetime
         silo["Postgres:RootCertificateFile"] = Database.CaFile;
         _silo = await SiloHost.StartAsync(Database.App, silo);
 
-        var port = FreePort();
+        var port = Ports.Free();
         _factory = new ApiFactory(Database.App, Database.CaFile, Certificates.Api);
         _factory.UseKestrel(port);
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await WaitUntilReadyAsync();
+        await Readiness.WaitAsync(Http, new Uri("/health/ready", UriKind.Relative), TimeSpan.FromSeconds(60));
     }
 
     public async Task DisposeAsync()
@@ -79,46 +76,6 @@ public sealed class SecurityFixture : IAsyncLifetime
 
         await Database.DisposeAsync();
         Certificates.Dispose();
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            try
-            {
-                using var response = await Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException("The API did not become ready.");
-            }
-
-            await Task.Delay(200);
-        }
-    }
-
-    internal static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 
     /// <summary>The API host on the test database, with the test signing key.</summary>
@@ -148,7 +105,7 @@ public sealed class SecurityFixture : IAsyncLifetime
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("Logging:LogLevel:Orleans", "Error");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
-            builder.UseSetting("Urls", "http://127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture));
+            builder.UseSetting("Urls", "http://127.0.0.1:" + Ports.Free().ToString(CultureInfo.InvariantCulture));
         }
     }
 }

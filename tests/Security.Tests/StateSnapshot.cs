@@ -1,4 +1,3 @@
-using ClinicCluster.Storage.Tests;
 
 namespace ClinicCluster.Security.Tests;
 

@@ -1,7 +1,7 @@
 using ClinicCluster.Common;
-using ClinicCluster.FaultInjection;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Silo.Commands;
+using ClinicCluster.Testing.Faults;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ClinicCluster.FaultInjection;
 using ClinicCluster.Scheduling;
+using ClinicCluster.Testing.Faults;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-using ClinicCluster.FaultInjection;
+using ClinicCluster.Testing.Faults;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicCluster.Storage.Tests;

@@ -80,6 +80,26 @@ public static class Binaries
         }
     }
 
+    /// <summary>Runs <c>dotnet ClinicCluster.Silo.dll migrate</c> against <paramref name="database"/>, as a deployment does.</summary>
+    public static async Task MigrateAsync(TestDatabase database)
+    {
+        var logPath = Path.Combine(RepoPaths.Logs, "_migrate", $"{database.Name}.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        File.Delete(logPath);
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["Postgres__ConnectionString"] = database.App,
+            ["Postgres__MigrationConnectionString"] = database.Owner,
+        };
+        var (exitCode, output) = await ChildProcess.RunAsync(
+            "migrate", "dotnet", [SiloPath, "migrate"], SiloFolder, environment, logPath, TimeSpan.FromMinutes(3));
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"`{SiloDll} migrate` failed (exit {exitCode}):\n{ChildProcess.Tail(output, 30)}");
+        }
+    }
+
     /// <summary>An exclusive lock file, retried for a bounded time while another run holds it.</summary>
     private static async Task<FileStream> AcquireLockAsync(string path, TimeSpan timeout)
     {

@@ -1,45 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace ClinicCluster.Cluster.Tests.Infrastructure;
-
-/// <summary>A silo process and the ports it was given.</summary>
-public sealed class SiloHost(string name, ChildProcess process, int httpPort, int siloPort, int gatewayPort)
-{
-    public string Name { get; } = name;
-
-    public ChildProcess Process { get; } = process;
-
-    public int HttpPort { get; } = httpPort;
-
-    public int SiloPort { get; } = siloPort;
-
-    public int GatewayPort { get; } = gatewayPort;
-
-    /// <summary>How many lines of this silo's log contain <paramref name="text"/>.</summary>
-    public int CountLogLines(string text) =>
-        Process.ReadLog().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
-
-    /// <summary>
-    /// When this silo first logged <paramref name="other"/> as dead in a membership snapshot (the
-    /// development log format has whole seconds, local time), or null if it never did.
-    /// </summary>
-    public DateTimeOffset? SawDeadAt(SiloHost other)
-    {
-        var dead = new Regex($@"S127\.0\.0\.1:{other.SiloPort}:\d+ SiloName=\S+ Status=Dead", RegexOptions.CultureInvariant);
-        var line = Process.ReadLog().Split('\n').FirstOrDefault(l => dead.IsMatch(l));
-        if (line is null || line.Length < 8
-            || !TimeOnly.TryParseExact(line[..8], "HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
-        {
-            return null;
-        }
-
-        var local = DateOnly.FromDateTime(Process.StartedAt.LocalDateTime).ToDateTime(time);
-        return new DateTimeOffset(local, TimeZoneInfo.Local.GetUtcOffset(local));
-    }
-}
 
 /// <summary>
 /// Real processes for one test: silos (ADO.NET clustering and PostgreSQL storage on the run's
@@ -60,7 +23,7 @@ public sealed class ClusterHarness : IAsyncDisposable
     private readonly ITestOutputHelper _output;
     private readonly IReadOnlyDictionary<string, string> _siloSettings;
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(3) };
-    private readonly List<SiloHost> _silos = [];
+    private readonly List<SiloProcess> _silos = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private ChildProcess? _api;
     private ClinicApi? _client;
@@ -98,23 +61,23 @@ public sealed class ClusterHarness : IAsyncDisposable
     public string LogFolder { get; }
 
     /// <summary>Every silo started so far, including stopped and killed ones.</summary>
-    public IReadOnlyList<SiloHost> Silos => _silos;
+    public IReadOnlyList<SiloProcess> Silos => _silos;
 
-    public IEnumerable<SiloHost> RunningSilos => _silos.Where(s => !s.Process.HasExited);
+    public IEnumerable<SiloProcess> RunningSilos => _silos.Where(s => !s.Process.HasExited);
 
     public ClinicApi Client => _client ?? throw new InvalidOperationException("The API is not started.");
 
     public ChildProcess ApiProcess => _api ?? throw new InvalidOperationException("The API is not started.");
 
     /// <summary>Starts <paramref name="count"/> silos at once and waits until each is an active member.</summary>
-    public async Task<IReadOnlyList<SiloHost>> StartSilosAsync(int count)
+    public async Task<IReadOnlyList<SiloProcess>> StartSilosAsync(int count)
     {
         var silos = Enumerable.Range(0, count).Select(_ => LaunchSilo()).ToList();
         await Task.WhenAll(silos.Select(s => WaitReadyAsync(s.Name, s.Process, s.HttpPort)));
         return silos;
     }
 
-    public async Task<SiloHost> StartSiloAsync()
+    public async Task<SiloProcess> StartSiloAsync()
     {
         var silo = LaunchSilo();
         await WaitReadyAsync(silo.Name, silo.Process, silo.HttpPort);
@@ -137,7 +100,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["Cluster__Clustering"] = "AdoNet",
             ["Cluster__ClusterId"] = ClusterId,
             ["Cluster__ServiceId"] = ServiceId,
-            ["Postgres__ConnectionString"] = _database.ApiConnectionString,
+            ["Postgres__ConnectionString"] = _database.Api,
             ["Auth__DevSigningKey"] = DevToken.SigningKey,
 
             // One caller drives the whole load from one address; the edge limits are tested in Security.Tests.
@@ -163,14 +126,14 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the silo vanishes without leaving the cluster or handing anything off.</summary>
-    public void Kill(SiloHost silo)
+    public void Kill(SiloProcess silo)
     {
         Log($"SIGKILL {silo.Name} (pid {silo.Process.Id})");
         silo.Process.Kill();
     }
 
     /// <summary>SIGTERM, then waits (bounded by the shutdown timeout plus a margin) for a graceful exit.</summary>
-    public async Task<(bool Exited, int? ExitCode, TimeSpan Took)> TerminateAsync(SiloHost silo)
+    public async Task<(bool Exited, int? ExitCode, TimeSpan Took)> TerminateAsync(SiloProcess silo)
     {
         Log($"SIGTERM {silo.Name} (pid {silo.Process.Id})");
         var started = Stopwatch.GetTimestamp();
@@ -222,7 +185,7 @@ public sealed class ClusterHarness : IAsyncDisposable
         return path;
     }
 
-    private SiloHost LaunchSilo()
+    private SiloProcess LaunchSilo()
     {
         var name = $"silo{++_siloCount}";
         var (http, siloPort, gateway) = (Ports.Free(), Ports.Free(), Ports.Free());
@@ -239,7 +202,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["Silo__GatewayPort"] = gateway.ToString(CultureInfo.InvariantCulture),
             ["Silo__AdvertisedIPAddress"] = "127.0.0.1",
             ["Silo__ShutdownTimeout"] = SiloShutdownTimeout.ToString("c", CultureInfo.InvariantCulture),
-            ["Postgres__ConnectionString"] = _database.AppConnectionString,
+            ["Postgres__ConnectionString"] = _database.App,
             ["Encryption__KeyRingFile"] = KeyRingFile,
             ["Audit__ChainKeyFile"] = ChainKeyFile,
 
@@ -260,7 +223,7 @@ public sealed class ClusterHarness : IAsyncDisposable
         }
 
         var process = ChildProcess.Start(name, "dotnet", [Binaries.SiloPath], Binaries.SiloFolder, environment, Path.Combine(LogFolder, name + ".log"));
-        var silo = new SiloHost(name, process, http, siloPort, gateway);
+        var silo = new SiloProcess(name, process, http, siloPort, gateway);
         _silos.Add(silo);
         Log($"started {name} (pid {process.Id}, http {http}, silo {siloPort}, gateway {gateway})");
         return silo;
@@ -268,38 +231,10 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     private async Task WaitReadyAsync(string name, ChildProcess process, int port)
     {
-        var started = Stopwatch.GetTimestamp();
-        var url = new Uri(Url(port) + "/health/ready");
-        var lastAnswer = "no answer";
-        for (var attempt = 0; attempt < 1000 && Stopwatch.GetElapsedTime(started) < ReadyTimeout; attempt++)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException(
-                    $"{name} exited with code {process.ExitCode} before it was ready; log {process.LogPath}:\n{process.LogTail()}");
-            }
-
-            try
-            {
-                using var response = await _probe.GetAsync(url);
-                if (response.IsSuccessStatusCode)
-                {
-                    Log($"{name} ready after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
-                    return;
-                }
-
-                lastAnswer = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                lastAnswer = exception.GetType().Name;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
-
-        throw new TimeoutException(
-            $"{name} was not ready within {ReadyTimeout.TotalSeconds:0} s (last answer: {lastAnswer}); log {process.LogPath}:\n{process.LogTail()}");
+        var took = await Readiness.WaitAsync(_probe, new Uri(Url(port) + "/health/ready"), ReadyTimeout,
+            failure: () => process.HasExited ? $"{name} exited with code {process.ExitCode}" : null,
+            detail: () => $"{name}'s log {process.LogPath}:\n{process.LogTail()}");
+        Log($"{name} ready after {took.TotalSeconds:0.0} s");
     }
 
     private static string Url(int port) => "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);

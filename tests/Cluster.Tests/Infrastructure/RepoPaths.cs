@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace ClinicCluster.Cluster.Tests.Infrastructure;
 
 /// <summary>
@@ -8,12 +6,10 @@ namespace ClinicCluster.Cluster.Tests.Infrastructure;
 /// </summary>
 public static class RepoPaths
 {
-    private static readonly Lazy<string> RootValue = new(FindRoot);
-
     /// <summary>The repository root (the folder holding Orleans.sln).</summary>
-    public static string Root => RootValue.Value;
+    public static string Root => Repository.Root;
 
-    public static string Tmp => Path.Combine(Root, ".tmp");
+    public static string Tmp => Repository.Tmp;
 
     /// <summary>Built silo and API (one sub-folder each).</summary>
     public static string Bin => Path.Combine(Tmp, "cluster-bin");
@@ -23,9 +19,6 @@ public static class RepoPaths
 
     /// <summary>One folder per test with one log file per process.</summary>
     public static string Logs => Path.Combine(Tmp, "cluster-logs");
-
-    /// <summary>Process ids of running children, so a later run can end what a crashed run left behind.</summary>
-    public static string Pids => Path.Combine(Tmp, "cluster-pids");
 
     public static string ResultsFile => Path.Combine(Tmp, "cluster-results.json");
 
@@ -40,24 +33,5 @@ public static class RepoPaths
 
         Directory.CreateDirectory(folder);
         return folder;
-    }
-
-    private static string FindRoot()
-    {
-        var candidates = new List<string?>
-        {
-            Environment.GetEnvironmentVariable("CLINIC_REPO_ROOT"),
-            typeof(RepoPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value,
-        };
-
-        // Fallback: walk up from the test binaries (a build without --artifacts-path lands inside the checkout).
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            candidates.Add(dir.FullName);
-        }
-
-        return candidates.FirstOrDefault(c => c is not null && File.Exists(Path.Combine(c, "Orleans.sln")))
-            ?? throw new InvalidOperationException("Cannot find the repository root (Orleans.sln); set CLINIC_REPO_ROOT.");
     }
 }

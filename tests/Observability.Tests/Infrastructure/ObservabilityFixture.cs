@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using ClinicCluster.Silo.Hosting;
-using ClinicCluster.Storage.Tests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -110,7 +109,7 @@ public sealed class ObservabilityFixture : IAsyncLifetime
         var token = DevTokenIssuer.Issue(new AuthOptions { DevSigningKey = SigningKey, Audience = Audience },
             "observability-tests", ["admin"], ["*"], DateTimeOffset.UtcNow);
         Api = new ClinicApiClient(new Uri($"http://127.0.0.1:{ApiPort}"), token);
-        await WaitReadyAsync(ApiManagement, TimeSpan.FromSeconds(60));
+        await Readiness.WaitAsync(ApiManagement, TimeSpan.FromSeconds(60));
     }
 
     public async Task DisposeAsync()
@@ -123,15 +122,7 @@ public sealed class ObservabilityFixture : IAsyncLifetime
 
         if (_silo is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try
-            {
-                await _silo.StopAsync(timeout.Token);
-            }
-            finally
-            {
-                await _silo.DisposeAsync();
-            }
+            await SiloHost.StopAsync(_silo);
         }
 
         if (Proxy is not null)
@@ -142,43 +133,9 @@ public sealed class ObservabilityFixture : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
-    /// <summary>Polls a readiness probe until it answers 200.</summary>
-    public static async Task WaitReadyAsync(Uri management, TimeSpan timeout)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        var last = "no answer";
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri(management, "/health/ready"));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-
-                last = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                last = exception.GetType().Name;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{management}health/ready did not answer 200 within {timeout.TotalSeconds:0} s (last: {last}).");
-    }
-
     private async Task StartSiloAsync(string connectionString, string clusterId, int gatewayPort, string credentials)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Development",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = SiloHost.CreateBuilder(new Dictionary<string, string?>
         {
             ["Silo:Clustering"] = "AdoNet",
             ["Silo:Storage"] = "Postgres",
@@ -190,8 +147,8 @@ public sealed class ObservabilityFixture : IAsyncLifetime
             ["Silo:ShutdownTimeout"] = "00:00:05",
             ["Postgres:ConnectionString"] = connectionString,
             ["ClusterTls:Enabled"] = "false",
-            ["Encryption:KeyRingFile"] = ClinicCluster.Storage.Tests.TestKeyRings.PhiRingFile,
-            ["Audit:ChainKeyFile"] = ClinicCluster.Storage.Tests.TestKeyRings.ChainRingFile,
+            ["Encryption:KeyRingFile"] = TestKeyRings.PhiRingFile,
+            ["Audit:ChainKeyFile"] = TestKeyRings.ChainRingFile,
             ["Management:Port"] = Invariant(SiloManagementPort),
             ["Management:MetricsTokenFile"] = MetricsTokenFile,
             ["Dashboard:CredentialsFile"] = credentials,

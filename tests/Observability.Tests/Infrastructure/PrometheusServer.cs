@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 
 namespace ClinicCluster.Observability.Tests.Infrastructure;
@@ -12,10 +10,10 @@ namespace ClinicCluster.Observability.Tests.Infrastructure;
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly HttpClient _http;
 
-    private PrometheusServer(Process process, Uri address, string logPath)
+    private PrometheusServer(ChildProcess process, Uri address, string logPath)
     {
         _process = process;
         Address = address;
@@ -52,19 +50,14 @@ public sealed class PrometheusServer : IAsyncDisposable
             """);
 
         var logPath = Path.Combine(folder, "prometheus.log");
-        var start = new ProcessStartInfo("/bin/bash")
-        {
-            UseShellExecute = false,
-            ArgumentList =
-            {
-                "-c", "exec prometheus \"$@\" >\"$0\" 2>&1", logPath,
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + Path.Combine(folder, "data"),
-                "--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
-                "--log.level=warn",
-            },
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("prometheus did not start.");
+        string[] arguments =
+        [
+            "--config.file=" + config,
+            "--storage.tsdb.path=" + Path.Combine(folder, "data"),
+            "--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
+            "--log.level=warn",
+        ];
+        var process = ChildProcess.Start("prometheus", "prometheus", arguments, folder, new Dictionary<string, string>(), logPath);
         var server = new PrometheusServer(process, new Uri($"http://127.0.0.1:{port}"), logPath);
         await server.WaitReadyAsync();
         return server;
@@ -94,44 +87,14 @@ public sealed class PrometheusServer : IAsyncDisposable
             .Select(rule => (rule.GetProperty("name").GetString()!, rule.GetProperty("health").GetString()!, rule.GetProperty("state").GetString()!))];
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
         _process.Dispose();
+        return ValueTask.CompletedTask;
     }
 
-    private async Task WaitReadyAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"prometheus exited ({_process.ExitCode}): {await File.ReadAllTextAsync(LogPath)}");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync(new Uri("/-/ready", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("prometheus was not ready within 30 s; log: " + LogPath);
-    }
+    private Task WaitReadyAsync() =>
+        Readiness.WaitAsync(_http, new Uri("/-/ready", UriKind.Relative), TimeSpan.FromSeconds(30),
+            failure: () => _process.HasExited ? $"prometheus exited ({_process.ExitCode})" : null, detail: () => "log " + LogPath + ":\n" + _process.LogTail());
 }

@@ -1,11 +1,9 @@
-using System.Reflection;
-
 namespace ClinicCluster.Observability.Tests.Infrastructure;
 
 /// <summary>The checkout (recorded at build time) and this suite's git-ignored artifact folder.</summary>
 public static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => Repository.Root;
 
     /// <summary>.tmp/observability: Prometheus data, screenshots, generated configuration.</summary>
     public static string Artifacts { get; } = Path.Combine(Root, ".tmp", "observability");
@@ -23,14 +21,5 @@ public static class RepoPaths
 
         Directory.CreateDirectory(folder);
         return folder;
-    }
-
-    private static string FindRoot()
-    {
-        var recorded = typeof(RepoPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        return recorded is not null && File.Exists(Path.Combine(recorded, "Orleans.sln"))
-            ? recorded
-            : throw new InvalidOperationException("Orleans.sln not found at the recorded root " + recorded);
     }
 }

@@ -5,7 +5,7 @@ using ClinicCluster.Common;
 using ClinicCluster.Patients;
 using ClinicCluster.Scheduling;
 
-namespace ClinicCluster.FaultInjection;
+namespace ClinicCluster.Testing.Faults;
 
 /// <summary>How a faulted case is brought back: the client retries, or nobody does and the views reconcile.</summary>
 public enum Recovery

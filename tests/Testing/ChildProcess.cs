@@ -3,13 +3,16 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace ClinicCluster.Cluster.Tests.Infrastructure;
+namespace ClinicCluster.Testing;
 
 /// <summary>
-/// A process this suite started, with stdout and stderr appended to a log file by the OS (the
-/// process is exec'd from a one-line shell redirect, so its id is the real host's id and nothing in
-/// the test process has to pump pipes). Every instance is registered until it has exited, so the
-/// collection fixture and process exit can end whatever a failed or timed-out test left running.
+/// The one runner of the suites' child processes (silos and the API as real processes, builds,
+/// migrations, scripts): stdout and stderr are appended to a log file by the OS (the process is
+/// exec'd from a one-line shell redirect, so its id is the real host's id and nothing in the test
+/// process has to pump pipes). Host settings inherited from the test runner's environment are
+/// removed, so the given environment is the whole configuration, as in a pod. Every instance is
+/// registered until it has exited, so a fixture and process exit can end whatever a failed or
+/// timed-out test left running.
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
@@ -30,11 +33,14 @@ public sealed class ChildProcess : IDisposable
         LogPath = logPath;
         Id = process.Id;
         StartedAt = DateTimeOffset.UtcNow;
-        Directory.CreateDirectory(RepoPaths.Pids);
-        _pidFile = Path.Combine(RepoPaths.Pids, Id.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(PidFolder);
+        _pidFile = Path.Combine(PidFolder, Id.ToString(CultureInfo.InvariantCulture));
         File.WriteAllText(_pidFile, $"{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)} {name}");
         Running[Id] = this;
     }
+
+    /// <summary>Process ids of running children, so a later run can end what a crashed run left behind.</summary>
+    public static string PidFolder => Path.Combine(Repository.Tmp, "test-pids");
 
     public string Name { get; }
 
@@ -130,6 +136,42 @@ public sealed class ChildProcess : IDisposable
         }
 
         return (child.ExitCode ?? -1, await ReadSharedAsync(logPath));
+    }
+
+    /// <summary>
+    /// Runs a command to completion (bounded) with its output read from pipes, never written to a
+    /// file: for commands whose output holds secrets (scripts/postgres.sh env prints passwords).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> CaptureAsync(
+        string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s.");
+        }
+
+        return (process.ExitCode, await output + await error);
     }
 
     /// <summary>SIGTERM: the graceful stop Kubernetes sends before a pod goes away.</summary>
@@ -228,18 +270,18 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>
-    /// Kills hosts a previous, crashed run of this suite left behind: only ids it recorded itself,
-    /// only if the test process that started them is gone, and only if the process still runs one
-    /// of the suite's own binaries.
+    /// Kills hosts a previous, crashed run left behind: only ids it recorded itself, only if the
+    /// test process that started them is gone, and only if the process still runs a binary from
+    /// <paramref name="binaries"/> (the suite's own build output).
     /// </summary>
-    public static void ReapLeftovers()
+    public static void ReapLeftovers(string binaries)
     {
-        if (!Directory.Exists(RepoPaths.Pids))
+        if (!Directory.Exists(PidFolder))
         {
             return;
         }
 
-        foreach (var file in Directory.GetFiles(RepoPaths.Pids))
+        foreach (var file in Directory.GetFiles(PidFolder))
         {
             if (!int.TryParse(Path.GetFileName(file), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || Running.ContainsKey(pid))
             {
@@ -261,7 +303,7 @@ public sealed class ChildProcess : IDisposable
                 continue; // Another run of the suite is still using it.
             }
 
-            if (ReadCommandLine(pid) is { } commandLine && commandLine.Contains(RepoPaths.Bin, StringComparison.Ordinal))
+            if (ReadCommandLine(pid) is { } commandLine && commandLine.Contains(binaries, StringComparison.Ordinal))
             {
                 try
                 {
@@ -346,7 +388,8 @@ public sealed class ChildProcess : IDisposable
     {
         string[] prefixes =
         [
-            "Silo__", "Postgres__", "Cluster__", "Auth__", "Logging__", "Scheduling__", "Orleans__", "Demo__",
+            "Silo__", "Postgres__", "Cluster__", "ClusterTls__", "Encryption__", "Audit__", "Management__", "Dashboard__",
+            "Auth__", "Logging__", "Scheduling__", "Orleans__", "Demo__",
             "Kestrel__", "ConnectionStrings__", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "DOTNET_URLS", "Urls", "POD_",
             // Set by `dotnet test` for its own MSBuild; a nested build must find its own.
             "MSBuild", "VSTEST_",

@@ -1,6 +1,6 @@
 using ClinicCluster.Scheduling;
 
-namespace ClinicCluster.FaultInjection;
+namespace ClinicCluster.Testing.Faults;
 
 /// <summary>
 /// The kill fault: when the armed step is reached, the silo running it freezes there (the step and

@@ -1,6 +1,6 @@
 using ClinicCluster.Scheduling;
 
-namespace ClinicCluster.FaultInjection;
+namespace ClinicCluster.Testing.Faults;
 
 /// <summary>How an armed fault fails its step.</summary>
 public enum FaultKind

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using ClinicCluster.Security;
 
-namespace ClinicCluster.Storage.Tests;
+namespace ClinicCluster.Testing;
 
 /// <summary>Key ring files the test silos mount, as a Secret would be mounted in production.</summary>
-internal static class TestKeyRings
+public static class TestKeyRings
 {
     public const string ActiveKeyId = "test-1";
 

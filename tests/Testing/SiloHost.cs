@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using ClinicCluster.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,13 +7,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace ClinicCluster.Storage.Tests;
+namespace ClinicCluster.Testing;
 
 /// <summary>
 /// A real silo in this process, configured as production would be: AdoNet clustering and
 /// PostgreSQL storage and reminders, connected as the application role, on free ports.
 /// </summary>
-internal sealed class SiloHost : IAsyncDisposable
+public sealed class SiloHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -35,17 +33,12 @@ internal sealed class SiloHost : IAsyncDisposable
     public static async Task<SiloHost> StartAsync(string appConnectionString, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Development",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = CreateBuilder(new Dictionary<string, string?>
         {
             ["Silo:Clustering"] = "AdoNet",
             ["Silo:Storage"] = "Postgres",
-            ["Silo:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Silo:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Silo:SiloPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
+            ["Silo:GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
             ["Silo:ShutdownTimeout"] = "00:00:05",
             // A non-UTC session time zone: membership and reminder times must not depend on it.
             ["Postgres:ConnectionString"] = appConnectionString + ";Timezone=America/New_York",
@@ -95,30 +88,35 @@ internal sealed class SiloHost : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => new(StopAsync(_app));
+
+    /// <summary>
+    /// The builder of a silo (or the API) in this process: Development environment, content root
+    /// beside the tests (no appsettings.json of the checkout), <paramref name="settings"/> as the
+    /// configuration. For fixtures that wire the host themselves.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(IDictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Development",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        return builder;
+    }
+
+    /// <summary>A graceful stop (bounded: 15 s), then disposal, also when the stop fails.</summary>
+    public static async Task StopAsync(WebApplication app)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try
         {
-            await _app.StopAsync(timeout.Token);
+            await app.StopAsync(timeout.Token);
         }
         finally
         {
-            await _app.DisposeAsync();
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
+            await app.DisposeAsync();
         }
     }
 }

@@ -2,19 +2,20 @@ using ClinicCluster.Persistence.Postgres.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace ClinicCluster.Storage.Tests;
+namespace ClinicCluster.Testing;
 
 /// <summary>
-/// A throwaway database (clinic_test_*) created by the owner role, so every fixture starts from
-/// nothing and runs in parallel with the others. Dropped on dispose.
+/// A throwaway database (<c>{prefix}_*</c>) on the <see cref="PostgresServer"/>, created by the
+/// owner role, so every fixture starts from nothing and runs in parallel with the others. Dropped
+/// on dispose.
 /// </summary>
-public sealed class TestDatabase : IAsyncLifetime
+public sealed class TestDatabase(string prefix = "clinic_test") : IAsyncLifetime
 {
     private PostgresServer? _server;
 
-    public string Name { get; } = "clinic_test_" + Guid.NewGuid().ToString("N")[..12];
+    public string Name { get; } = (prefix + "_" + Guid.NewGuid().ToString("N"))[..Math.Min(63, prefix.Length + 13)];
 
-    /// <summary>clinic_owner on this database: runs migrations.</summary>
+    /// <summary>clinic_owner on this database: runs migrations and the suites' own SQL checks.</summary>
     public string Owner => PostgresServer.OnDatabase(Server.Owner, Name);
 
     /// <summary>clinic_app on this database: what silos connect as.</summary>
@@ -32,18 +33,38 @@ public sealed class TestDatabase : IAsyncLifetime
     /// <summary>The superuser on this database.</summary>
     public string Superuser => PostgresServer.OnDatabase(Server.Superuser, Name);
 
-    private PostgresServer Server => _server ?? throw new InvalidOperationException("The database is not created.");
+    public PostgresServer Server => _server ?? throw new InvalidOperationException("The database is not created.");
+
+    /// <summary>Creates a database on the (started if need be) server.</summary>
+    public static async Task<TestDatabase> CreateAsync(string prefix)
+    {
+        var database = new TestDatabase(prefix);
+        await database.InitializeAsync();
+        return database;
+    }
 
     public async Task InitializeAsync()
     {
         _server = await PostgresServer.GetAsync();
         await using var connection = new NpgsqlConnection(Server.Owner);
         await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {Name}", connection);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{Name}\" OWNER clinic_owner", connection);
         await create.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Drops the database (best effort: a leftover test database on a throwaway server harms nothing).</summary>
     public async Task DisposeAsync()
+    {
+        try
+        {
+            await DropAsync();
+        }
+        catch (PostgresException)
+        {
+        }
+    }
+
+    public async Task DropAsync()
     {
         if (_server is null)
         {
@@ -52,20 +73,25 @@ public sealed class TestDatabase : IAsyncLifetime
 
         // Pooled connections of the silos would keep the database busy.
         NpgsqlConnection.ClearAllPools();
-        try
-        {
-            await using var connection = new NpgsqlConnection(Server.Owner);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
-        catch (PostgresException)
-        {
-            // Best effort: a leftover test database on a throwaway server harms nothing.
-        }
+        await using var connection = new NpgsqlConnection(Server.Owner);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Migrates in this process with the silo's own migrator (needs a reference to the silo; the
+    /// process suites run the silo's <c>migrate</c> command instead).
+    /// </summary>
     public Task<MigrationReport> MigrateAsync() => new SchemaMigrator(NullLogger<SchemaMigrator>.Instance).MigrateAsync(Owner);
+
+    /// <summary>An open connection as the owner.</summary>
+    public async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(Owner);
+        await connection.OpenAsync();
+        return connection;
+    }
 
     /// <summary>Runs a scalar query as the owner.</summary>
     public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) => ScalarAsync<T>(Owner, sql, parameters);
