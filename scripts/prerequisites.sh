@@ -24,7 +24,8 @@ command -v yamllint >/dev/null || missing+=(yamllint)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
 command -v chromium >/dev/null || missing+=(chromium)
-command -v docker >/dev/null || missing+=(docker.io)
+# The daemon decides, not the client: a machine can carry a docker client without Debian's daemon.
+{ command -v docker >/dev/null && command -v dockerd >/dev/null; } || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
 
