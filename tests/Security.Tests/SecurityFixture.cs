@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using ApiProgram = api::Program;
 using AuthOptions = api::ClinicCluster.Api.Auth.AuthOptions;
-using DevTokenIssuer = api::ClinicCluster.Api.Auth.DevTokenIssuer;
 
 namespace ClinicCluster.Security.Tests;
 
@@ -17,7 +16,7 @@ namespace ClinicCluster.Security.Tests;
 public sealed class SecurityFixture : IAsyncLifetime
 {
     public const string SigningKey = "security-tests-signing-key-0123456789-abcdefghijklmnop";
-    public const string Audience = "clinic-cluster-api";
+    public const string Audience = TestTokens.Audience;
 
     private SiloHost? _silo;
     private ApiFactory? _factory;
@@ -27,7 +26,10 @@ public sealed class SecurityFixture : IAsyncLifetime
     /// <summary>The cluster CA and the silo's and API's certificates: both hosts run with mutual TLS.</summary>
     public TestCertificates Certificates { get; } = new();
 
-    public static AuthOptions AuthOptions { get; } = new() { DevSigningKey = SigningKey, Audience = Audience };
+    /// <summary>This suite's tokens: subjects "security-" + role.</summary>
+    public static TestTokens Tokens { get; } = new(SigningKey, "security-");
+
+    public static AuthOptions AuthOptions => Tokens.AuthOptions;
 
     public static string AdminToken { get; } = Token("admin", "*");
 
@@ -38,8 +40,7 @@ public sealed class SecurityFixture : IAsyncLifetime
 
     internal SiloHost Silo => _silo ?? throw new InvalidOperationException("The silo is not started.");
 
-    public static string Token(string role, params string[] clinics) =>
-        DevTokenIssuer.Issue(AuthOptions, "security-" + role, [role], clinics, DateTimeOffset.UtcNow);
+    public static string Token(string role, params string[] clinics) => Tokens.Token(role, clinics);
 
     public async Task InitializeAsync()
     {
