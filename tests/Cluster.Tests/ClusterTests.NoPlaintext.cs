@@ -111,6 +111,8 @@ public sealed partial class ClusterTests
     {
         var connection = new NpgsqlConnectionStringBuilder(database.Owner);
         var logPath = Path.Combine(RepoPaths.Logs, "_postgres", $"dump-{database.Name}.sql");
+        // The shared PostgreSQL fixture keeps its log elsewhere, so this folder may not exist yet.
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         File.Delete(logPath);
         var (exitCode, dump) = await ChildProcess.RunAsync("pg_dump", PgTools.Find("pg_dump"),
             ["--host", connection.Host!, "--port", connection.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
