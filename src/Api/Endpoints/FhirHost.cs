@@ -12,13 +12,8 @@ namespace ClinicCluster.Api.Endpoints;
 /// </summary>
 public sealed class FhirHost : IFhirHost
 {
-    // The same filters, in the same order, as RouteBuilderExtensions.MapClinicGroup: audit outermost.
     public RouteGroupBuilder MapClinicGroup(IEndpointRouteBuilder routes, string prefix) =>
-        routes.MapGroup(prefix)
-            .WithTags("FHIR")
-            .AddEndpointFilter<AuditFilter>()
-            .AddEndpointFilter<TransientRetryFilter>()
-            .AddEndpointFilterFactory(ClinicScopeFilter.Create);
+        routes.MapGroup(prefix).WithTags("FHIR").WithClinicFilters();
 
     public RouteHandlerBuilder Secure(RouteHandlerBuilder route, FhirAccess access, AuditAction action, string resourceType) =>
         route.RequireAuthorization(PermissionOf(access).Policy()).Audited(action, resourceType);

@@ -11,12 +11,19 @@ public static class RouteBuilderExtensions
     public static RouteGroupBuilder MapClinicGroup(this IEndpointRouteBuilder routes, string tag) =>
         routes.MapGroup("/api/clinics/{clinicId:id}")
             .WithTags(tag)
-            .AddEndpointFilter<AuditFilter>()
-            .AddEndpointFilter<TransientRetryFilter>()
-            .AddEndpointFilterFactory(ClinicScopeFilter.Create)
+            .WithClinicFilters()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>
+    /// The filters of every route under a clinic, native or FHIR, in this order: the audit
+    /// outermost (so a 404 from the clinic scope is audited too), retries, then the clinic scope.
+    /// </summary>
+    public static RouteGroupBuilder WithClinicFilters(this RouteGroupBuilder group) =>
+        group.AddEndpointFilter<AuditFilter>()
+            .AddEndpointFilter<TransientRetryFilter>()
+            .AddEndpointFilterFactory(ClinicScopeFilter.Create);
 
     /// <summary>Declares the audit event this PHI endpoint emits (exactly one per request).</summary>
     public static RouteHandlerBuilder Audited(this RouteHandlerBuilder route, AuditAction action, string resourceType) =>
