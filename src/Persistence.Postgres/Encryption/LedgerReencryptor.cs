@@ -68,16 +68,7 @@ public sealed class LedgerReencryptor(NpgsqlDataSource dataSource, IPhiProtector
                 update.Parameters.AddWithValue("clinic_id", row.Key.ClinicId);
                 update.Parameters.AddWithValue("appointment_id", row.Key.AppointmentId);
                 update.Parameters.AddWithValue("version", row.Version);
-                if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
-                {
-                    report.RowsRewritten++;
-                    report.ValuesReencrypted += fields.Reencrypted;
-                    report.PlaintextEncrypted += fields.Encrypted;
-                }
-                else
-                {
-                    report.RowsChangedMeanwhile++;
-                }
+                report.CountUpdate(await update.ExecuteNonQueryAsync(cancellationToken), fields.Reencrypted, fields.Encrypted);
             }
 
             if (rows.Count < batchSize)

@@ -66,16 +66,7 @@ public sealed class PhiReencryptor(NpgsqlDataSource dataSource, IPhiProtector pr
                 update.Parameters.AddWithValue("payload", document.ToJsonString());
                 Bind(update, row.Key);
                 update.Parameters.AddWithValue("version", row.Version);
-                if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
-                {
-                    report.RowsRewritten++;
-                    report.ValuesReencrypted += fields.Reencrypted;
-                    report.PlaintextEncrypted += fields.Encrypted;
-                }
-                else
-                {
-                    report.RowsChangedMeanwhile++;
-                }
+                report.CountUpdate(await update.ExecuteNonQueryAsync(cancellationToken), fields.Reencrypted, fields.Encrypted);
             }
 
             if (rows.Count < batchSize)

@@ -19,4 +19,22 @@ public sealed class ReencryptionReport
     public int IntegrityFaults { get; set; }
 
     public int RowsChangedMeanwhile { get; set; }
+
+    /// <summary>
+    /// Counts one row's conditional update: rewritten with its values, or changed by someone else
+    /// since it was read (its version no longer matched), to be taken by the next pass.
+    /// </summary>
+    public void CountUpdate(int rowsUpdated, int reencrypted, int encrypted)
+    {
+        if (rowsUpdated == 1)
+        {
+            RowsRewritten++;
+            ValuesReencrypted += reencrypted;
+            PlaintextEncrypted += encrypted;
+        }
+        else
+        {
+            RowsChangedMeanwhile++;
+        }
+    }
 }
