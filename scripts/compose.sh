@@ -3,7 +3,8 @@
 #   scripts/compose.sh up      generate passwords, keys and cluster certificates into .tmp/compose,
 #                              start, wait until the API's management port says ready
 #   scripts/compose.sh token   print a development token (role admin, clinic demo)
-#   scripts/compose.sh check   up, book an appointment, check Prometheus scrapes, down
+#   scripts/compose.sh check   up, the README's curl flow, the chart's helm test script, Prometheus
+#                              scraping both silos and the API, down (builds missing images first)
 #   scripts/compose.sh down    stop and remove the containers and volumes
 # Build the images first: scripts/image.sh (or BUILD_ONLY=1 scripts/image.sh).
 set -euo pipefail
@@ -11,7 +12,10 @@ cd "$(dirname "$0")/.."
 
 dir=.tmp/compose
 compose() { docker-compose -p clinic-cluster --env-file "$dir/env" -f compose.yaml "$@"; }
-command -v docker-compose >/dev/null || { echo "compose.sh: docker-compose is missing (apt-get install docker-compose)" >&2; exit 1; }
+fail() { echo "compose.sh: $*" >&2; exit 1; }
+command -v docker-compose >/dev/null || fail "docker-compose is missing (scripts/prerequisites.sh installs it: apt-get install docker-compose)"
+command -v jq >/dev/null || fail "jq is missing (scripts/prerequisites.sh installs it)"
+docker info >/dev/null 2>&1 || fail "no Docker daemon answers (scripts/prerequisites.sh starts one as root)"
 
 secret() { [ -s "$dir/$1" ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$dir/$1"; }
 prepare() {
@@ -43,8 +47,7 @@ wait_api() {
   done
   compose ps
   compose logs --tail 20 api silo1
-  echo "compose.sh: the API did not become ready" >&2
-  return 1
+  fail "the API did not answer 200 on http://127.0.0.1:5081/health/ready within 180 s"
 }
 
 token() {
@@ -64,22 +67,31 @@ case ${1:-} in
   token) token ;;
   down) prepare; compose down -v --remove-orphans ;;
   check)
+    started=$(date +%s)
+    # The images compose.yaml names, as scripts/image.sh builds them (cached layers: seconds when
+    # the rehearsal or an earlier run built them).
+    missing=$(for ref in "clinic-cluster/silo:${IMAGE_TAG:-dev}" "clinic-cluster/api:${IMAGE_TAG:-dev}" \
+      "${POSTGRES_IMAGE:-clinic-cluster/postgres:15-local}" "${PROMETHEUS_IMAGE:-clinic-cluster/prometheus:local}"; do
+      docker image inspect "$ref" >/dev/null 2>&1 || echo "$ref"; done)
+    if [ -n "$missing" ]; then
+      echo "compose: building $(echo "$missing" | paste -sd' ') with scripts/image.sh (log: $dir/image.log)"
+      mkdir -p "$dir"
+      BUILD_ONLY=1 scripts/image.sh >"$dir/image.log" 2>&1 || { tail -15 "$dir/image.log" >&2; fail "scripts/image.sh failed"; }
+    fi
     prepare
     trap 'compose down -v --remove-orphans >/dev/null 2>&1 || true' EXIT
-    compose up -d
+    compose down -v --remove-orphans >/dev/null 2>&1 || true
+    compose up -d >"$dir/up.log" 2>&1 || { cat "$dir/up.log" >&2; compose logs --tail 20 >&2 || true; fail "docker-compose up failed"; }
     wait_api
-    auth=(-H "Authorization: Bearer $(token)" -H "Content-Type: application/json")
-    api=http://127.0.0.1:5080/api/clinics/demo
-    from=$(date -u -d '+14 days' +%F) to=$(date -u -d '+20 days' +%F) slot=""
-    for _ in $(seq 60); do
-      slot=$(curl -s "${auth[@]}" "$api/providers/prv-demo/availability?from=$from&to=$to&type=checkup" | sed -n 's/[^[]*\[{"start":"\([^"]*\)".*/\1/p')
-      [ -n "$slot" ] && break
-      sleep 1
-    done
-    status=$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" -H "Idempotency-Key: compose-$$" "$api/appointments" \
-      -d "{\"patientId\":\"pat-demo\",\"providerId\":\"prv-demo\",\"appointmentType\":\"checkup\",\"start\":\"$slot\",\"reason\":\"compose check\"}")
-    [ "$status" = 201 ] || { echo "compose.sh: booking answered $status" >&2; exit 1; }
-    echo "compose: booked at $slot (201)"
+    echo "compose: up and ready (API management port) in $(($(date +%s) - started)) s"
+    # The README's curl flow as written (demo clinic, dates computed in the clinic's zone).
+    awk '/^## Book, move and cancel with curl/ { section = 1 } section && /^```bash$/ { inside = 1; next }
+      inside && /^```$/ { exit } inside' README.md >"$dir/readme-flow.sh"
+    # shellcheck disable=SC2016 # the literal text of the README
+    grep -q 'appointments/$appointment/cancel' "$dir/readme-flow.sh" || fail "the README's curl block was not found"
+    TOKEN=$(token) bash -e "$dir/readme-flow.sh" >"$dir/readme-flow.out" 2>&1 || { cat "$dir/readme-flow.out" >&2; fail "the README's curl flow failed"; }
+    grep -q '"status":"cancelled"' "$dir/readme-flow.out" || { cat "$dir/readme-flow.out" >&2; fail "the README's curl flow did not end cancelled"; }
+    echo "compose: the README's curl flow (patient, availability, book, reschedule, cancel) ends cancelled"
     # The chart's `helm test` script, as rendered, against this API (needs scripts/chart-check.sh's Helm).
     helm=.tmp/chart-check/bin/helm/helm
     if [ -x "$helm" ]; then
@@ -89,16 +101,20 @@ case ${1:-} in
       node -e 'const y=require("./tools/chart-check/node_modules/yaml");const fs=require("fs");
         process.stdout.write(y.parse(fs.readFileSync(process.argv[1],"utf8")).spec.containers[0].args[0])' "$dir/test-pod.yaml" |
         sed -e "s|http://clinic-api:80|http://127.0.0.1:5080|; s|/var/run/secrets/clinic/test/token|$dir/test-token|" >"$dir/test-pod.sh"
-      sh -e "$dir/test-pod.sh" | sed 's/^/compose: helm test script: /'
+      sh -e "$dir/test-pod.sh" | sed 's/^/compose: helm test script: /' || fail "the chart's helm test script failed against compose"
     fi
-    for _ in $(seq 60); do
-      targets=$(curl -s http://127.0.0.1:9090/api/v1/targets || true)
-      [ "$(grep -o '"health":"[a-z]*"' <<<"$targets" | wc -l)" -ge 3 ] && break
+    # Prometheus scrapes both silos and the API (up = 1) with the metrics token.
+    up=0
+    for _ in $(seq 90); do
+      up=$(curl -s --max-time 3 'http://127.0.0.1:9090/api/v1/query?query=up' | jq '[.data.result[]? | select(.value[1] == "1")] | length' 2>/dev/null || echo 0)
+      [ "$up" = 3 ] && break
       sleep 1
     done
-    # Listed and scraped; "up" once the hosts serve /metrics on the management port.
-    echo "compose: Prometheus targets: $(grep -o '"scrapeUrl":"[^"]*"\|"health":"[a-z]*"' <<<"$targets" | sed 's/"scrapeUrl"://; s/"health"://' | paste -sd' ')"
-    [ "$(grep -o '"health":"[a-z]*"' <<<"$targets" | wc -l)" -ge 3 ] || { echo "compose.sh: Prometheus lists fewer than 3 targets" >&2; exit 1; }
+    [ "$up" = 3 ] || fail "Prometheus scrapes $up of 3 targets: $(curl -s --max-time 3 http://127.0.0.1:9090/api/v1/targets | jq -c '[.data.activeTargets[]? | {scrapeUrl, health, lastError}]' 2>/dev/null)"
+    echo "compose: Prometheus: up = 1 for silo1, silo2 and the API"
+    compose down -v --remove-orphans >/dev/null 2>&1 || fail "docker-compose down failed"
+    trap - EXIT
+    echo "compose: check passed in $(($(date +%s) - started)) s (up, README flow, helm test script, Prometheus, down)"
     ;;
-  *) sed -n '2,7p' "$0"; exit 2 ;;
+  *) sed -n '2,9p' "$0"; exit 2 ;;
 esac

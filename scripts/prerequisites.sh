@@ -6,7 +6,8 @@
 # Prometheus and promtool (alert rule tests, the observability scrape test), Chromium (the
 # dashboard test), openssl (the private server's TLS certificates), and for the production
 # rehearsal (scripts/rehearse.sh) docker.io (started here when no daemon runs), debootstrap (local
-# base images) and PyYAML (the pod-spec converter).
+# base images) and PyYAML (the pod-spec converter), and for compose.yaml (scripts/compose.sh)
+# Debian's docker-compose (v1; the docker.io package has no `docker compose` plugin).
 # Needs root for apt-get; prints what is missing otherwise.
 set -euo pipefail
 
@@ -26,6 +27,7 @@ command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v chromium >/dev/null || missing+=(chromium)
 # The daemon decides, not the client: a machine can carry a docker client without Debian's daemon.
 { command -v docker >/dev/null && command -v dockerd >/dev/null; } || missing+=(docker.io)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
 

@@ -7,7 +7,7 @@
 # check (every target dry-runs, the cheap ones run), the
 # Prometheus rule tests, the backup drills (pgBackRest PITR, encrypted repository, logical round
 # trip), the production rehearsal (scripts/rehearse.sh: the chart's pod specs on Docker with
-# production values) and the resilience drills (PostgreSQL restart, partition, short soak).
+# production values), the compose stack (scripts/compose.sh check) and the resilience drills (PostgreSQL restart, partition, short soak).
 # Ends with one line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +63,9 @@ suite "backup drills" env DRILL_NO_BUILD=1 scripts/backup/test.sh
 # The production rehearsal: every image (base images cached in Docker between runs), the chart
 # rendered with values-production.yaml, run and driven as users would; about 8 minutes warm.
 suite "production rehearsal" scripts/rehearse.sh
+# compose.yaml as a newcomer starts it (Debian's docker-compose), on the images the rehearsal just
+# built: up, the README's curl flow, the chart's helm test script, Prometheus, down; about 2 minutes.
+suite "compose stack" scripts/compose.sh check
 # Resilience drills on their own PostgreSQL servers (55611, 55612): about 4 + 3 + 3 minutes
 # (docs/reliability.md); the full 10-minute soak is scripts/soak.sh, run by hand.
 suite "postgres restart drill" env DRILL_CONFIGURATION=Debug scripts/drills/pg-restart.sh
