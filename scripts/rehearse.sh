@@ -79,7 +79,7 @@ cleanup() {
 }
 trap cleanup EXIT
 remove_all
-rm -rf "${out:?}"/state "$out"/secrets "$out"/secrets-restored "$out"/volumes "$out"/pgdata* "$out"/oidc "$out"/tls "$out"/age-identity.txt
+rm -rf "${out:?}"/state "$out"/tls-rotated "$out"/secrets "$out"/secrets-restored "$out"/volumes "$out"/pgdata* "$out"/oidc "$out"/tls "$out"/age-identity.txt
 : >"$summary"
 mkdir -p "$out/state" "$out/secrets" "$out/volumes"
 
@@ -411,6 +411,88 @@ restart_pg() {
 under_load pg-restart 30 8 restart_pg
 figure "postgres restart: $acked acknowledged bookings, lost = $lost; p99 $p99 ms, slowest $slowest ms; statuses $statuses"
 wait_pod_ready "$rendered" "Deployment/$full-api" "$full-api-0" "$api_ip"
+
+# Certificate rotation under booking load (issue 20 item 4, decision 0029): the cluster Secret is
+# rewritten as cert-manager renews it and the kubelet projects it (podrun.py project: a new
+# ..<timestamp> folder and an atomic ..data symlink swap), five times, while bookings run:
+#   1. renewal: a new leaf of the same CA;
+#   2. CA roll: old + new CA in ca.crt; then leaves of the new CA; then the old CA removed.
+# After each write every pod logs that it re-read the files (ClusterTlsReloader, EventId 2902);
+# `openssl s_client` from this host against a silo's silo-to-silo and gateway ports then sees the
+# new certificate's serial. Bookings must not fail (no 5xx, no transport error) nor be lost.
+cluster_secret=$full-cluster-tls
+silo_port=$(awk '/name: Silo__SiloPort$/ { getline; gsub(/.*value: "|"/, ""); print; exit }' "$rendered")
+gateway_port=$(awk '/name: Silo__GatewayPort$/ { getline; gsub(/.*value: "|"/, ""); print; exit }' "$rendered")
+[ -n "$silo_port" ] || die "the rendered silo sets no Silo__SiloPort"
+[ -n "$gateway_port" ] || die "the rendered silo sets no Silo__GatewayPort"
+cluster_pods=()
+for n in $(seq "$silos"); do cluster_pods+=("Deployment/$full-silo=$full-silo-$n"); done
+cluster_pods+=("Deployment/$full-api=$full-api-0")
+reloads() { docker logs "$1" 2>&1 | grep -c 'new certificate files in use' || true; }
+# write_cluster_secret CERT_DIR CA_BUNDLE: the Secret's new keys, projected into every pod that
+# mounts it; waits until each pod logged one more reload (a refused set fails the run).
+write_cluster_secret() {
+  local certs=$1 bundle=$2 entry pod before=() i=0
+  for entry in "${cluster_pods[@]}"; do before+=("$(reloads "${entry#*=}")"); done
+  cp "$certs/tls.crt" "$certs/tls.key" "$secrets/$cluster_secret/" && cp "$bundle" "$secrets/$cluster_secret/ca.crt"
+  for entry in "${cluster_pods[@]}"; do
+    "$podrun" project "$rendered" "${entry%%=*}" --pod "${entry#*=}" --secrets "$secrets" --state "$out/state" >/dev/null
+  done
+  for entry in "${cluster_pods[@]}"; do
+    pod=${entry#*=}
+    for _ in $(seq 40); do [ "$(reloads "$pod")" -gt "${before[$i]}" ] && break; sleep 0.25; done
+    [ "$(reloads "$pod")" -gt "${before[$i]}" ] || die "$pod did not re-read the cluster certificates: $(docker logs "$pod" 2>&1 | grep -i 'cluster tls' | tail -2)"
+    ! docker logs "$pod" 2>&1 | grep -q 'changed certificate files not used' || die "$pod refused a certificate set: $(docker logs "$pod" 2>&1 | grep 'changed certificate files not used' | tail -1)"
+    i=$((i + 1))
+  done
+}
+# presented IP PORT CA: the serial of the certificate a new handshake presents (verified against
+# CA, with the API's client certificate, as a cluster member connects).
+presented() {
+  openssl s_client -connect "$1:$2" -CAfile "$3" -verify_return_error -cert "$secrets/$cluster_secret/tls.crt" \
+    -key "$secrets/$cluster_secret/tls.key" </dev/null 2>/dev/null | openssl x509 -noout -serial 2>/dev/null | sed 's/^serial=//'
+}
+# expect_presented CERT CA: every silo's silo and gateway ports present CERT's serial.
+expect_presented() {
+  local want n port got
+  want=$(openssl x509 -in "$1" -noout -serial | sed 's/^serial=//')
+  for n in $(seq "$silos"); do
+    for port in "$silo_port" "$gateway_port"; do
+      got=$(presented "$(silo_ip "$n")" "$port" "$2")
+      [ "$got" = "$want" ] || die "$full-silo-$n:$port presents serial '${got:-none (handshake failed)}', not the new $want"
+    done
+  done
+  serials_seen+=("$want")
+}
+rotate() {
+  local t old_ca=$tls/ca.crt new=$out/tls-rotated
+  t=$(date +%s)
+  serials_seen=()
+  log "rotation 1: renewal (new leaf, same CA)" >&2
+  scripts/certs.sh "$tls" "$cluster_secret=$cluster_sans"
+  write_cluster_secret "$tls/$cluster_secret" "$old_ca"
+  expect_presented "$tls/$cluster_secret/tls.crt" "$old_ca"
+  log "rotation 2a: CA roll, old + new CA trusted" >&2
+  rm -rf "$new" && scripts/certs.sh "$new" "$cluster_secret=$cluster_sans"
+  cat "$old_ca" "$new/ca.crt" >"$out/state/ca-bundle.crt"
+  write_cluster_secret "$tls/$cluster_secret" "$out/state/ca-bundle.crt"
+  log "rotation 2b: certificates of the new CA" >&2
+  write_cluster_secret "$new/$cluster_secret" "$out/state/ca-bundle.crt"
+  expect_presented "$new/$cluster_secret/tls.crt" "$new/ca.crt"
+  log "rotation 2c: old CA removed" >&2
+  write_cluster_secret "$new/$cluster_secret" "$new/ca.crt"
+  expect_presented "$new/$cluster_secret/tls.crt" "$new/ca.crt"
+  # The old CA no longer opens a handshake: nothing presents a certificate of it.
+  [ -z "$(presented "$(silo_ip 1)" "$silo_port" "$old_ca")" ] || die "a silo still verifies against the old CA after the roll"
+  rotation_seconds=$(($(date +%s) - t))
+  log "rotation done in $rotation_seconds s" >&2
+}
+cluster_sans=$(for s in "${specs[@]}"; do [ "${s%%=*}" = "$cluster_secret" ] && echo "${s#*=}"; done)
+[ -n "$cluster_sans" ] || die "the chart asks cert-manager for no $cluster_secret Certificate"
+under_load rotation 40 2 rotate
+failed=$(jq -r '[.statuses | to_entries[] | select(.key == "error" or (.key | tonumber? // 0) >= 500) | .value] | add // 0' "$out/rotation.json")
+[ "$failed" = 0 ] || die "rotation: $failed booking requests failed ($statuses)"
+figure "rotation: renewal + CA roll (3 steps) of $cluster_secret under load in $rotation_seconds s: $acked bookings, failed = $failed, lost = $lost; new cert serial seen = yes (s_client on silo $silo_port and gateway $gateway_port of $silos silos after each step: ${serials_seen[*]}); p99 $p99 ms, slowest $slowest ms; statuses $statuses"
 
 # The CronJobs, each run once as a Job (kubectl create job --from=cronjob/...).
 code=$(run_job "$rendered" "CronJob/$full-audit-verify" "$full-audit-verify-manual")

@@ -10,6 +10,9 @@
   podrun.py certificates RENDERED               cert-manager Certificates: "<secretName> DNS:a,DNS:b"
   podrun.py probe RENDERED Kind/name            the readiness probe: "http PORT PATH" or "tcp PORT"
   podrun.py argv RENDERED Kind/name OPTIONS     the `docker run` arguments, one a line (NUL-free)
+  podrun.py project RENDERED Kind/name --pod P --secrets DIR --state DIR
+                                                re-writes a running pod's Secret volumes from DIR
+                                                as the kubelet does when a Secret changes
 
 OPTIONS: --pod NAME (container and host name, metadata.name), --ip IP (status.podIP and --ip),
 --network NET, --secrets DIR (DIR/<secret name>/<key>: what the cluster's Secrets hold),
@@ -23,13 +26,13 @@ there for scripts/rehearse/kubeapi.py).
 What the container gets, exactly as rendered: image, command (as --entrypoint plus arguments) and
 args, env (value, fieldRef, secretKeyRef, configMapKeyRef) and envFrom, each volumeMount (Secret
 and ConfigMap items written to files with the volume's defaultMode, owned by root and the pod's
-fsGroup, bind-mounted read-only; emptyDir as tmpfs with its sizeLimit; a PVC as a host folder),
+fsGroup, in the kubelet's layout (..data symlink to a timestamped folder), bind-mounted read-only; emptyDir as tmpfs with its sizeLimit; a PVC as a host folder),
 the security context (runAsUser/runAsGroup, fsGroup as a supplementary group, read-only root,
 dropped capabilities, no privilege escalation; runAsNonRoot is checked), memory and CPU limits,
 and the Services that select the pod as network aliases (same port numbers: a Service whose port
 differs from its target port is reported). Anything it cannot reproduce is an error, never skipped.
 """
-import json, os, re, shutil, sys
+import json, os, re, shutil, sys, time
 
 import yaml
 
@@ -188,6 +191,71 @@ def field(path, pod, ip, namespace, labels):
     die(f"fieldRef {path}")
 
 
+def project_volume(docs, ref, v, folder, secrets, fs_group):
+    """Writes a Secret or ConfigMap volume as the kubelet's atomic writer does: the items in a
+    fresh ..<timestamp> folder, the ..data symlink renamed over to point at it, one symlink per
+    top-level item through ..data, the previous folder removed. A mounted pod sees the old set or
+    the new one, never a mix: the layout ClusterTlsReloader is written against (decision 0029)."""
+    source = v.get("secret") or v.get("configMap")
+    mode = source.get("defaultMode", 0o644)
+    files = {}
+    if "secret" in v:
+        name = source["secretName"]
+        keys = sorted(os.listdir(os.path.join(secrets, name))) if os.path.isdir(os.path.join(secrets, name)) else []
+        items = source.get("items") or [{"key": k, "path": k} for k in keys]
+        if not items:
+            die(f"Secret {name} is missing or empty")
+        for it in items:
+            with open(secret_key(secrets, name, it["key"]), "rb") as f:
+                files[it["path"]] = f.read()
+    else:
+        data = configmap(docs, source["name"])
+        items = source.get("items") or [{"key": k, "path": k} for k in data]
+        for it in items:
+            files[it["path"]] = data[it["key"]].encode()
+    os.makedirs(folder, exist_ok=True)
+    os.chmod(folder, 0o755)
+    previous = os.readlink(os.path.join(folder, "..data")) if os.path.islink(os.path.join(folder, "..data")) else None
+    stamp = "..%s.%d" % (time.strftime("%Y_%m_%d_%H_%M_%S", time.gmtime()), time.monotonic_ns())
+    for path, content in files.items():
+        target = os.path.join(folder, stamp, path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(content)
+        os.chown(target, 0, fs_group if fs_group is not None else 0)
+        os.chmod(target, mode)
+    for root, _, _ in os.walk(os.path.join(folder, stamp)):
+        os.chmod(root, 0o755)
+    temporary = os.path.join(folder, "..data_tmp")
+    if os.path.lexists(temporary):
+        os.remove(temporary)
+    os.symlink(stamp, temporary)
+    os.rename(temporary, os.path.join(folder, "..data"))
+    for top in {p.split("/", 1)[0] for p in files}:
+        link = os.path.join(folder, top)
+        if not os.path.islink(link):
+            if os.path.lexists(link):
+                die(f"{ref}: {link} is not a symlink")
+            os.symlink(os.path.join("..data", top), link)
+    if previous and previous != stamp:
+        shutil.rmtree(os.path.join(folder, previous), ignore_errors=True)
+
+
+def project(docs, ref, opts):
+    """Re-projects every Secret volume of a running pod from --secrets (the kubelet's sync after a
+    Secret changed); prints the volumes it wrote."""
+    obj = find(docs, ref)
+    spec, c = container_of(obj)
+    fs_group = (spec.get("securityContext") or {}).get("fsGroup")
+    volumes = {v["name"]: v for v in spec.get("volumes", [])}
+    state = os.path.join(opts["state"], opts["pod"])
+    for m in c.get("volumeMounts", []):
+        v = volumes[m["name"]]
+        if "secret" in v and not m.get("subPath"):
+            project_volume(docs, ref, v, os.path.join(state, m["name"]), opts["secrets"], fs_group)
+            print(m["name"])
+
+
 def argv(docs, ref, opts):
     obj = find(docs, ref)
     spec, c = container_of(obj)
@@ -294,6 +362,7 @@ def argv(docs, ref, opts):
     volumes = {v["name"]: v for v in spec.get("volumes", [])}
     state = os.path.join(opts["state"], pod)
     shutil.rmtree(state, ignore_errors=True)
+    projected = set()
     for m in c.get("volumeMounts", []):
         v = volumes.get(m["name"]) or die(f"{ref}: volumeMount {m['name']} has no volume")
         ro = m.get("readOnly", False)
@@ -305,34 +374,12 @@ def argv(docs, ref, opts):
             out += ["--tmpfs", f"{m['mountPath']}:{opt}"]
             continue
         if "secret" in v or "configMap" in v:
-            source = v.get("secret") or v.get("configMap")
-            mode = source.get("defaultMode", 0o644)
             folder = os.path.join(state, m["name"])
-            os.makedirs(folder, exist_ok=True)
-            if "secret" in v:
-                name = source["secretName"]
-                keys = os.listdir(os.path.join(opts["secrets"], name)) if os.path.isdir(os.path.join(opts["secrets"], name)) else []
-                items = source.get("items") or [{"key": k, "path": k} for k in keys]
-                if not items:
-                    die(f"Secret {name} is missing or empty")
-                for it in items:
-                    target = os.path.join(folder, it["path"])
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-                    shutil.copyfile(secret_key(opts["secrets"], name, it["key"]), target)
-            else:
-                data = configmap(docs, source["name"])
-                items = source.get("items") or [{"key": k, "path": k} for k in data]
-                for it in items:
-                    target = os.path.join(folder, it["path"])
-                    with open(target, "w") as f:
-                        f.write(data[it["key"]])
-            for root, _, files in os.walk(folder):
-                os.chmod(root, 0o755)
-                for f in files:
-                    p = os.path.join(root, f)
-                    os.chown(p, 0, fs_group if fs_group is not None else 0)
-                    os.chmod(p, mode)
-            host = os.path.join(folder, m["subPath"]) if m.get("subPath") else folder
+            if m["name"] not in projected:
+                project_volume(docs, ref, v, folder, opts["secrets"], fs_group)
+                projected.add(m["name"])
+            # A subPath is bound to the file itself, as the kubelet binds it: it never sees an update.
+            host = os.path.realpath(os.path.join(folder, m["subPath"])) if m.get("subPath") else folder
             if not os.path.exists(host):
                 die(f"{ref}: subPath {m.get('subPath')} is not in volume {m['name']}")
             out += ["-v", f"{os.path.abspath(host)}:{m['mountPath']}:ro"]
@@ -380,7 +427,7 @@ def main():
                 print(d["spec"]["secretName"], ",".join(n if n.startswith("IP:") else f"DNS:{n}" for n in names))
     elif cmd == "probe":
         probe(docs, sys.argv[3])
-    elif cmd == "argv":
+    elif cmd in ("argv", "project"):
         opts, rest = {"label": [], "publish": []}, sys.argv[4:]
         while rest:
             key, value, rest = rest[0].lstrip("-"), rest[1], rest[2:]
@@ -388,10 +435,10 @@ def main():
                 opts[key].append(value)
             else:
                 opts[key] = value
-        for required in ("pod", "network", "secrets", "state", "volumes"):
+        for required in ("pod", "secrets", "state") + (("network", "volumes") if cmd == "argv" else ()):
             if required not in opts:
                 die(f"--{required} is required")
-        argv(docs, sys.argv[3], opts)
+        (argv if cmd == "argv" else project)(docs, sys.argv[3], opts)
     else:
         sys.exit(__doc__)
 
