@@ -50,11 +50,13 @@ wait_api() {
   fail "the API did not answer 200 on http://127.0.0.1:5081/health/ready within 180 s"
 }
 
+# token [dev-token options]: a development token, by default role admin in clinic demo.
 token() {
+  [ $# -gt 0 ] || set -- --clinic demo --role admin
   # shellcheck disable=SC1091
   . "$dir/env"
   docker run --rm --read-only --tmpfs /tmp -e ASPNETCORE_ENVIRONMENT=Development -e DOTNET_ENVIRONMENT=Development \
-    -e Auth__DevSigningKey="$CLINIC_DEV_SIGNING_KEY" "clinic-cluster/api:${IMAGE_TAG:-dev}" dev-token --clinic demo --role admin
+    -e Auth__DevSigningKey="$CLINIC_DEV_SIGNING_KEY" "clinic-cluster/api:${IMAGE_TAG:-dev}" dev-token "$@"
 }
 
 case ${1:-} in
@@ -97,10 +99,13 @@ case ${1:-} in
     if [ -x "$helm" ]; then
       "$helm" template clinic deploy/helm/clinic-cluster -f deploy/helm/clinic-cluster/values-local.yaml \
         --show-only templates/tests/test-booking.yaml >"$dir/test-pod.yaml"
-      token >"$dir/test-token"
       node -e 'const y=require("./tools/chart-check/node_modules/yaml");const fs=require("fs");
         process.stdout.write(y.parse(fs.readFileSync(process.argv[1],"utf8")).spec.containers[0].args[0])' "$dir/test-pod.yaml" |
         sed -e "s|http://clinic-api:80|http://127.0.0.1:5080|; s|/var/run/secrets/clinic/test/token|$dir/test-token|" >"$dir/test-pod.sh"
+      # Its token is an administrator of its own test clinic only, as tests.tokenSecret's in production.
+      test_clinic=$(sed -n 's/^clinic="\([^"]*\)"$/\1/p' "$dir/test-pod.sh")
+      [ -n "$test_clinic" ] || fail "the rendered helm test script names no test clinic"
+      token --grant "$test_clinic:admin" >"$dir/test-token"
       sh -e "$dir/test-pod.sh" | sed 's/^/compose: helm test script: /' || fail "the chart's helm test script failed against compose"
     fi
     # Prometheus scrapes both silos and the API (up = 1) with the metrics token.
