@@ -40,14 +40,17 @@ prepare() {
 }
 
 # Health answers only on the management listener (published on loopback as 5081), never on 5080.
+# 300 s: on a loaded 2-core machine the API's demo seeding can time out while the silos start;
+# it then exits and compose restarts it (restart: on-failure).
 wait_api() {
-  for _ in $(seq 180); do
+  local deadline=$(($(date +%s) + 300))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
     [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://127.0.0.1:5081/health/ready || true)" = 200 ] && return 0
     sleep 1
   done
   compose ps
   compose logs --tail 20 api silo1
-  fail "the API did not answer 200 on http://127.0.0.1:5081/health/ready within 180 s"
+  fail "the API did not answer 200 on http://127.0.0.1:5081/health/ready within 300 s"
 }
 
 # token [dev-token options]: a development token, by default role admin in clinic demo.

@@ -12,7 +12,9 @@
 #      pod spec into `docker run` with exactly its command, args, env, mounts and security context.
 #   4. Users: the README's curl flow in a clinic made through the API; 1,000 clients for 10 slots;
 #      a silo killed under booking load; PostgreSQL restarted under booking load (acknowledged
-#      bookings compared with the ledger); the audit-verify and backup CronJobs run as Jobs; the
+#      bookings compared with the ledger); the cluster certificates renewed and their CA rolled
+#      under booking load (the Secret projected as the kubelet does; `openssl s_client` sees the
+#      new serial; no failed booking); the audit-verify and backup CronJobs run as Jobs; the
 #      backup restored into a fresh PostgreSQL and `audit verify --all` on it; Prometheus scraping
 #      both hosts; the dashboard behind its credentials.
 # Needs root (Docker, bind-mount ownership). Results: .tmp/rehearse/ (summary.txt, logs).
@@ -329,7 +331,19 @@ status=$(curl -s -o /dev/null -w '%{http_code}' "$api/api/clinics/nothing/patien
 # The README's clinic, made through the API by an administrator: New York, Mon-Fri 9-17, a checkup.
 clinic=rehearsal
 post() { curl -s -w '\n%{http_code}' --max-time 30 "${auth[@]}" "$api$1" -d "$2"; }
-expect_201() { local body; body=$(post "$1" "$2"); [ "$(tail -1 <<<"$body")" = 201 ] || die "POST $1 answered $(tail -1 <<<"$body"): $(head -1 <<<"$body")"; head -1 <<<"$body"; }
+# expect_201 PATH BODY: the created object's JSON. A 503 ("retry shortly": the API's first calls
+# can time out while a loaded machine warms the silos) is retried, as a client would, five times.
+expect_201() {
+  local body
+  for _ in 1 2 3 4 5 6; do
+    body=$(post "$1" "$2")
+    [ "$(tail -1 <<<"$body")" = 503 ] || break
+    log "POST $1 answered 503; retrying in 3 s" >&2
+    sleep 3
+  done
+  [ "$(tail -1 <<<"$body")" = 201 ] || die "POST $1 answered $(tail -1 <<<"$body"): $(head -1 <<<"$body")"
+  head -1 <<<"$body"
+}
 expect_201 /api/clinics '{"id":"'$clinic'","name":"Rehearsal clinic","timeZone":"America/New_York","appointmentTypes":[{"name":"checkup","durationMinutes":30,"bufferMinutes":0}],"policy":{"minimumNoticeMinutes":60,"maximumHorizonDays":90,"cancellationCutoffMinutes":1440,"slotIntervalMinutes":30}}' >/dev/null
 hours=$(for d in monday tuesday wednesday thursday friday; do printf '{"day":"%s","start":"09:00:00","end":"17:00:00"},' "$d"; done)
 provider=$(expect_201 "/api/clinics/$clinic/providers" '{"name":"Dr Rehearsal","specialty":"family medicine","workingHours":['"${hours%,}"'],"timeOff":[]}' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
