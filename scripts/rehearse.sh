@@ -368,10 +368,6 @@ if [ ! -f "$loadgen_dir/ClinicCluster.LoadGen.dll" ] || [ -n "$(find tools/LoadG
 fi
 loadgen() { timeout 300 dotnet "$loadgen_dir/ClinicCluster.LoadGen.dll" "$1" --url "$api" --token-file "$out/admin-token" "${@:2}"; }
 
-loadgen contend --connections 1000 --slots 10 --timeout 60 --out "$out/contend.json" >"$out/contend.txt" 2>&1 || { cat "$out/contend.txt"; die "contend failed"; }
-created=$(jq -r '.checks.created' "$out/contend.json")
-[ "$created" = 10 ] || die "1,000 clients for 10 slots booked $created"
-figure "contend: 1,000 clients for 10 slots: exactly $created booked, $(jq -r '.checks.doubleBookings' "$out/contend.json") double bookings ($(jq -c '.statuses' "$out/contend.json"))"
 
 # check_acks FILE: "ACKNOWLEDGED LOST": acknowledged bookings, and those missing from the ledger.
 check_acks() {
@@ -403,28 +399,6 @@ under_load() {
   [ "$lost" = 0 ] || die "$name: $lost of $acked acknowledged bookings are not in the ledger"
   p99=$(jq -r '.latencyMs.p99' "$out/$name.json") slowest=$(jq -r '.latencyMs.max' "$out/$name.json") statuses=$(jq -c '.statuses' "$out/$name.json")
 }
-
-kill_silo() {
-  docker kill "$full-silo-$silos" >/dev/null
-  log "killed $full-silo-$silos (SIGKILL)" >&2
-}
-under_load failover 30 8 kill_silo
-figure "silo kill: $acked acknowledged bookings, lost = $lost; p99 $p99 ms, slowest $slowest ms over the failover; statuses $statuses"
-# The Deployment replaces the pod: same spec, new container.
-docker rm -f "$full-silo-$silos" >/dev/null
-run_pod "$rendered" "Deployment/$full-silo" "$full-silo-$silos" "$(silo_ip "$silos")"
-wait_pod_ready "$rendered" "Deployment/$full-silo" "$full-silo-$silos" "$(silo_ip "$silos")"
-
-restart_pg() {
-  local t
-  t=$(date +%s)
-  docker restart -t 10 "$pg" >/dev/null
-  wait_postgres "$pg"
-  log "PostgreSQL restarted in $(($(date +%s) - t)) s" >&2
-}
-under_load pg-restart 30 8 restart_pg
-figure "postgres restart: $acked acknowledged bookings, lost = $lost; p99 $p99 ms, slowest $slowest ms; statuses $statuses"
-wait_pod_ready "$rendered" "Deployment/$full-api" "$full-api-0" "$api_ip"
 
 # Certificate rotation under booking load (issue 20 item 4, decision 0029): the cluster Secret is
 # rewritten as cert-manager renews it and the kubelet projects it (podrun.py project: a new
@@ -507,6 +481,34 @@ under_load rotation 40 2 rotate
 failed=$(jq -r '[.statuses | to_entries[] | select(.key == "error" or (.key | tonumber? // 0) >= 500) | .value] | add // 0' "$out/rotation.json")
 [ "$failed" = 0 ] || die "rotation: $failed booking requests failed ($statuses)"
 figure "rotation: renewal + CA roll (3 steps) of $cluster_secret under load in $rotation_seconds s: $acked bookings, failed = $failed, lost = $lost; new cert serial seen = yes (s_client on silo $silo_port and gateway $gateway_port of $silos silos after each step: ${serials_seen[*]}); p99 $p99 ms, slowest $slowest ms; statuses $statuses"
+
+loadgen contend --connections 1000 --slots 10 --timeout 60 --out "$out/contend.json" >"$out/contend.txt" 2>&1 || { cat "$out/contend.txt"; die "contend failed"; }
+created=$(jq -r '.checks.created' "$out/contend.json")
+[ "$created" = 10 ] || die "1,000 clients for 10 slots booked $created"
+figure "contend: 1,000 clients for 10 slots: exactly $created booked, $(jq -r '.checks.doubleBookings' "$out/contend.json") double bookings ($(jq -c '.statuses' "$out/contend.json"))"
+
+kill_silo() {
+  docker kill "$full-silo-$silos" >/dev/null
+  log "killed $full-silo-$silos (SIGKILL)" >&2
+}
+under_load failover 30 8 kill_silo
+figure "silo kill: $acked acknowledged bookings, lost = $lost; p99 $p99 ms, slowest $slowest ms over the failover; statuses $statuses"
+# The Deployment replaces the pod: same spec, new container.
+docker rm -f "$full-silo-$silos" >/dev/null
+run_pod "$rendered" "Deployment/$full-silo" "$full-silo-$silos" "$(silo_ip "$silos")"
+wait_pod_ready "$rendered" "Deployment/$full-silo" "$full-silo-$silos" "$(silo_ip "$silos")"
+
+restart_pg() {
+  local t
+  t=$(date +%s)
+  docker restart -t 10 "$pg" >/dev/null
+  wait_postgres "$pg"
+  log "PostgreSQL restarted in $(($(date +%s) - t)) s" >&2
+}
+under_load pg-restart 30 8 restart_pg
+figure "postgres restart: $acked acknowledged bookings, lost = $lost; p99 $p99 ms, slowest $slowest ms; statuses $statuses"
+wait_pod_ready "$rendered" "Deployment/$full-api" "$full-api-0" "$api_ip"
+
 
 # The CronJobs, each run once as a Job (kubectl create job --from=cronjob/...).
 code=$(run_job "$rendered" "CronJob/$full-audit-verify" "$full-audit-verify-manual")
