@@ -475,7 +475,8 @@ rotate() {
   rotation_seconds=$(($(date +%s) - t))
   log "rotation done in $rotation_seconds s" >&2
 }
-cluster_sans=$(for s in "${specs[@]}"; do [ "${s%%=*}" = "$cluster_secret" ] && echo "${s#*=}"; done)
+cluster_sans=""
+for s in "${specs[@]}"; do [ "${s%%=*}" != "$cluster_secret" ] || cluster_sans=${s#*=}; done
 [ -n "$cluster_sans" ] || die "the chart asks cert-manager for no $cluster_secret Certificate"
 under_load rotation 40 2 rotate
 failed=$(jq -r '[.statuses | to_entries[] | select(.key == "error" or (.key | tonumber? // 0) >= 500) | .value] | add // 0' "$out/rotation.json")
