@@ -428,7 +428,7 @@ write_cluster_secret() {
   done
   for entry in "${cluster_pods[@]}"; do
     pod=${entry#*=}
-    for _ in $(seq 40); do [ "$(reloads "$pod")" -gt "${before[$i]}" ] && break; sleep 0.25; done
+    for _ in $(seq 120); do [ "$(reloads "$pod")" -gt "${before[$i]}" ] && break; sleep 0.25; done
     [ "$(reloads "$pod")" -gt "${before[$i]}" ] || die "$pod did not re-read the cluster certificates: $(docker logs "$pod" 2>&1 | grep -i 'cluster tls' | tail -2)"
     ! docker logs "$pod" 2>&1 | grep -q 'changed certificate files not used' || die "$pod refused a certificate set: $(docker logs "$pod" 2>&1 | grep 'changed certificate files not used' | tail -1)"
     i=$((i + 1))
@@ -438,7 +438,7 @@ write_cluster_secret() {
 # CA, with the API's client certificate, as a cluster member connects).
 presented() {
   openssl s_client -connect "$1:$2" -CAfile "$3" -verify_return_error -cert "$secrets/$cluster_secret/tls.crt" \
-    -key "$secrets/$cluster_secret/tls.key" </dev/null 2>/dev/null | openssl x509 -noout -serial 2>/dev/null | sed 's/^serial=//'
+    -key "$secrets/$cluster_secret/tls.key" </dev/null 2>/dev/null | openssl x509 -noout -serial 2>/dev/null | sed 's/^serial=//' || true
 }
 # expect_presented CERT CA: every silo's silo and gateway ports present CERT's serial.
 expect_presented() {
