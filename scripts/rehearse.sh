@@ -480,7 +480,7 @@ rotate() {
 cluster_sans=""
 for s in "${specs[@]}"; do [ "${s%%=*}" != "$cluster_secret" ] || cluster_sans=${s#*=}; done
 [ -n "$cluster_sans" ] || die "the chart asks cert-manager for no $cluster_secret Certificate"
-# 60 s of load: the five writes take about 20 s on an idle machine, 57 s at load average 55.
+# 60 s of load: the five writes took 51-57 s at load average 55-87 on the shared 2-core machine.
 under_load rotation 60 2 rotate
 failed=$(jq -r '[.statuses | to_entries[] | select(.key == "error" or (.key | tonumber? // 0) >= 500) | .value] | add // 0' "$out/rotation.json")
 [ "$failed" = 0 ] || die "rotation: $failed booking requests failed ($statuses)"
