@@ -402,7 +402,7 @@ under_load() {
 
 # Certificate rotation under booking load (issue 20 item 4, decision 0029): the cluster Secret is
 # rewritten as cert-manager renews it and the kubelet projects it (podrun.py project: a new
-# ..<timestamp> folder and an atomic ..data symlink swap), five times, while bookings run:
+# ..<timestamp> folder and an atomic ..data symlink swap), four times, while bookings run:
 #   1. renewal: a new leaf of the same CA;
 #   2. CA roll: old + new CA in ca.crt; then leaves of the new CA; then the old CA removed.
 # After each write every pod logs that it re-read the files (ClusterTlsReloader, EventId 2902);
@@ -480,7 +480,7 @@ rotate() {
 cluster_sans=""
 for s in "${specs[@]}"; do [ "${s%%=*}" != "$cluster_secret" ] || cluster_sans=${s#*=}; done
 [ -n "$cluster_sans" ] || die "the chart asks cert-manager for no $cluster_secret Certificate"
-# 60 s of load: the five writes took 51-57 s at load average 55-87 on the shared 2-core machine.
+# 60 s of load: the four writes took 51-57 s at load average 55-87 on the shared 2-core machine.
 under_load rotation 60 2 rotate
 failed=$(jq -r '[.statuses | to_entries[] | select(.key == "error" or (.key | tonumber? // 0) >= 500) | .value] | add // 0' "$out/rotation.json")
 [ "$failed" = 0 ] || die "rotation: $failed booking requests failed ($statuses)"
