@@ -66,7 +66,8 @@ public sealed class ClusterRetryTests
     [Fact]
     public async Task The_wait_before_a_retry_ends_when_the_client_goes_away()
     {
-        var filter = Filter("00:00:30");
+        // A bound beyond the delay, so the retry is waited for (and cut short by the abort).
+        var filter = new TransientRetryFilter(Services(maxElapsed: "00:01:00", "00:00:30").GetRequiredService<ResiliencePipelineProvider<string>>());
         using var aborted = new CancellationTokenSource();
         var invocation = Invocation();
         invocation.HttpContext.RequestAborted = aborted.Token;
@@ -84,11 +85,25 @@ public sealed class ClusterRetryTests
     }
 
     [Fact]
-    public void Without_configuration_the_four_default_delays_apply()
+    public async Task No_retry_starts_once_the_request_is_older_than_MaxElapsed()
     {
-        var services = Services();
+        var filter = new TransientRetryFilter(Services(maxElapsed: "00:00:00.5", "00:00:00.3", "00:00:00.3", "00:00:00.3", "00:00:00.3")
+            .GetRequiredService<ResiliencePipelineProvider<string>>());
+        var calls = 0;
 
-        Assert.Equal(ClusterRetryOptions.DefaultDelays, services.GetRequiredService<IOptions<ClusterRetryOptions>>().Value.Delays);
+        await Assert.ThrowsAsync<TimeoutException>(async () => await filter.InvokeAsync(Invocation(), _ => { calls++; throw new TimeoutException(); }));
+
+        // At 0 s and after 0.3 s; a third attempt would start at 0.6 s, past 0.5 s.
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public void Without_configuration_the_default_delays_and_bound_apply()
+    {
+        var options = Services().GetRequiredService<IOptions<ClusterRetryOptions>>().Value;
+
+        Assert.Equal(ClusterRetryOptions.DefaultDelays, options.Delays);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), options.MaxElapsed);
     }
 
     [Theory]
@@ -110,10 +125,17 @@ public sealed class ClusterRetryTests
         Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ClusterRetryOptions>>().Value);
     }
 
-    private static IServiceProvider Services(params string[] delays)
+    private static IServiceProvider Services(params string[] delays) => Services(maxElapsed: null, delays);
+
+    private static IServiceProvider Services(string? maxElapsed, params string[] delays)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
-            delays.Select((d, i) => KeyValuePair.Create<string, string?>($"ClusterRetry:Delays:{i}", d))).Build();
+        var settings = delays.Select((d, i) => KeyValuePair.Create<string, string?>($"ClusterRetry:Delays:{i}", d)).ToList();
+        if (maxElapsed is not null)
+        {
+            settings.Add(KeyValuePair.Create<string, string?>("ClusterRetry:MaxElapsed", maxElapsed));
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection().AddLogging().AddClusterRetry(configuration).BuildServiceProvider();
     }
 

@@ -17,7 +17,7 @@ public sealed partial class ClusterTests
     [RunOrder(6)]
     public async Task Every_phi_read_is_audited_exactly_once_while_silos_die()
     {
-        await using var cluster = new ClusterHarness(nameof(Every_phi_read_is_audited_exactly_once_while_silos_die), suite.Database, output, FastMembership);
+        await using var cluster = new ClusterHarness(nameof(Every_phi_read_is_audited_exactly_once_while_silos_die), suite.Database, output);
         var silos = await cluster.StartSilosAsync(3);
         var api = await cluster.StartApiAsync();
         var clinic = await TestClinic.CreateAsync(api, "audit", providers: 1, patients: 40);

@@ -108,7 +108,7 @@ schema = {
         "postgres": obj({
             "host": {"type": "string", "minLength": 1}, "port": PORT, "database": {"type": "string", "pattern": r"^[a-z_][a-z0-9_]{0,62}$"},
             "sslMode": {"enum": ["Disable", "Allow", "Prefer", "Require", "VerifyCA", "VerifyFull"]},
-            "maxPoolSize": intr(1, 1000), "maxAutoPrepare": intr(0, 256), "cidrs": {"type": "array", "items": S},
+            "maxPoolSize": intr(1, 1000), "maxConnections": intr(1), "reservedConnections": intr(0), "maxAutoPrepare": intr(0, 256), "cidrs": {"type": "array", "items": S},
         }),
         "secrets": obj({k: ref("secret") for k in ["database", "encryption", "auditChain", "metricsToken", "dashboard", "postgresCa"]}),
         "externalSecrets": obj({
@@ -157,7 +157,7 @@ schema = {
             "successfulJobsHistoryLimit": intr(0), "failedJobsHistoryLimit": intr(1), "resources": ref("resources"),
         }),
         "pgbouncer": simple_image_workload({"replicas": intr(1), "uid": intr(1), "poolMode": {"enum": ["session", "transaction"]},
-                                            "maxClientConn": intr(1), "defaultPoolSize": intr(1), "authSecret": OPT_DNS,
+                                            "maxClientConn": intr(1), "defaultPoolSize": intr(1), "maxDbConnections": intr(1), "authSecret": OPT_DNS,
                                             "tls": obj({"existingSecret": OPT_DNS})}),
         "devPostgres": simple_image_workload({"passwords": obj({"superuser": S, "owner": S, "app": S, "api": S}), "storage": QTY, "storageClass": S}),
         "backup": simple_image_workload({

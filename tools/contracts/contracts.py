@@ -23,6 +23,8 @@ import sys
 
 import yaml
 
+import connection_budget
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CHART = ROOT / "deploy/helm/clinic-cluster"
 
@@ -286,6 +288,22 @@ def check_install(name: str, values: dict, objects: list[dict]) -> None:
             if not re.search(r'/api/clinics"', script) or "POST" not in script:
                 problems.append(f"Pod {o['metadata']['name']}: does not create its own test clinic")
     check(not problems, f"{name}: the install needs no namespace of its own and helm test brings its own clinic", problems)
+
+
+def check_connection_budget(name: str, values: dict, objects: list[dict]) -> None:
+    """Behind PgBouncer, every pod's pool at max scale fits PgBouncer and PostgreSQL (connection_budget.py)."""
+    full = connection_budget.merged(yaml.safe_load((CHART / "values.yaml").read_text()), values)
+    result = connection_budget.check(objects, full, pod_specs, env_map)
+    if result is None:
+        return
+    ok, figures, problems = result
+    if name in ("values-production", "values-staging"):
+        server = connection_budget.server_max_connections((ROOT / "deploy/cloudnative-pg/cluster.yaml").read_text().splitlines())
+        if server != full["postgres"]["maxConnections"]:
+            ok = False
+            problems.append(f"postgres.maxConnections {full['postgres']['maxConnections']} is not deploy/cloudnative-pg/cluster.yaml's "
+                            f"max_connections {server}")
+    check(ok, f"{name}: PgBouncer and PostgreSQL hold every pod's pool at max scale: {figures}", problems)
 
 
 def check_workflow_rollback() -> None:
@@ -597,6 +615,7 @@ def main() -> int:
         check_secret_formats(name, objects)
         check_scaling(name, values[name], objects, namespaces[name])
         check_install(name, values[name], objects)
+        check_connection_budget(name, values[name], objects)
     check_images(renders)
     check_workflow_rollback()
     check_script_paths()

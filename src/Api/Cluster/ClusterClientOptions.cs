@@ -22,20 +22,22 @@ public sealed class ClusterClientOptions
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
-    /// How long a grain call may wait for its answer. Orleans' 30 s default is what a request in
-    /// flight through a dead gateway waited; a few seconds, then a retry of a repeatable request
-    /// on a live gateway, is a shorter tail (docs/reliability.md).
+    /// How long one attempt of a grain call may wait for its answer (Orleans: 30 s). A call in
+    /// flight through a gateway that died is never answered: it fails after this, and the API
+    /// retries a repeatable request on a live gateway within ClusterRetry:MaxElapsed, so a request
+    /// takes at most MaxElapsed + this (2.5 s + 2 s by default; decision 0038, docs/reliability.md).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// How often the client reads the live gateways from the membership table (Orleans: 1 min).
     /// A gateway cut off the network drops no connection, so until this read the client keeps
-    /// sending into it; the partition drill (scripts/drills/partition.sh) measured the gap.
+    /// sending into it; the partition drill (scripts/drills/partition.sh) measured the gap. One
+    /// indexed read per API process per period.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 public enum ClientClusteringMode

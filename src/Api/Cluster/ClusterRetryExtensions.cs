@@ -10,10 +10,14 @@ namespace ClinicCluster.Api.Cluster;
 /// <summary>
 /// The "cluster-retry" resilience pipeline (Polly, through Microsoft.Extensions.Resilience) that
 /// <see cref="TransientRetryFilter"/> runs repeatable requests in: retries on the transient cluster
-/// failures only, after the configured delays, stopping when the client goes away.
+/// failures only, after the configured delays, while the request is younger than
+/// ClusterRetry:MaxElapsed, stopping when the client goes away.
 /// </summary>
 public static partial class ClusterRetryExtensions
 {
+    /// <summary>When the request's first attempt began (<see cref="System.Diagnostics.Stopwatch"/> ticks), set by the filter.</summary>
+    public static readonly ResiliencePropertyKey<long> FirstAttemptStarted = new("clinic.cluster-retry.first-attempt");
+
     public static WebApplicationBuilder AddClusterRetry(this WebApplicationBuilder builder)
     {
         builder.Services.AddClusterRetry(builder.Configuration);
@@ -36,17 +40,23 @@ public static partial class ClusterRetryExtensions
             .Validate(o => o.Delays.Count is >= 1 and <= 10, "ClusterRetry:Delays must hold 1 to 10 delays.")
             .Validate(o => o.Delays.TrueForAll(d => d >= TimeSpan.Zero && d <= TimeSpan.FromSeconds(30)),
                 "ClusterRetry:Delays must each be between 0 and 30 seconds.")
+            .Validate(o => o.MaxElapsed >= TimeSpan.Zero && o.MaxElapsed <= TimeSpan.FromMinutes(1),
+                "ClusterRetry:MaxElapsed must be between 0 and 1 minute.")
             .ValidateOnStart();
 
         services.AddResiliencePipeline(ClusterRetryOptions.PipelineName, static (pipeline, context) =>
         {
-            var delays = context.ServiceProvider.GetRequiredService<IOptions<ClusterRetryOptions>>().Value.Delays.ToArray();
+            var options = context.ServiceProvider.GetRequiredService<IOptions<ClusterRetryOptions>>().Value;
+            var delays = options.Delays.ToArray();
             var logger = context.ServiceProvider.GetRequiredService<ILogger<TransientRetryFilter>>();
+            TimeSpan Delay(int attempt) => delays[Math.Min(attempt, delays.Length - 1)];
             pipeline.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientRetryFilter.IsTransient),
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } exception && TransientRetryFilter.IsTransient(exception)
+                    && StartsInTime(args.Context, Delay(args.AttemptNumber), options.MaxElapsed)),
                 MaxRetryAttempts = delays.Length,
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(delays[Math.Min(args.AttemptNumber, delays.Length - 1)]),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(args.AttemptNumber)),
                 OnRetry = args =>
                 {
                     LogRetry(logger, args.Outcome.Exception?.GetType().Name ?? "none", args.AttemptNumber + 1);
@@ -65,6 +75,14 @@ public static partial class ClusterRetryExtensions
         services.AddResilienceEnricher();
         return services;
     }
+
+    /// <summary>
+    /// True when a retry after <paramref name="delay"/> would still start within
+    /// <paramref name="maxElapsed"/> of the first attempt (always, when the caller did not say when that was).
+    /// </summary>
+    private static bool StartsInTime(ResilienceContext context, TimeSpan delay, TimeSpan maxElapsed) =>
+        !context.Properties.TryGetValue(FirstAttemptStarted, out var started)
+        || System.Diagnostics.Stopwatch.GetElapsedTime(started) + delay <= maxElapsed;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster call failed ({ExceptionType}); retry {Attempt}")]
     private static partial void LogRetry(ILogger logger, string exceptionType, int attempt);

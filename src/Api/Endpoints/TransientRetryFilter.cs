@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClinicCluster.Api.Cluster;
 using Orleans.Runtime;
 using Polly;
@@ -26,9 +27,19 @@ public sealed class TransientRetryFilter(ResiliencePipelineProvider<string> pipe
             return await next(context);
         }
 
-        // The pipeline's delays end when the client goes away (RequestAborted).
-        return await _pipeline.ExecuteAsync(
-            static (state, _) => state.next(state.context), (next, context), http.RequestAborted);
+        // The pipeline's delays end when the client goes away (RequestAborted); no retry starts
+        // after ClusterRetry:MaxElapsed, counted from here.
+        var resilience = ResilienceContextPool.Shared.Get(http.RequestAborted);
+        resilience.Properties.Set(ClusterRetryExtensions.FirstAttemptStarted, Stopwatch.GetTimestamp());
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static (_, state) => state.next(state.context), resilience, (next, context));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(resilience);
+        }
     }
 
     public static bool IsTransient(Exception exception) =>

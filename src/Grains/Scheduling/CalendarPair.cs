@@ -5,33 +5,28 @@ using Microsoft.Extensions.Logging;
 namespace ClinicCluster.Scheduling;
 
 /// <summary>
-/// The provider's and the patient's calendars of one appointment, called in parallel. Holds are
-/// fast in-memory refusals before the ledger commit; records tell both calendars what committed.
+/// The provider's and the patient's calendars of one appointment, called in parallel (holds in
+/// the order of <see cref="PairedHolds"/>). Holds are fast in-memory refusals before the ledger
+/// commit; records tell both calendars what committed.
 /// Neither is the truth: a lost hold or record is resolved against the ledger by the calendar.
 /// </summary>
 internal sealed partial class CalendarPair(IGrainFactory grains, ISchedulingFaults faults, SchedulingOperation operation, ILogger logger)
 {
     /// <summary>
-    /// Holds <paramref name="row"/>'s range in both calendars; a refusal or failure releases both,
-    /// and a failure reaches the caller unchanged even when that release fails. A booking passes
-    /// the clinic's <paramref name="context"/> it has read, which the provider's calendar then uses,
-    /// and the checkout hold it converts (<paramref name="holdId"/>), which only that calendar keeps.
+    /// Holds <paramref name="row"/>'s range in both calendars (in the order of <see cref="PairedHolds"/>);
+    /// a refusal or failure releases both, and a failure reaches the caller unchanged even when
+    /// that release fails. A booking passes the clinic's <paramref name="context"/> it has read,
+    /// which the provider's calendar then uses, and the checkout hold it converts
+    /// (<paramref name="holdId"/>), which only that calendar keeps.
     /// </summary>
-    public async Task<Error?> HoldAsync(LedgerRow row, SchedulingContext? context = null, string? holdId = null)
+    public Task<Error?> HoldAsync(LedgerRow row, SchedulingContext? context = null, string? holdId = null)
     {
         var held = row.ProviderHold() with { CheckoutHoldId = holdId };
-        var providerHold = context is null ? Provider(row).HoldAsync(held) : Provider(row).HoldAsync(held, context);
-        var provider = HoldAsync(providerHold, FaultStep.HoldProvider, row.AppointmentId);
-        var patient = HoldAsync(Patient(row).HoldAsync(row.PatientHold()), FaultStep.HoldPatient, row.AppointmentId);
-        await Compensation.OrUndoAsync(() => Task.WhenAll(provider, patient), () => ReleaseAsync(row), e => LogReleaseFailed(row, e));
-
-        var refusal = (await provider).Error ?? (await patient).Error;
-        if (refusal is not null)
-        {
-            await TryReleaseAsync(row);
-        }
-
-        return refusal;
+        return PairedHolds.TakeAsync(
+            () => HoldAsync(context is null ? Provider(row).HoldAsync(held) : Provider(row).HoldAsync(held, context), FaultStep.HoldProvider, row.AppointmentId),
+            () => HoldAsync(Patient(row).HoldAsync(row.PatientHold()), FaultStep.HoldPatient, row.AppointmentId),
+            step => Compensation.OrUndoAsync(step, () => ReleaseAsync(row), e => LogReleaseFailed(row, e)),
+            () => TryReleaseAsync(row));
     }
 
     /// <summary>Drops the pending holds of <paramref name="row"/> (a compensation: it may throw).</summary>

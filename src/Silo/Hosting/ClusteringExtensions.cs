@@ -13,10 +13,19 @@ internal static class ClusteringExtensions
     private const string PodNameVariable = "POD_NAME";
     private const string PodIPVariable = "POD_IP";
 
-    /// <summary>Membership probing (how fast a dead silo is declared dead), e.g. Silo:Membership:ProbeTimeout.</summary>
+    /// <summary>
+    /// Membership probing (how fast a dead silo is declared dead), section Silo:Membership, bound
+    /// and validated like every other section and copied into Orleans' ClusterMembershipOptions.
+    /// </summary>
     public static WebApplicationBuilder AddSiloMembership(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:Membership"));
+        builder.Services.AddOptions<SiloMembershipOptions>()
+            .BindConfiguration(SiloMembershipOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SiloMembershipOptions>, SiloMembershipOptionsValidator>();
+        builder.Services.AddOptions<ClusterMembershipOptions>()
+            .Configure<IOptions<SiloMembershipOptions>>((orleans, ours) => ours.Value.ApplyTo(orleans));
         return builder;
     }
 

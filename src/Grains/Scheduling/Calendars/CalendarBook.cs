@@ -41,7 +41,11 @@ public sealed partial class CalendarBook
     /// <paramref name="window"/>: what could refuse a hold inside it.
     /// </summary>
     public List<TimeRange> BusyExcept(string appointmentId, TimeRange window) =>
-        Overlapping(window).Where(e => e.IsActive && e.AppointmentId != appointmentId).Select(e => e.Blocked).ToList();
+        ActiveExcept(appointmentId, window).ConvertAll(e => e.Blocked);
+
+    /// <summary>The active entries of other appointments that overlap <paramref name="window"/>.</summary>
+    public List<CalendarEntry> ActiveExcept(string appointmentId, TimeRange window) =>
+        Overlapping(window).Where(e => e.IsActive && e.AppointmentId != appointmentId).ToList();
 
     /// <summary>What to offer as busy: recorded entries and holds younger than the timeout.</summary>
     public List<TimeRange> BusyForOffers(DateTimeOffset pendingCutoff) =>

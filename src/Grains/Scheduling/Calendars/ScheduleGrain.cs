@@ -53,9 +53,19 @@ public abstract partial class ScheduleGrain(
     protected async Task<Result<SlotHold>> HoldAsync(SlotHold hold, Func<SlotHold, Func<TimeRange, IReadOnlyList<TimeRange>>, Task<Error?>> refuse)
     {
         await ResolveStalePendingAsync(hold);
-        if (await refuse(hold, window => _book.BusyExcept(hold.Appointment.Id, window)) is { } refusal)
+        var sawRecorded = false;
+        List<TimeRange> BusyIn(TimeRange window)
         {
-            return refusal;
+            var entries = _book.ActiveExcept(hold.Appointment.Id, window);
+            sawRecorded |= entries.Exists(e => e.Recorded);
+            return entries.ConvertAll(e => e.Blocked);
+        }
+
+        if (await refuse(hold, BusyIn) is { } refusal)
+        {
+            // Busy only because of other bookings' pending holds: they may be gone in a moment.
+            var busy = refusal == LedgerWrite.ProviderBusy || refusal == LedgerWrite.PatientBusy;
+            return busy && !sawRecorded ? PendingHoldRefusal.Mark(refusal) : refusal;
         }
 
         _book.Hold(hold, clock.GetUtcNow());
