@@ -8,6 +8,9 @@ namespace ClinicCluster.Fhir.Hosting;
 /// <summary>Marks a route whose body is a FHIR resource in JSON (create, update, an operation), not a search form.</summary>
 public sealed record FhirJsonBody;
 
+/// <summary>Marks a route that answers without reading any body (an operation not offered): its body type is not checked.</summary>
+public sealed record FhirIgnoresBody;
+
 /// <summary>
 /// Reads a request body as one FHIR resource with the SDK's deserializer. Anything it cannot read
 /// (not JSON, too deep, an unknown element, a wrong type) is a 400 whose diagnostics name no part of the body.

@@ -38,10 +38,11 @@ public sealed class FhirFormatFilter : IEndpointFilter
             return FhirOutcomes.Error(StatusCodes.Status406NotAcceptable);
         }
 
-        if (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method))
+        var metadata = request.HttpContext.GetEndpoint()?.Metadata;
+        if ((HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method)) && metadata?.GetMetadata<FhirIgnoresBody>() is null)
         {
             // A resource body (create, update, an operation's Parameters) is FHIR JSON; POST _search is a form.
-            var json = request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<FhirJsonBody>() is not null;
+            var json = metadata?.GetMetadata<FhirJsonBody>() is not null;
             var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type.MediaType.Value : null;
             if (json ? !BodyFormats.Contains(mediaType, StringComparer.OrdinalIgnoreCase) : !string.Equals(mediaType, FormMediaType, StringComparison.OrdinalIgnoreCase))
             {

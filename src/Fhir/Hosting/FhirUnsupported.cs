@@ -26,11 +26,11 @@ public static class FhirUnsupported
         {
             foreach (var path in new[] { $"/{type}/${{operation}}", $"/{type}/{{id}}/${{operation}}" })
             {
-                host.Require(fhir.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], Operation).WithName($"FhirUnsupportedOperation{n++}"), FhirAccess.ClinicRead);
+                host.Require(fhir.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], Operation).WithName($"FhirUnsupportedOperation{n++}").WithMetadata(new FhirIgnoresBody()), FhirAccess.ClinicRead);
             }
         }
 
-        host.Require(fhir.MapMethods("/${operation}", [HttpMethods.Get, HttpMethods.Post], Operation).WithName("FhirUnsupportedSystemOperation"), FhirAccess.ClinicRead);
+        host.Require(fhir.MapMethods("/${operation}", [HttpMethods.Get, HttpMethods.Post], Operation).WithName("FhirUnsupportedSystemOperation").WithMetadata(new FhirIgnoresBody()), FhirAccess.ClinicRead);
     }
 
     private static IResult Delete() =>
