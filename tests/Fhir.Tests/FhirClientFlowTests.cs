@@ -23,7 +23,7 @@ public sealed class FhirClientFlowTests(FhirFixture fixture)
         var client = fixture.Client(clinicId, FhirFixture.Token(Roles.FrontDesk, clinicId));
 
         var capabilities = await client.CapabilityStatementAsync();
-        Assert.Contains(capabilities!.Rest[0].Operation, o => o.Name == "book");
+        Assert.Contains(capabilities!.Rest[0].Resource.Single(r => r.Type == "Appointment").Operation, o => o.Name == "book");
 
         var found = await client.SearchAsync<Patient>([$"identifier={PatientMapper.MrnSystem}|{mrn}"]);
         var patient = (Patient)Assert.Single(found!.Entry).Resource!;

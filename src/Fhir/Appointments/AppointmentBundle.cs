@@ -24,7 +24,8 @@ public static class AppointmentBundle
         {
             bundle.Entry.Add(new Bundle.EntryComponent
             {
-                FullUrl = appointment.Id is { } id ? $"{baseUrl}/Appointment/{id}" : null,
+                // A proposal has no id yet: a fresh urn:uuid names it in this Bundle (R4 asks every entry for a fullUrl).
+                FullUrl = appointment.Id is { } id ? $"{baseUrl}/Appointment/{id}" : "urn:uuid:" + Guid.NewGuid().ToString("D"),
                 Resource = appointment,
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             });

@@ -31,6 +31,11 @@ public static class FhirAppointmentCreate
             return invalid!;
         }
 
+        if (BookingRequest.From(appointment).Command is { } command)
+        {
+            host.NotePatient(http, command.PatientId);
+        }
+
         var condition = http.Request.Headers[IfNoneExistHeader];
         if (condition.Count == 0)
         {
