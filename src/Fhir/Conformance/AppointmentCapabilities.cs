@@ -34,7 +34,7 @@ public static class AppointmentCapabilities
         ConditionalRead = ConditionalReadStatus.NotSupported,
         ConditionalUpdate = false,
         ConditionalDelete = ConditionalDeleteStatus.NotSupported,
-        SearchParam = AppointmentSearchQuery.Declared.Select(p => new SearchParamComponent
+        SearchParam = AppointmentSearchQuery.Declared.Select(p => new CapabilityStatement.SearchParamComponent
         {
             Name = p.Name,
             Definition = "http://hl7.org/fhir/SearchParameter/" + (p.Name == "date" ? "clinical-date" : "Appointment-" + p.Name),
