@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Hl7.Fhir.Model;
 using ClinicCluster.Fhir.Hosting;
+using Hl7.Fhir.Model;
 
 namespace ClinicCluster.Fhir.Tests;
 
