@@ -1,6 +1,7 @@
 using ClinicCluster.Fhir.Appointments;
 using ClinicCluster.Fhir.Conformance;
 using ClinicCluster.Fhir.Hosting;
+using ClinicCluster.Fhir.Operations;
 using ClinicCluster.Fhir.Patients;
 using ClinicCluster.Fhir.Providers;
 using Microsoft.AspNetCore.Builder;
@@ -37,6 +38,14 @@ public static class FhirExtensions
         FhirPatientEndpoints.Map(fhir, host);
         FhirAppointmentEndpoints.Map(fhir, host);
         FhirProviderEndpoints.Map(fhir, host);
+
+        // Versions, writes and the scheduling operations (issue 23), one file each.
+        FhirAppointmentUpdate.Map(fhir, host);
+        FhirAppointmentCreate.Map(fhir, host);
+        FhirAppointmentSearch.Map(fhir, host);
+        FhirFindOperation.Map(fhir, host);
+        FhirBookOperation.Map(fhir, host);
+        FhirUnsupported.Map(fhir, host);
         return routes;
     }
 }

@@ -30,6 +30,15 @@ public interface IFhirHost
 
     /// <summary>Whether the caller's role in the clinic may read clinical text (an appointment's reason).</summary>
     bool MayReadClinicalText(HttpContext http, string clinicId);
+
+    /// <summary>Whether the caller's role in the clinic grants <paramref name="access"/> (a FHIR update needs the permission of the change it makes).</summary>
+    bool Allows(HttpContext http, string clinicId, FhirAccess access);
+
+    /// <summary>Records the id of the resource a write or an operation is about, when the route does not name it.</summary>
+    void NoteResource(HttpContext http, string resourceId);
+
+    /// <summary>Marks a route that creates under a new id: never retried after a transient failure unless the request carries an Idempotency-Key.</summary>
+    RouteHandlerBuilder Creates(RouteHandlerBuilder route);
 }
 
 /// <summary>The native permissions FHIR interactions map to.</summary>
@@ -38,4 +47,7 @@ public enum FhirAccess
     ClinicRead,
     PatientRead,
     AppointmentRead,
+    AppointmentBook,
+    AppointmentAttend,
+    AppointmentComplete,
 }

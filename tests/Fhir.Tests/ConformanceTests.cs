@@ -29,12 +29,25 @@ public sealed class ConformanceTests(FhirFixture fixture)
             [("_id", SearchParamType.Token), ("identifier", SearchParamType.Token), ("name", SearchParamType.String),
              ("family", SearchParamType.String), ("given", SearchParamType.String), ("birthdate", SearchParamType.Date)],
             patient.SearchParam.Select(p => (p.Name, p.Type!.Value)));
-        Assert.All(rest.Resource.Where(r => r.Type != "Patient"), r =>
+        var appointment = rest.Resource.Single(r => r.Type == "Appointment");
+        Assert.Equal(
+            [CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.Vread, CapabilityStatement.TypeRestfulInteraction.Update,
+             CapabilityStatement.TypeRestfulInteraction.Create, CapabilityStatement.TypeRestfulInteraction.SearchType],
+            appointment.Interaction.Select(i => i.Code!.Value));
+        Assert.Equal(
+            [("patient", SearchParamType.Reference), ("practitioner", SearchParamType.Reference), ("actor", SearchParamType.Reference),
+             ("date", SearchParamType.Date), ("status", SearchParamType.Token)],
+            appointment.SearchParam.Select(p => (p.Name, p.Type!.Value)));
+        Assert.Equal(["find", "book"], appointment.Operation.Select(o => o.Name));
+        Assert.Equal((CapabilityStatement.ResourceVersionPolicy.VersionedUpdate, true, false),
+            (appointment.Versioning, appointment.ConditionalCreate, appointment.ConditionalUpdate));
+        Assert.Equal(CapabilityStatement.ResourceVersionPolicy.Versioned, patient.Versioning);
+        Assert.All(rest.Resource.Where(r => r.Type is "Practitioner" or "Schedule"), r =>
         {
             Assert.Equal([CapabilityStatement.TypeRestfulInteraction.Read], r.Interaction.Select(i => i.Code!.Value));
             Assert.Empty(r.SearchParam);
         });
-        Assert.All(rest.Resource, r => Assert.False(r.ConditionalCreate));
+        Assert.All(rest.Resource.Where(r => r.Type != "Appointment"), r => Assert.False(r.ConditionalCreate));
         Assert.True(ValidatingHandler.Validated > 0);
     }
 

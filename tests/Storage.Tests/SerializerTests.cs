@@ -45,6 +45,19 @@ public sealed class SerializerTests
     }
 
     [Fact]
+    public void Patient_state_stored_before_versions_reads_as_version_0_which_the_grain_takes_as_1()
+    {
+        var stored = "{\"patient\":{\"id\":\"pat-1\",\"clinicId\":\"c-1\",\"demographics\":\"phi1:k1:a:b\","
+            + "\"createdAt\":\"2026-06-01T10:00:00+00:00\",\"updatedAt\":\"2026-06-01T11:00:00+00:00\"}}";
+
+        var state = Serializer.Deserialize<PatientState>(new BinaryData(System.Text.Encoding.UTF8.GetBytes(stored)));
+
+        Assert.Equal(("pat-1", 0L), (state!.Patient!.Id, state.Patient.Version));
+        RoundTrip(new PatientState { Patient = state.Patient with { Version = 4 } }, out var copy);
+        Assert.Equal(4, copy.Patient!.Version);
+    }
+
+    [Fact]
     public void Index_states_keep_their_dictionary_keys_verbatim()
     {
         var registry = new MrnRegistryState();

@@ -14,6 +14,9 @@ public sealed class AuditDetails
 
     public string? PatientId { get; set; }
 
+    /// <summary>The resource a request is about when its route does not name it (a FHIR <c>$book</c> or create).</summary>
+    public string? ResourceId { get; set; }
+
     /// <summary>Every patient a search or list returned (ids only), for each patient's accounting of disclosures.</summary>
     public IReadOnlyList<string>? DisclosedPatientIds { get; private set; }
 

@@ -20,7 +20,7 @@ public sealed class AuditEventFactory(TimeProvider clock)
         var route = http.Request.RouteValues;
         // Route ids passed the id constraint; a body id (details.PatientId) may not have been validated yet.
         var patientId = AuditValues.Id(details.PatientId ?? route["patientId"] as string ?? PatientOf(resultValue));
-        var resourceId = AuditValues.Id(route["appointmentId"] as string ?? route["patientId"] as string ?? IdOf(resultValue));
+        var resourceId = AuditValues.Id(route["appointmentId"] as string ?? route["patientId"] as string ?? details.ResourceId ?? IdOf(resultValue));
         var user = http.User;
         var authenticated = user.Identity?.IsAuthenticated == true;
         var clinicId = route["clinicId"] as string ?? "";

@@ -35,11 +35,20 @@ public sealed class FhirHost : IFhirHost
 
     public bool MayReadClinicalText(HttpContext http, string clinicId) => http.User.Has(Permission.ClinicalTextRead, clinicId);
 
+    public bool Allows(HttpContext http, string clinicId, FhirAccess access) => http.User.Has(PermissionOf(access), clinicId);
+
+    public void NoteResource(HttpContext http, string resourceId) => AuditDetails.Of(http).ResourceId = resourceId;
+
+    public RouteHandlerBuilder Creates(RouteHandlerBuilder route) => route.WithMetadata(new NotIdempotent(HonoursIdempotencyKey: true));
+
     private static Permission PermissionOf(FhirAccess access) => access switch
     {
         FhirAccess.ClinicRead => Permission.ClinicRead,
         FhirAccess.PatientRead => Permission.PatientRead,
         FhirAccess.AppointmentRead => Permission.AppointmentRead,
+        FhirAccess.AppointmentBook => Permission.AppointmentBook,
+        FhirAccess.AppointmentAttend => Permission.AppointmentAttend,
+        FhirAccess.AppointmentComplete => Permission.AppointmentComplete,
         _ => throw new ArgumentOutOfRangeException(nameof(access), access, "A FHIR access without a native permission."),
     };
 }

@@ -20,7 +20,7 @@ public static class AppointmentMapper
         var fhir = new Hl7.Fhir.Model.Appointment
         {
             Id = appointment.Id,
-            Meta = new Meta { LastUpdated = appointment.UpdatedAt },
+            Meta = new Meta { VersionId = Math.Max(1, appointment.Version).ToString(System.Globalization.CultureInfo.InvariantCulture), LastUpdated = appointment.UpdatedAt },
             Status = Status(appointment.Status),
             AppointmentType = new CodeableConcept(AppointmentTypeSystem, appointment.AppointmentType),
             Start = appointment.Start,

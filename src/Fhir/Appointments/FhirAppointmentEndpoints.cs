@@ -27,6 +27,6 @@ public static class FhirAppointmentEndpoints
         }
 
         host.NotePatient(http, appointment.PatientId);
-        return new FhirResult(AppointmentMapper.ToFhir(appointment, host.MayReadClinicalText(http, clinicId)));
+        return FhirVersions.Result(AppointmentMapper.ToFhir(appointment, host.MayReadClinicalText(http, clinicId)));
     }
 }

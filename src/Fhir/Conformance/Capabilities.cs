@@ -21,7 +21,7 @@ public static class Capabilities
         Software = new CapabilityStatement.SoftwareComponent { Name = SoftwareName },
         Implementation = new CapabilityStatement.ImplementationComponent
         {
-            Description = "FHIR R4 read and search over the Clinic Cluster grains, one base per clinic.",
+            Description = "FHIR R4 over the Clinic Cluster grains, one base per clinic: read and search, versioned Appointment writes, $find and $book.",
             Url = baseUrl,
         },
         FhirVersion = FHIRVersion.N4_0_1,
@@ -35,7 +35,7 @@ public static class Capabilities
                 {
                     Description = "Bearer tokens (OAuth2); access follows the caller's role in this clinic. SMART scopes are not yet implemented.",
                 },
-                Resource = [Patient(), Appointment(), ReadOnly("Practitioner"), ReadOnly("Schedule")],
+                Resource = [Patient(), AppointmentCapabilities.Resource(), ReadOnly("Practitioner"), ReadOnly("Schedule")],
             },
         ],
     };
@@ -45,7 +45,7 @@ public static class Capabilities
         Type = "Patient",
         Profile = "http://hl7.org/fhir/StructureDefinition/Patient",
         Interaction = [Interaction(CapabilityStatement.TypeRestfulInteraction.Read), Interaction(CapabilityStatement.TypeRestfulInteraction.SearchType)],
-        Versioning = CapabilityStatement.ResourceVersionPolicy.NoVersion,
+        Versioning = CapabilityStatement.ResourceVersionPolicy.Versioned,
         ReadHistory = false,
         UpdateCreate = false,
         ConditionalCreate = false,
@@ -67,8 +67,6 @@ public static class Capabilities
             Documentation = p.Documentation,
         }).ToList(),
     };
-
-    private static CapabilityStatement.ResourceComponent Appointment() => ReadOnly("Appointment");
 
     private static CapabilityStatement.ResourceComponent ReadOnly(string type) => new()
     {

@@ -7,13 +7,14 @@ namespace ClinicCluster.Fhir.Hosting;
 /// <summary>
 /// Content negotiation for every FHIR interaction: JSON only. <c>_format</c> (which overrides
 /// Accept) and Accept may ask for FHIR JSON or plain JSON; XML or anything else is 406. A request
-/// with a body (POST _search) must say it is a form: anything else is 415.
+/// with a body must say it is a form (POST _search) or FHIR JSON (routes marked <see cref="FhirJsonBody"/>): anything else is 415.
 /// </summary>
 public sealed class FhirFormatFilter : IEndpointFilter
 {
     public const string FormMediaType = "application/x-www-form-urlencoded";
 
     private static readonly string[] JsonFormats = ["json", "application/json", FhirJson.MediaType];
+    private static readonly string[] BodyFormats = ["application/json", FhirJson.MediaType];
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         Refusal(context.HttpContext.Request) ?? await next(context);
@@ -37,12 +38,18 @@ public sealed class FhirFormatFilter : IEndpointFilter
             return FhirOutcomes.Error(StatusCodes.Status406NotAcceptable);
         }
 
-        if (HttpMethods.IsPost(request.Method)
-            && (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
-                || !string.Equals(type.MediaType.Value, FormMediaType, StringComparison.OrdinalIgnoreCase)))
+        var metadata = request.HttpContext.GetEndpoint()?.Metadata;
+        if ((HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method)) && metadata?.GetMetadata<FhirIgnoresBody>() is null)
         {
-            return FhirOutcomes.Error(StatusCodes.Status415UnsupportedMediaType,
-                "POST _search takes its parameters as application/x-www-form-urlencoded.");
+            // A resource body (create, update, an operation's Parameters) is FHIR JSON; POST _search is a form.
+            var json = metadata?.GetMetadata<FhirJsonBody>() is not null;
+            var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type.MediaType.Value : null;
+            if (json ? !BodyFormats.Contains(mediaType, StringComparer.OrdinalIgnoreCase) : !string.Equals(mediaType, FormMediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                return FhirOutcomes.Error(StatusCodes.Status415UnsupportedMediaType, json
+                    ? "This interaction takes a FHIR resource as application/fhir+json (or application/json)."
+                    : "POST _search takes its parameters as application/x-www-form-urlencoded.");
+            }
         }
 
         return null;

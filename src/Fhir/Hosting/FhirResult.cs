@@ -15,11 +15,19 @@ public sealed class FhirResult(Resource resource, int statusCode = StatusCodes.S
 
     public int StatusCode { get; } = statusCode;
 
+    /// <summary>Response headers beside the body (ETag, Location, Last-Modified).</summary>
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
 
     public async System.Threading.Tasks.Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCode;
+        foreach (var (name, value) in Headers)
+        {
+            httpContext.Response.Headers[name] = value;
+        }
+
         httpContext.Response.ContentType = FhirJson.MediaType + "; charset=utf-8";
         await JsonSerializer.SerializeAsync(httpContext.Response.Body, Resource, Resource.GetType(), FhirJson.Options, httpContext.RequestAborted);
     }

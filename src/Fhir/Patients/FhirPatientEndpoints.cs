@@ -30,7 +30,7 @@ public static class FhirPatientEndpoints
         }
 
         return await grains.GetGrain<ClinicCluster.Patients.IPatientGrain>(ClinicScopedKey.Format(clinicId, patientId)).GetAsync() is { } patient
-            ? new FhirResult(PatientMapper.ToFhir(patient))
+            ? FhirVersions.Result(PatientMapper.ToFhir(patient))
             : FhirOutcomes.NotFound("Patient");
     }
 

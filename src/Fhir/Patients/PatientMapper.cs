@@ -20,7 +20,7 @@ public static class PatientMapper
         var fhir = new Hl7.Fhir.Model.Patient
         {
             Id = patient.Id,
-            Meta = new Meta { LastUpdated = patient.UpdatedAt },
+            Meta = new Meta { VersionId = patient.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), LastUpdated = patient.UpdatedAt },
             Identifier = [Mrn(d.Mrn)],
             Name = [new HumanName { Use = HumanName.NameUse.Official, Family = d.FamilyName, Given = [d.GivenName] }],
             BirthDate = d.BirthDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),

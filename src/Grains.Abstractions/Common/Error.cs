@@ -20,6 +20,12 @@ public sealed record Error(
     public static Error Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 
+    /// <summary>The code of a conditional command whose expected version is no longer current (FHIR: 412).</summary>
+    public const string StaleVersionCode = "version-mismatch";
+
+    public static Error StaleVersion(string what) =>
+        new(ErrorKind.Conflict, StaleVersionCode, $"The {what} is no longer at the version the request names; read it and try again.");
+
     public static Error Transition(string from, string action) =>
         new(ErrorKind.InvalidTransition, "invalid-transition", $"An appointment that is '{from}' cannot be {action}.");
 }

@@ -1,8 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace ClinicCluster.Scheduling;
 
 /// <summary>
 /// An appointment. Start and end are instants shown with the clinic's UTC offset at that instant.
 /// <see cref="CancellationCode"/> is the coded reason of a cancellation (not clinical text: front desk sees it).
+/// <see cref="Version"/> is the ledger row's version (1 when booked, one more per committed change): FHIR's
+/// <c>meta.versionId</c> and ETag. Left out of the native JSON, which never had it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.Appointment")]
 public sealed record Appointment(
@@ -18,4 +22,5 @@ public sealed record Appointment(
     [property: Id(9)] string? CancellationReason,
     [property: Id(10)] DateTimeOffset CreatedAt,
     [property: Id(11)] DateTimeOffset UpdatedAt,
-    [property: Id(12)] CancellationReasonCode? CancellationCode = null);
+    [property: Id(12)] CancellationReasonCode? CancellationCode = null,
+    [property: Id(13), JsonIgnore] long Version = 0);

@@ -33,6 +33,19 @@ public interface IAppointmentGrain : IGrainWithStringKey
     /// </summary>
     Task<Result<Appointment>> ChangeStatusAsync(AppointmentStatus target);
 
+    /// <summary>
+    /// <see cref="RescheduleAsync(DateTimeOffset)"/> only while the appointment is at
+    /// <paramref name="expectedVersion"/> (a conditional update, FHIR If-Match); otherwise a
+    /// conflict <c>version-mismatch</c> and nothing changes.
+    /// </summary>
+    Task<Result<Appointment>> RescheduleAsync(DateTimeOffset newStart, long expectedVersion);
+
+    /// <summary><see cref="CancelAsync(string?, CancellationReasonCode?)"/> only at <paramref name="expectedVersion"/>.</summary>
+    Task<Result<Appointment>> CancelAsync(string? reason, CancellationReasonCode? code, long expectedVersion);
+
+    /// <summary><see cref="ChangeStatusAsync(AppointmentStatus)"/> only at <paramref name="expectedVersion"/>.</summary>
+    Task<Result<Appointment>> ChangeStatusAsync(AppointmentStatus target, long expectedVersion);
+
     /// <summary>Compares this activation's view with the ledger row and adopts the ledger's; the differences.</summary>
     Task<IReadOnlyList<ReconcileFinding>> ReconcileAsync();
 }

@@ -25,7 +25,7 @@ public sealed class PatientGrain(
         {
             var demographics = await protector.UnprotectAsync<PatientDemographics>(stored.Demographics,
                 PhiField.PatientDemographics(_clinicId, _patientId), cancellationToken);
-            _patient = new Patient(stored.Id, stored.ClinicId, demographics, stored.CreatedAt, stored.UpdatedAt);
+            _patient = new Patient(stored.Id, stored.ClinicId, demographics, stored.CreatedAt, stored.UpdatedAt, Math.Max(1, stored.Version));
         }
 
         await base.OnActivateAsync(cancellationToken);
@@ -39,7 +39,7 @@ public sealed class PatientGrain(
         }
 
         var now = clock.GetUtcNow();
-        var patient = new Patient(_patientId, _clinicId, demographics, now, now);
+        var patient = new Patient(_patientId, _clinicId, demographics, now, now, Version: 1);
         return await StoreAsync(patient, previous: null);
     }
 
@@ -50,7 +50,7 @@ public sealed class PatientGrain(
             return Error.NotFound("Patient");
         }
 
-        var patient = previous with { Demographics = demographics, UpdatedAt = clock.GetUtcNow() };
+        var patient = previous with { Demographics = demographics, UpdatedAt = clock.GetUtcNow(), Version = previous.Version + 1 };
         return await StoreAsync(patient, previous);
     }
 
@@ -97,7 +97,7 @@ public sealed class PatientGrain(
 
         var stored = state.State.Patient;
         state.State.Patient = new ProtectedPatient(patient.Id, patient.ClinicId, await protector.ProtectAsync(patient.Demographics, PhiField.PatientDemographics(_clinicId, _patientId)),
-            patient.CreatedAt, patient.UpdatedAt);
+            patient.CreatedAt, patient.UpdatedAt, patient.Version);
         try
         {
             await state.WriteStateAsync();

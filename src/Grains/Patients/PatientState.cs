@@ -11,6 +11,8 @@ public sealed class PatientState
 /// <summary>
 /// A <see cref="Patient"/> as stored: ids and times in clear, every demographic field (MRN, names,
 /// birth date, sex, contact data, address) in one ciphertext from <see cref="Security.IPhiProtector"/>.
+/// <see cref="Version"/> came later (FHIR versions, issue 23): state stored before it reads as 0,
+/// which the grain takes as version 1.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.ProtectedPatient")]
 public sealed record ProtectedPatient(
@@ -18,4 +20,5 @@ public sealed record ProtectedPatient(
     [property: Id(1)] string ClinicId,
     [property: Id(2)] string Demographics,
     [property: Id(3)] DateTimeOffset CreatedAt,
-    [property: Id(4)] DateTimeOffset UpdatedAt);
+    [property: Id(4)] DateTimeOffset UpdatedAt,
+    [property: Id(5)] long Version = 0);

@@ -61,19 +61,6 @@ public sealed partial class AppointmentGrain(
 
     public async Task<Appointment?> GetAsync() => (await CurrentAsync())?.ToAppointment();
 
-    public Task<Result<Appointment>> RescheduleAsync(DateTimeOffset newStart) =>
-        ApplyAsync(SchedulingOperation.Reschedule, async current =>
-            AppointmentVerbs.Reschedule(current, newStart, await _context.ForAsync(current), clock.GetUtcNow()));
-
-    public Task<Result<Appointment>> CancelAsync(string? reason, CancellationReasonCode? code) =>
-        ApplyAsync(SchedulingOperation.Cancel, async current =>
-            AppointmentVerbs.Cancel(current, reason, code, (await _context.ForAsync(current)).Value?.Policy, clock.GetUtcNow()));
-
-    // The clock is read after the clinic's rules arrive: the window is judged at the latest instant.
-    public Task<Result<Appointment>> ChangeStatusAsync(AppointmentStatus target) =>
-        ApplyAsync(AppointmentVerbs.OperationOf(target), async current =>
-            AppointmentVerbs.ChangeStatus(current, target, await _context.VisitRulesAsync(current), clock.GetUtcNow()));
-
     public async Task<IReadOnlyList<ReconcileFinding>> ReconcileAsync() =>
         _row.Reconcile(await ledger.GetAsync(_clinicId, _appointmentId))
             ? [new ReconcileFinding(FindingKind.AppointmentStale, $"appointment/{_appointmentId}", _appointmentId, Repaired: true)]
@@ -81,13 +68,19 @@ public sealed partial class AppointmentGrain(
 
     /// <summary>
     /// Decides a verb on the current row and commits the decision, or answers its refusal; a
-    /// repeated command (nothing to change) re-records the calendars.
+    /// repeated command (nothing to change) re-records the calendars. With an expected version the
+    /// row must still be at it (checked in this turn, and the ledger statement is conditional on it too).
     /// </summary>
-    private async Task<Result<Appointment>> ApplyAsync(SchedulingOperation operation, Func<LedgerRow, Task<Decision>> decide)
+    private async Task<Result<Appointment>> ApplyAsync(SchedulingOperation operation, long? expectedVersion, Func<LedgerRow, Task<Decision>> decide)
     {
         if (await CurrentAsync() is not { } current)
         {
             return Error.NotFound("Appointment");
+        }
+
+        if (expectedVersion is { } expected && current.Version != expected)
+        {
+            return Error.StaleVersion("appointment");
         }
 
         var decision = await decide(current);

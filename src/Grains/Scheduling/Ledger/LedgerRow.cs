@@ -38,13 +38,13 @@ public sealed record LedgerRow(
     public Appointment ToAppointment() => new(
         AppointmentId, ClinicId, PatientId, ProviderId, AppointmentType,
         ClinicTimeZones.ToZoned(TimeZone, Start), ClinicTimeZones.ToZoned(TimeZone, End),
-        Reason, Status, CancellationReason, CreatedAt, UpdatedAt, CancellationCode);
+        Reason, Status, CancellationReason, CreatedAt, UpdatedAt, CancellationCode, Version);
 
     /// <summary>The appointment as first booked: what a replay of the booking request returns.</summary>
     public Appointment ToOriginal() => new(
         AppointmentId, ClinicId, PatientId, ProviderId, AppointmentType,
         ClinicTimeZones.ToZoned(TimeZone, BookedStart), ClinicTimeZones.ToZoned(TimeZone, BookedEnd),
-        Reason, AppointmentStatus.Booked, CancellationReason: null, CreatedAt, CreatedAt);
+        Reason, AppointmentStatus.Booked, CancellationReason: null, CreatedAt, CreatedAt, Version: 1);
 
     public AppointmentSummary ToSummary() => new(
         AppointmentId, PatientId, ProviderId, AppointmentType,
