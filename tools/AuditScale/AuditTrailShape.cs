@@ -15,12 +15,13 @@ public sealed record AuditTrailShape(
     int Days,
     int HotPatientEvents,
     int BatchSize = 5_000,
-    int Seed = 21)
+    int Seed = 21,
+    string ClinicPrefix = "scale")
 {
     public const string HotPatientId = "pat-hot-000001";
 
     /// <summary>The clinic ids the run fills (lower-case, as clinic ids are).</summary>
-    public IEnumerable<string> ClinicIds => Enumerable.Range(1, Clinics).Select(i => $"scale-{i:D3}");
+    public IEnumerable<string> ClinicIds => Enumerable.Range(1, Clinics).Select(i => $"{ClinicPrefix}-{i:D3}");
 
     /// <summary>The patient a generated event reads, for the i-th of <paramref name="patients"/>.</summary>
     public static string PatientId(int i) => $"pat-{i:D7}";

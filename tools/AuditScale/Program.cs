@@ -70,8 +70,8 @@ static Dictionary<string, string> Args(string[] args)
             continue;
         }
 
-        var value = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
-        options[args[i][2..]] = value;
+        var name = args[i][2..];
+        options[name] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
     }
 
     return options;
