@@ -35,7 +35,7 @@ public sealed class AuditScaleTests(ITestOutputHelper output) : IAsyncLifetime
         var load = await new AuditTrailLoader(owner, _keys).LoadAsync(Shape, 1, null, CancellationToken.None);
         Assert.Equal(50_000, load.Rows);
         output.WriteLine($"load: {load.Rows} rows in {load.Elapsed.TotalSeconds:F1} s ({load.RowsPerSecond:F0} rows/s)");
-        await AuditTrailStatistics.AnalyzeAsync(owner, CancellationToken.None);
+        await AuditTrailStatistics.VacuumAnalyzeAsync(owner, CancellationToken.None);
 
         var clinic = Shape.ClinicIds.Single();
         var patient = new AuditQuery(AuditTrailShape.PatientId(15_000), null, null, null, 0, 1_000);

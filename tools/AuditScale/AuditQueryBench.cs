@@ -14,7 +14,7 @@ public sealed class AuditQueryBench(NpgsqlDataSource dataSource, AuditChainKeys 
 {
     public async Task<AuditQueryFigures> RunAsync(AuditTrailShape shape, int samples, CancellationToken cancellationToken)
     {
-        await AuditTrailStatistics.AnalyzeAsync(dataSource, cancellationToken);
+        await AuditTrailStatistics.VacuumAnalyzeAsync(dataSource, cancellationToken);
         var store = new PostgresAuditStore(dataSource, keys);
         var clinics = shape.ClinicIds.ToArray();
         var random = new Random(shape.Seed);
