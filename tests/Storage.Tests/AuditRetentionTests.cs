@@ -141,29 +141,6 @@ public sealed class AuditRetentionTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, rewrite.SqlState);
     }
 
-    [Fact]
-    public async Task The_retention_command_expires_a_month_with_the_retention_role_and_the_chain_key_ring()
-    {
-        await using var owner = NpgsqlDataSource.Create(_database.Owner);
-        var keys = TestKeyRings.ChainKeys;
-        await new AuditTrailLoader(owner, keys).LoadAsync(new AuditTrailShape(1, 1_000, 100, 5, new DateOnly(2026, 1, 1), 59, 0, ClinicPrefix: "cmd"), 1, null, CancellationToken.None);
-
-        using var report = new StringWriter();
-        var exit = await ClinicCluster.Silo.Commands.SiloCommandLine.InvokeAsync(
-            ["audit", "retention", "--before", "2026-02-01", "--archive-directory", _archive,
-             "--Postgres:ConnectionString", _database.Retention, "--Audit:ChainKeyFile", TestKeyRings.ChainRingFile], report, TextWriter.Null);
-        output.WriteLine(report.ToString());
-
-        Assert.Equal(0, exit);
-        Assert.Contains("expired 1 month(s); 1 cut(s) signed.", report.ToString(), StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(_archive, "audit.events_2026_01.copy")));
-        var verified = await new AuditChainVerifier(owner, keys).VerifyAsync("cmd-001", CancellationToken.None);
-        Assert.True(verified.IsIntact, verified.Problem);
-        Assert.Equal(1_000, verified.CutSequence!.Value + verified.VerifiedRecords);
-        Assert.Equal(64, await ClinicCluster.Silo.Commands.SiloCommandLine.InvokeAsync(
-            ["audit", "retention", "--before", "last-year", "--archive-directory", _archive], TextWriter.Null, TextWriter.Null));
-    }
-
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
