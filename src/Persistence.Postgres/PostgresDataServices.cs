@@ -4,6 +4,7 @@ using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Persistence.Postgres.Ledger;
 using ClinicCluster.Persistence.Postgres.Patients;
 using ClinicCluster.Scheduling;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ClinicCluster.Persistence.Postgres;
 
@@ -16,6 +17,9 @@ public static class PostgresDataServices
         services.AddSingleton<IAppointmentLedger, PostgresAppointmentLedger>();
         services.AddSingleton<IAuditStore, PostgresAuditStore>();
         services.AddSingleton<IPatientIndexStore, PostgresPatientIndexStore>();
+        services.AddOptions<AuditPartitionOptions>().BindConfiguration(AuditPartitionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<AuditPartitionMaintainer>();
         return services;
     }
 }

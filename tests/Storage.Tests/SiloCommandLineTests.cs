@@ -16,6 +16,7 @@ public sealed class SiloCommandLineTests
     [InlineData("migrate", "--help")]
     [InlineData("audit", "--help")]
     [InlineData("audit", "verify", "--help")]
+    [InlineData("audit", "retention", "--help")]
     [InlineData("reconcile", "--help")]
     [InlineData("encryption", "--help")]
     [InlineData("encryption", "rotate", "--help")]

@@ -9,7 +9,8 @@ namespace ClinicCluster.Persistence.Postgres.Audit;
 /// (a removed or reordered row), a hash that does not match the row's content under its chain key
 /// (a modified or forged row), an unknown key, or an unkeyed row after keyed ones. Then the chain
 /// must reach the clinic's signed checkpoint and hold the checkpoint's hash there: a tail dropped
-/// or rewritten behind the anchor is detected too.
+/// or rewritten behind the anchor is detected too. After retention the walk begins at the clinic's
+/// latest signed cut (<see cref="AuditRetentionCut"/>), whose hash the first remaining record must follow.
 /// </summary>
 public sealed class AuditChainVerifier(NpgsqlDataSource dataSource, AuditChainKeys keys, AuditCheckpoints? checkpoints = null)
 {
@@ -21,13 +22,28 @@ public sealed class AuditChainVerifier(NpgsqlDataSource dataSource, AuditChainKe
             return new AuditVerification(clinicId, 0, checkpoint.Sequence, "the checkpoint's signature does not hold (a forged checkpoint)");
         }
 
-        await using var command = dataSource.CreateCommand(AuditSql.Chain);
-        command.Parameters.AddWithValue("clinic_id", clinicId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-
+        // After retention the chain begins at the clinic's latest cut, which must carry a valid signature.
         long expected = 1;
         var previousHash = AuditChain.Genesis;
         var keyed = false;
+        var cut = await AuditRetentionCut.LatestAsync(dataSource, clinicId, cancellationToken);
+        if (cut is not null)
+        {
+            if (!cut.IsAuthentic(keys))
+            {
+                return new AuditVerification(clinicId, 0, cut.Sequence,
+                    "its retention cut is unsigned or its signature does not hold (run `audit retention` to sign a cut it recorded)");
+            }
+
+            (expected, previousHash, keyed) = (cut.Sequence + 1, cut.Hash, true);
+        }
+
+        var first = expected;
+        await using var command = dataSource.CreateCommand(AuditSql.Chain);
+        command.Parameters.AddWithValue("clinic_id", clinicId);
+        command.Parameters.AddWithValue("after", expected - 1);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+
         while (await reader.ReadAsync(cancellationToken))
         {
             var record = AuditRows.Read(reader);
@@ -39,21 +55,21 @@ public sealed class AuditChainVerifier(NpgsqlDataSource dataSource, AuditChainKe
 
             if (problem is not null)
             {
-                return new AuditVerification(clinicId, expected - 1, record.Sequence, problem);
+                return new AuditVerification(clinicId, expected - first, record.Sequence, problem, CutSequence: cut?.Sequence);
             }
 
             previousHash = record.Hash;
             expected++;
         }
 
-        var verified = expected - 1;
-        if (checkpoint is not null && verified < checkpoint.Sequence)
+        var last = expected - 1;
+        if (checkpoint is not null && last < checkpoint.Sequence)
         {
-            return new AuditVerification(clinicId, verified, verified + 1,
-                $"the chain ends at sequence {verified} but its signed checkpoint is at {checkpoint.Sequence} (a removed tail)");
+            return new AuditVerification(clinicId, last - first + 1, last + 1,
+                $"the chain ends at sequence {last} but its signed checkpoint is at {checkpoint.Sequence} (a removed tail)", CutSequence: cut?.Sequence);
         }
 
-        return new AuditVerification(clinicId, verified, BrokenAt: null, Problem: null, CheckpointSequence: checkpoint?.Sequence);
+        return new AuditVerification(clinicId, last - first + 1, BrokenAt: null, Problem: null, CheckpointSequence: checkpoint?.Sequence, CutSequence: cut?.Sequence);
     }
 
     private string? Check(AuditRecord record, long expected, string previousHash, ref bool keyed)
@@ -91,7 +107,8 @@ public sealed class AuditChainVerifier(NpgsqlDataSource dataSource, AuditChainKe
 }
 
 /// <summary>The outcome of a chain walk: how many records held, and the first broken one if any.</summary>
-public sealed record AuditVerification(string ClinicId, long VerifiedRecords, long? BrokenAt, string? Problem, long? CheckpointSequence = null)
+/// <remarks><see cref="CutSequence"/>: the retention cut the walk began after (records up to it were expired), or null.</remarks>
+public sealed record AuditVerification(string ClinicId, long VerifiedRecords, long? BrokenAt, string? Problem, long? CheckpointSequence = null, long? CutSequence = null)
 {
     public bool IsIntact => Problem is null;
 }

@@ -72,14 +72,8 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, AuditChainKe
 
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(string clinicId, AuditQuery query)
     {
-        await using var command = dataSource.CreateCommand(AuditSql.Query);
-        command.Parameters.AddWithValue("clinic_id", clinicId);
-        command.Parameters.AddWithValue("after", query.AfterSequence);
-        command.Parameters.Add(new NpgsqlParameter("patient_id", NpgsqlDbType.Text) { Value = (object?)query.PatientId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlDbType.Text) { Value = (object?)query.ActorSubject ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = (object?)query.From?.UtcDateTime ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = (object?)query.To?.UtcDateTime ?? DBNull.Value });
-        command.Parameters.AddWithValue("limit", query.Limit);
+        await using var command = dataSource.CreateCommand(AuditSql.Query(query));
+        AuditSql.BindQuery(command.Parameters, clinicId, query);
 
         var records = new List<AuditRecord>();
         await using var reader = await command.ExecuteReaderAsync();

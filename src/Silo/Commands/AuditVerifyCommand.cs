@@ -31,7 +31,7 @@ internal static class AuditVerifyCommand
             : null);
         verify.SetAction((parse, _) => RunAsync(
             [.. parse.GetValue(clinics) ?? []], parse.GetValue(all), CommandConfiguration.Build(parse.ConfigurationArguments()), output));
-        return new Command("audit", "The audit trail's commands.") { verify };
+        return new Command("audit", "The audit trail's commands.") { verify, AuditRetentionCommand.Create(output) };
     }
 
     private static async Task<int> RunAsync(List<string> clinics, bool all, IConfiguration configuration, CommandOutput output)
