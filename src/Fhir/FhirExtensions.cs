@@ -3,6 +3,8 @@ using ClinicCluster.Fhir.Conformance;
 using ClinicCluster.Fhir.Hosting;
 using ClinicCluster.Fhir.Patients;
 using ClinicCluster.Fhir.Providers;
+using ClinicCluster.Fhir.Smart;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,6 +22,7 @@ public static class FhirExtensions
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirProblemWriter>());
         services.AddSingleton<IFhirHost, THost>();
         services.AddSingleton<SearchCursors>();
+        services.AddSingleton<IAuthorizationHandler, SmartScopeHandler>();
         return services;
     }
 
@@ -29,11 +32,13 @@ public static class FhirExtensions
         var host = routes.ServiceProvider.GetRequiredService<IFhirHost>();
         var fhir = host.MapClinicGroup(routes, FhirBase.Route)
             .AddEndpointFilter<FhirFormatFilter>()
+            .RequireSmartScopes()
             .ExcludeFromDescription();
 
         // Conformance needs no login and discloses nothing, so it is not audited.
         fhir.MapGet("/metadata", (string clinicId, HttpContext http) => new FhirResult(Capabilities.Of(FhirBase.Of(http.Request, clinicId))))
             .WithName("FhirCapabilities").AllowAnonymous();
+        SmartConfiguration.Map(fhir);
         FhirPatientEndpoints.Map(fhir, host);
         FhirAppointmentEndpoints.Map(fhir, host);
         FhirProviderEndpoints.Map(fhir, host);

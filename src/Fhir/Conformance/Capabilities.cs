@@ -1,4 +1,5 @@
 using ClinicCluster.Fhir.Patients;
+using ClinicCluster.Fhir.Smart;
 using Hl7.Fhir.Model;
 
 namespace ClinicCluster.Fhir.Conformance;
@@ -31,10 +32,7 @@ public static class Capabilities
             new CapabilityStatement.RestComponent
             {
                 Mode = CapabilityStatement.RestfulCapabilityMode.Server,
-                Security = new CapabilityStatement.SecurityComponent
-                {
-                    Description = "Bearer tokens (OAuth2); access follows the caller's role in this clinic. SMART scopes are not yet implemented.",
-                },
+                Security = SmartSecurity.Component(),
                 Resource = [Patient(), Appointment(), ReadOnly("Practitioner"), ReadOnly("Schedule")],
             },
         ],
