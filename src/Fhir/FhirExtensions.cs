@@ -1,4 +1,5 @@
 using ClinicCluster.Fhir.Appointments;
+using ClinicCluster.Fhir.AuditEvents;
 using ClinicCluster.Fhir.Conformance;
 using ClinicCluster.Fhir.Hosting;
 using ClinicCluster.Fhir.Patients;
@@ -42,6 +43,7 @@ public static class FhirExtensions
         FhirPatientEndpoints.Map(fhir, host);
         FhirAppointmentEndpoints.Map(fhir, host);
         FhirProviderEndpoints.Map(fhir, host);
+        FhirAuditEventEndpoints.Map(fhir, host);
         return routes;
     }
 }

@@ -21,7 +21,7 @@ public sealed class ConformanceTests(FhirFixture fixture)
         Assert.Equal(FHIRVersion.N4_0_1, capabilities!.FhirVersion);
         Assert.Equal(["json"], capabilities.Format);
         var rest = Assert.Single(capabilities.Rest);
-        Assert.Equal(["Appointment", "Patient", "Practitioner", "Schedule"], rest.Resource.Select(r => r.Type).Order());
+        Assert.Equal(["Appointment", "AuditEvent", "Patient", "Practitioner", "Schedule"], rest.Resource.Select(r => r.Type).Order());
         var patient = rest.Resource.Single(r => r.Type == "Patient");
         Assert.Equal([CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.SearchType],
             patient.Interaction.Select(i => i.Code!.Value));
@@ -29,7 +29,10 @@ public sealed class ConformanceTests(FhirFixture fixture)
             [("_id", SearchParamType.Token), ("identifier", SearchParamType.Token), ("name", SearchParamType.String),
              ("family", SearchParamType.String), ("given", SearchParamType.String), ("birthdate", SearchParamType.Date)],
             patient.SearchParam.Select(p => (p.Name, p.Type!.Value)));
-        Assert.All(rest.Resource.Where(r => r.Type != "Patient"), r =>
+        var audit = rest.Resource.Single(r => r.Type == "AuditEvent");
+        Assert.Equal([CapabilityStatement.TypeRestfulInteraction.SearchType], audit.Interaction.Select(i => i.Code!.Value));
+        Assert.Equal([("patient", SearchParamType.Reference), ("date", SearchParamType.Date)], audit.SearchParam.Select(p => (p.Name, p.Type!.Value)));
+        Assert.All(rest.Resource.Where(r => r.Type is not "Patient" and not "AuditEvent"), r =>
         {
             Assert.Equal([CapabilityStatement.TypeRestfulInteraction.Read], r.Interaction.Select(i => i.Code!.Value));
             Assert.Empty(r.SearchParam);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ClinicCluster.Api.Auth;
 using ClinicCluster.Audit;
 using Hl7.Fhir.Model;
+using Hl7.Fhir.Rest;
 
 namespace ClinicCluster.Fhir.Tests;
 
@@ -141,7 +142,7 @@ public sealed class ScopeMatrixTests(FhirFixture fixture)
 
         var capabilities = await fixture.Client(clinicId, token: null).CapabilityStatementAsync();
 
-        var security = capabilities!.Rest.Single().Security;
+        var security = capabilities!.Rest.Single().Security!;
         Assert.Equal("SMART-on-FHIR", security.Service.Single().Coding.Single().Code);
     }
 

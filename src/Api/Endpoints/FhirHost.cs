@@ -33,6 +33,12 @@ public sealed class FhirHost : IFhirHost
 
     public void NotePatient(HttpContext http, string patientId) => AuditDetails.Of(http).PatientId = patientId;
 
+    public void NoteQuery(HttpContext http, string? patientId, string? queryKind, int resultCount)
+    {
+        var audit = AuditDetails.Of(http);
+        (audit.PatientId, audit.QueryKind, audit.ResultCount) = (patientId, queryKind, resultCount);
+    }
+
     public bool MayReadClinicalText(HttpContext http, string clinicId) => http.User.Has(Permission.ClinicalTextRead, clinicId);
 
     private static Permission PermissionOf(FhirAccess access) => access switch
@@ -40,6 +46,7 @@ public sealed class FhirHost : IFhirHost
         FhirAccess.ClinicRead => Permission.ClinicRead,
         FhirAccess.PatientRead => Permission.PatientRead,
         FhirAccess.AppointmentRead => Permission.AppointmentRead,
+        FhirAccess.AuditRead => Permission.AuditRead,
         _ => throw new ArgumentOutOfRangeException(nameof(access), access, "A FHIR access without a native permission."),
     };
 }

@@ -1,3 +1,4 @@
+using ClinicCluster.Fhir.AuditEvents;
 using ClinicCluster.Fhir.Patients;
 using ClinicCluster.Fhir.Smart;
 using Hl7.Fhir.Model;
@@ -33,7 +34,7 @@ public static class Capabilities
             {
                 Mode = CapabilityStatement.RestfulCapabilityMode.Server,
                 Security = SmartSecurity.Component(),
-                Resource = [Patient(), Appointment(), ReadOnly("Practitioner"), ReadOnly("Schedule")],
+                Resource = [Patient(), Appointment(), ReadOnly("Practitioner"), ReadOnly("Schedule"), AuditEventCapability.Resource()],
             },
         ],
     };
