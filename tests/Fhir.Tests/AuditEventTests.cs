@@ -41,24 +41,29 @@ public sealed class AuditEventTests(FhirFixture fixture)
         var (clinicId, patientId) = await PatientReadTwiceAsync();
         var client = fixture.Client(clinicId, FhirFixture.Token(Roles.SecurityOfficer, clinicId));
 
-        var all = await client.SearchAsync<AuditEvent>(["patient=" + patientId, "_count=100"]);
+        // Each page read is itself an event about the patient: bound the walk to what existed before it.
+        await System.Threading.Tasks.Task.Delay(10);
+        var before = "date=lt" + DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var all = await client.SearchAsync<AuditEvent>(["patient=" + patientId, before, "_count=100"]);
         var seen = new List<string>();
-        var page = await client.SearchAsync<AuditEvent>(["patient=" + patientId, "_count=1"]);
+        var page = await client.SearchAsync<AuditEvent>(["patient=" + patientId, before, "_count=1"]);
         for (var i = 0; page is not null && i < 50; i++)
         {
             seen.AddRange(page.Entry.Select(e => e.Resource!.Id!));
             page = await client.ContinueAsync(page);
         }
 
-        Assert.True(seen.Count >= 3);
+        Assert.True(seen.Count >= 2);
         Assert.Equal(seen.Count, seen.Distinct().Count());
-        Assert.Equal(all!.Entry.Select(e => e.Resource!.Id!).Take(seen.Count), seen);
+        Assert.Equal(all!.Entry.Select(e => e.Resource!.Id!), seen);
     }
 
     [Theory]
     [InlineData("date=lt2000-01-01", 0)]
     [InlineData("date=ge2000-01-01&date=lt2999-01-01", -1)]
     [InlineData("date=gt2999-01-01T00:00:00Z", 0)]
+    [InlineData("date=le9999-12-31", -1)]
+    [InlineData("date=gt9999-12-31&date=ge0001-01-01", 0)]
     public async System.Threading.Tasks.Task Date_narrows_the_events(string date, int expected)
     {
         var (clinicId, patientId) = await PatientReadTwiceAsync();

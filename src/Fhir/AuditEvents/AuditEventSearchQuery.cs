@@ -89,11 +89,11 @@ public sealed record AuditEventSearchQuery(string? PatientId, DateTimeOffset? Fr
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            end = start.AddDays(1);
+            end = day == DateOnly.MaxValue ? DateTimeOffset.MaxValue : start.AddDays(1);
         }
         else if (DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out start))
         {
-            end = start.AddTicks(1);
+            end = start == DateTimeOffset.MaxValue ? start : start.AddTicks(1);
         }
         else
         {
