@@ -12,7 +12,9 @@
 # and CPU of the silo/API; 0 skips it), BENCH_LIGHT_RATE (5 reads/s for BENCH_DURATION after the
 # read load: the audit lag when the queues are mostly empty; 0 skips it). The smoke skips both.
 # BENCH_JIT_WARMUP (30 s of unmeasured mixed load once, before the ceilings: the JIT's tiers settle).
-# BENCH_SCENARIOS ("read-patient book contend availability mixed") picks the scenarios to run.
+# BENCH_SCENARIOS ("read-patient read-patient-fhir book contend availability mixed") picks the scenarios
+# to run; read-patient-fhir reads the same kind of patients through the FHIR facade for as long as
+# read-patient, and with both the FHIR/native ratio (req/s, p99, API CPU-s per 1,000) is printed.
 # BENCH_PROFILE=<scenario> (read-patient, book, ...) records that scenario's measured window with
 # `perf` (the silo and API publish JIT symbols through DOTNET_PerfMapEnabled) and writes
 # $out/profile-<scenario>.txt: the hottest functions of the silo, the API and PostgreSQL.
@@ -33,7 +35,7 @@ idle=${BENCH_IDLE:-30}
 light_rate=${BENCH_LIGHT_RATE:-5}
 jit_warmup=${BENCH_JIT_WARMUP:-30}
 profile=${BENCH_PROFILE:-}
-scenarios=${BENCH_SCENARIOS:-read-patient book contend availability mixed}
+scenarios=${BENCH_SCENARIOS:-read-patient read-patient-fhir book contend availability mixed}
 if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; warmup=0; idle=0; light_rate=0; profile=; jit_warmup=0; fi
 if [ -n "$profile" ]; then
   command -v perf >/dev/null || { echo "bench: BENCH_PROFILE needs perf (apt-get install linux-perf)" >&2; exit 1; }
@@ -229,6 +231,11 @@ if wanted read-patient; then
   fi
 fi
 
+if wanted read-patient-fhir; then
+  run read-patient-fhir read-patient-fhir "$read_duration"
+  sleep 1 # the last events of the window are appended
+  audit_lag read-patient-fhir >"$out/read-patient-fhir.lag.json"
+fi
 if wanted book; then run book book "$duration"; fi
 if wanted contend; then run contend contend "$duration" --slots 10; fi
 if wanted availability; then run availability availability "$duration"; fi
@@ -244,9 +251,19 @@ done
 if wanted contend; then
   jq -e '.checks.doubleBookings == 0' "$out/contend.json" >/dev/null || { echo "bench: double booking in contend" >&2; exit 1; }
 fi
-if wanted read-patient; then
-  jq -e '(.statuses | keys) == ["200"]' "$out/read-patient.json" >/dev/null || { echo "bench: read-patient answered other than 200" >&2; exit 1; }
-fi
+for name in read-patient read-patient-fhir; do
+  if wanted $name; then
+    jq -e '(.statuses | keys) == ["200"]' "$out/$name.json" >/dev/null || { echo "bench: $name answered other than 200" >&2; exit 1; }
+  fi
+done
+# FHIR against native reads of the same run (issue 23's targets: >= 0.8x req/s, p99 <= native + 5 ms, API CPU <= 1.3x).
+fhir_ratio() {
+  jq -rn --slurpfile n "$out/read-patient.json" --slurpfile f "$out/read-patient-fhir.json" \
+    --slurpfile nc "$out/read-patient.cpu.json" --slurpfile fc "$out/read-patient-fhir.cpu.json" '
+    ($nc[0].api / ($n[0].requests / 1000)) as $napi | ($fc[0].api / ($f[0].requests / 1000)) as $fapi |
+    "FHIR/native reads: req/s \($f[0].throughput) / \($n[0].throughput) = \(($f[0].throughput / $n[0].throughput * 100 | round) / 100)x; p99 \($f[0].latencyMs.p99) / \($n[0].latencyMs.p99) ms (\((($f[0].latencyMs.p99 - $n[0].latencyMs.p99) * 10 | round) / 10) ms); API CPU-s per 1,000 \(($fapi * 1000 | round) / 1000) / \(($napi * 1000 | round) / 1000) = \(if $napi > 0 then (($fapi / $napi * 100 | round) / 100 | tostring) + "x" else "n/a" end)"'
+}
+if wanted read-patient && wanted read-patient-fhir; then fhir_ratio; fi
 if [ "$smoke" = 1 ]; then
   echo "bench smoke: every scenario ran and reported"
   exit 0
@@ -267,6 +284,7 @@ if wanted read-patient; then
   echo "Audit after ${read_duration}s of reads: $(cat "$out/audit-lag.json")"
   echo "Audit lag, request to row, full read load: $(cat "$out/read-patient.lag.json")"
 fi
+if [ -f "$out/read-patient-fhir.lag.json" ]; then echo "Audit lag, request to row, FHIR read load: $(cat "$out/read-patient-fhir.lag.json")"; fi
 if [ -f "$out/read-light.lag.json" ]; then echo "Audit lag, request to row, $light_rate reads/s: $(cat "$out/read-light.lag.json")"; fi
 if [ -f "$out/idle.json" ]; then echo "Idle ${idle}s: $(cat "$out/idle.json")"; fi
 echo "Silo start to ready: $(cat "$out/startup.json")"

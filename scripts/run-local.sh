@@ -37,7 +37,8 @@ stack_silo_start silo --http "$silo_http_port" Silo__SiloPort="${SILO_PORT:-1111
 stack_wait silo
 stack_api_start api --port "$api_port" --management "$api_management_port" Demo__Seed=true Cluster__GatewayPort="${GATEWAY_PORT:-30000}"
 
-token=$(stack_dev_token --clinic demo --role admin --subject newcomer)
+# The scope claim is for the FHIR routes (SMART v2 user/ scopes, docs/fhir.md); native routes ignore it.
+token=$(stack_dev_token --clinic demo --role admin --subject newcomer --scope 'user/*.crus')
 
 cat <<TXT
 

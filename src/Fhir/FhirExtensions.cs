@@ -1,9 +1,12 @@
 using ClinicCluster.Fhir.Appointments;
+using ClinicCluster.Fhir.AuditEvents;
 using ClinicCluster.Fhir.Conformance;
 using ClinicCluster.Fhir.Hosting;
 using ClinicCluster.Fhir.Operations;
 using ClinicCluster.Fhir.Patients;
 using ClinicCluster.Fhir.Providers;
+using ClinicCluster.Fhir.Smart;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,6 +24,7 @@ public static class FhirExtensions
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirProblemWriter>());
         services.AddSingleton<IFhirHost, THost>();
         services.AddSingleton<SearchCursors>();
+        services.AddSingleton<IAuthorizationHandler, SmartScopeHandler>();
         return services;
     }
 
@@ -30,11 +34,13 @@ public static class FhirExtensions
         var host = routes.ServiceProvider.GetRequiredService<IFhirHost>();
         var fhir = host.MapClinicGroup(routes, FhirBase.Route)
             .AddEndpointFilter<FhirFormatFilter>()
+            .RequireSmartScopes()
             .ExcludeFromDescription();
 
         // Conformance needs no login and discloses nothing, so it is not audited.
         fhir.MapGet("/metadata", (string clinicId, HttpContext http) => new FhirResult(Capabilities.Of(FhirBase.Of(http.Request, clinicId))))
             .WithName("FhirCapabilities").AllowAnonymous();
+        SmartConfiguration.Map(fhir);
         FhirPatientEndpoints.Map(fhir, host);
         FhirAppointmentEndpoints.Map(fhir, host);
         FhirProviderEndpoints.Map(fhir, host);
@@ -46,6 +52,7 @@ public static class FhirExtensions
         FhirFindOperation.Map(fhir, host);
         FhirBookOperation.Map(fhir, host);
         FhirUnsupported.Map(fhir, host);
+        FhirAuditEventEndpoints.Map(fhir, host);
         return routes;
     }
 }

@@ -28,6 +28,9 @@ public interface IFhirHost
     /// <summary>Records the patient a read is about (an appointment's patient).</summary>
     void NotePatient(HttpContext http, string patientId);
 
+    /// <summary>Records an audit-trail query: the patient it is about, its kind and how many records the page returned.</summary>
+    void NoteQuery(HttpContext http, string? patientId, string? queryKind, int resultCount);
+
     /// <summary>Whether the caller's role in the clinic may read clinical text (an appointment's reason).</summary>
     bool MayReadClinicalText(HttpContext http, string clinicId);
 
@@ -50,4 +53,5 @@ public enum FhirAccess
     AppointmentBook,
     AppointmentAttend,
     AppointmentComplete,
+    AuditRead,
 }

@@ -21,7 +21,7 @@ public sealed class ConformanceTests(FhirFixture fixture)
         Assert.Equal(FHIRVersion.N4_0_1, capabilities!.FhirVersion);
         Assert.Equal(["json"], capabilities.Format);
         var rest = Assert.Single(capabilities.Rest);
-        Assert.Equal(["Appointment", "Patient", "Practitioner", "Schedule"], rest.Resource.Select(r => r.Type).Order());
+        Assert.Equal(["Appointment", "AuditEvent", "Patient", "Practitioner", "Schedule"], rest.Resource.Select(r => r.Type).Order());
         var patient = rest.Resource.Single(r => r.Type == "Patient");
         Assert.Equal([CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.SearchType],
             patient.Interaction.Select(i => i.Code!.Value));
@@ -42,6 +42,9 @@ public sealed class ConformanceTests(FhirFixture fixture)
         Assert.Equal((CapabilityStatement.ResourceVersionPolicy.VersionedUpdate, true, false),
             (appointment.Versioning, appointment.ConditionalCreate, appointment.ConditionalUpdate));
         Assert.Equal(CapabilityStatement.ResourceVersionPolicy.Versioned, patient.Versioning);
+        var audit = rest.Resource.Single(r => r.Type == "AuditEvent");
+        Assert.Equal([CapabilityStatement.TypeRestfulInteraction.SearchType], audit.Interaction.Select(i => i.Code!.Value));
+        Assert.Equal([("patient", SearchParamType.Reference), ("date", SearchParamType.Date)], audit.SearchParam.Select(p => (p.Name, p.Type!.Value)));
         Assert.All(rest.Resource.Where(r => r.Type is "Practitioner" or "Schedule"), r =>
         {
             Assert.Equal([CapabilityStatement.TypeRestfulInteraction.Read], r.Interaction.Select(i => i.Code!.Value));

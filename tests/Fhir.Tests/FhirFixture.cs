@@ -25,7 +25,11 @@ public sealed class FhirFixture : IAsyncLifetime
 
     private InProcessCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
 
-    public static string Token(string role, params string[] clinics) => Tokens.Token(role, clinics);
+    /// <summary>Every SMART interaction on every resource: the tests of an interaction then see the role alone (ScopeMatrixTests narrow it).</summary>
+    public const string AllScopes = "user/*.cruds";
+
+    /// <summary>A token for a role in the clinics, with <see cref="AllScopes"/>.</summary>
+    public static string Token(string role, params string[] clinics) => Tokens.ScopedToken(role, [AllScopes], clinics);
 
     /// <summary>An HTTP client to the API whose FHIR responses are validated.</summary>
     public HttpClient Http(string? userAgent = null) =>

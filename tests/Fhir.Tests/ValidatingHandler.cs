@@ -34,6 +34,7 @@ public sealed class ValidatingHandler : DelegatingHandler
             Interlocked.Increment(ref _validated);
         }
         else if (request.RequestUri?.AbsolutePath.StartsWith("/fhir", StringComparison.Ordinal) == true && response.Content.Headers.ContentLength != 0
+            && !request.RequestUri.AbsolutePath.EndsWith(Smart.SmartConfiguration.Route, StringComparison.Ordinal)
             && response.Content.Headers.ContentType is not null)
         {
             throw new InvalidOperationException($"A FHIR route answered {response.Content.Headers.ContentType}, not {FhirJson.MediaType}.");

@@ -56,10 +56,10 @@ public sealed class HostileInputTests(SecurityFixture fixture, ITestOutputHelper
                 {
                     failures.Add($"#{i} {status} from the server, not the application: {request}");
                 }
-                else if (fromApplication && status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json"
+                else if (fromApplication && status >= 400 && response.Content.Headers.ContentType?.MediaType != ErrorMediaType(request)
                     && request.Endpoint is not ("Health" or "OpenApi"))
                 {
-                    failures.Add($"#{i} {status} without problem details: {request}");
+                    failures.Add($"#{i} {status} without problem details (or an OperationOutcome under /fhir): {request}");
                 }
             }
             catch (HttpRequestException) when (request.MayAbortConnection)
@@ -168,6 +168,10 @@ public sealed class HostileInputTests(SecurityFixture fixture, ITestOutputHelper
 
         Assert.Empty(failures);
     }
+
+    // FHIR routes answer errors as OperationOutcomes (application/fhir+json), the native API as problem details.
+    private static string ErrorMediaType(HostileRequest request) =>
+        request.PathAndQuery.StartsWith("/fhir/", StringComparison.Ordinal) ? "application/fhir+json" : "application/problem+json";
 
     private static HttpRequestMessage ToMessage(HostileRequest request)
     {

@@ -31,8 +31,8 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
             < 20 => "route-id",
             < 38 => "query",
             < 52 => "header",
-            < 82 => template.Body is null ? "query" : "body-value",
-            < 90 => template.Body is null ? "header" : "body-shape",
+            < 82 => template.Body is null && template.Form is null ? "query" : "body-value",
+            < 90 => template.Body is null && template.Form is null ? "header" : "body-shape",
             < 95 => "content-type",
             _ => "none",
         };
@@ -50,8 +50,8 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
         }
 
         var body = template.Body?.Invoke();
-        byte[]? bytes = body is null ? null : Encoding.UTF8.GetBytes(body.ToJsonString());
-        var contentType = body is null ? null : template.ContentType;
+        byte[]? bytes = body is not null ? Encoding.UTF8.GetBytes(body.ToJsonString()) : template.Form is { } form ? Encoding.UTF8.GetBytes(form) : null;
+        var contentType = bytes is null ? null : template.ContentType;
         var mayAbort = false;
         var detail = mutation;
 
@@ -74,8 +74,14 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
             case "header":
                 detail = MutateHeaders(headers, template);
                 break;
+            case "body-value" when template.Form is not null:
+                detail = MutateForm(template.Form, out bytes);
+                break;
             case "body-value":
                 detail = MutateBodyValue(body!, out bytes);
+                break;
+            case "body-shape" when template.Form is not null && _random.Next(2) == 0:
+                (detail, bytes, contentType) = MutateFhirBody(contentType);
                 break;
             case "body-shape":
                 (detail, bytes, mayAbort) = MutateBodyShape(bytes!);
@@ -96,7 +102,8 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
         var choice = _random.Next(10);
         if (query.Count == 0 || choice == 0)
         {
-            var name = Pick(["limit", "after", "from", "to", "mrn", "name", "patientId", "actor", "date", "type", "unknown", "%00", "a%0Ab", "cursor", "providers", "specialty"]);
+            var name = _random.Next(3) == 0 ? Pick(FhirQueryNames)
+                : Pick(["limit", "after", "from", "to", "mrn", "name", "patientId", "actor", "date", "type", "unknown", "%00", "a%0Ab", "cursor", "providers", "specialty"]);
             query.Add(new(name, Pick(HostileValues.QueryValues)));
             return "query add " + name;
         }
@@ -248,6 +255,9 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
 
         /// <summary>The body's media type: JSON, or NDJSON for the import (whose one-line body is a JSON object).</summary>
         public string ContentType { get; init; } = "application/json";
+
+        /// <summary>A form body (FHIR POST _search), already percent-encoded, instead of a JSON one.</summary>
+        public string? Form { get; init; }
     }
 
     private static List<Template> Templates(Victim v)
@@ -298,6 +308,7 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
             new("ExportDisclosures", HttpMethod.Get, c + "/audit/patients/{pt}/disclosures"),
             new("Health", HttpMethod.Get, "/health/ready"),
             new("OpenApi", HttpMethod.Get, "/openapi/v1.json"),
+            .. FhirTemplates(v),
         ];
     }
 }

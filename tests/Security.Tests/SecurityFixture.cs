@@ -31,7 +31,8 @@ public sealed class SecurityFixture : IAsyncLifetime
 
     public static AuthOptions AuthOptions => Tokens.AuthOptions;
 
-    public static string AdminToken { get; } = Token("admin", "*");
+    /// <summary>Every role of an admin, with every SMART scope for the FHIR routes (the native routes ignore scopes).</summary>
+    public static string AdminToken { get; } = Tokens.ScopedToken("admin", ["user/*.cruds"], "*");
 
     /// <summary>An HTTP client of the API over a real socket.</summary>
     public HttpClient Http { get; private set; } = null!;

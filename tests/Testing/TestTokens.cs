@@ -21,4 +21,8 @@ public sealed class TestTokens(string signingKey, string subjectPrefix)
     /// <summary>A valid token for one role and the given clinics ("*" for all), subject prefix + role.</summary>
     public string Token(string role, params string[] clinics) =>
         DevTokenIssuer.Issue(AuthOptions, subjectPrefix + role, [role], clinics, DateTimeOffset.UtcNow);
+
+    /// <summary>As <see cref="Token"/>, with a <c>scope</c> claim holding the scopes given (the FHIR routes need SMART scopes).</summary>
+    public string ScopedToken(string role, IEnumerable<string> scopes, params string[] clinics) =>
+        DevTokenIssuer.Issue(AuthOptions, subjectPrefix + role, [role], clinics, DateTimeOffset.UtcNow, scopes);
 }

@@ -31,9 +31,14 @@ public sealed class ClinicClient : IDisposable
     }
 
     /// <summary>Sends and answers the status; the body is read and dropped, as a client would consume it.</summary>
-    public async Task<int> SendAsync(HttpMethod method, string path, object? body = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    public async Task<int> SendAsync(HttpMethod method, string path, object? body = null, string? idempotencyKey = null, CancellationToken cancellationToken = default, string? accept = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (accept is not null)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, options: Json);

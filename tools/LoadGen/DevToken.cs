@@ -7,7 +7,7 @@ namespace ClinicCluster.LoadGen;
 /// <summary>
 /// A development token as <c>dotnet run --project src/Api -- dev-token</c> signs it (HS256 with
 /// Auth:DevSigningKey, issuer clinic-cluster-dev, audience clinic-cluster-api, claims sub and
-/// clinic_roles, one "{clinic}:{role}" per grant), minted here so a run does not start the API once
+/// clinic_roles, one "{clinic}:{role}" per grant; scope for the FHIR routes), minted here so a run does not start the API once
 /// per token.
 /// </summary>
 public static class DevToken
@@ -22,6 +22,8 @@ public static class DevToken
             ["aud"] = "clinic-cluster-api",
             ["sub"] = "loadgen",
             ["clinic_roles"] = new[] { "*:admin" },
+            // SMART v2 scopes for the FHIR routes (read-patient-fhir); the native routes ignore them.
+            ["scope"] = "user/*.rs",
             ["iat"] = now,
             ["nbf"] = now - 5,
             ["exp"] = now + 3600,

@@ -45,6 +45,7 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
     public async Task<int> SendAsync(long i, CancellationToken cancellationToken) => name switch
     {
         "read-patient" => await ReadPatientAsync(i, cancellationToken),
+        "read-patient-fhir" => await ReadPatientFhirAsync(i, cancellationToken),
         "book" => await BookAsync(i, i, cancellationToken),
         "contend" => await ContendAsync(i, cancellationToken),
         "availability" => await AvailabilityAsync(i, cancellationToken),
@@ -74,6 +75,11 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
 
     private Task<int> ReadPatientAsync(long i, CancellationToken cancellationToken) =>
         api.SendAsync(HttpMethod.Get, $"/api/clinics/{clinic.Id}/patients/{clinic.Patients[(int)(i % clinic.Patients.Count)]}", cancellationToken: cancellationToken);
+
+    // The same read through the FHIR facade: same grain call, permission and audit, plus the FHIR mapping and serializer.
+    private Task<int> ReadPatientFhirAsync(long i, CancellationToken cancellationToken) =>
+        api.SendAsync(HttpMethod.Get, $"/fhir/clinics/{clinic.Id}/Patient/{clinic.Patients[(int)(i % clinic.Patients.Count)]}",
+            cancellationToken: cancellationToken, accept: "application/fhir+json");
 
     private async Task<int> BookAsync(long i, long bookingNumber, CancellationToken cancellationToken)
     {

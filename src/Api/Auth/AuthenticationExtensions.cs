@@ -1,3 +1,4 @@
+using ClinicCluster.Fhir.Smart;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -68,6 +69,7 @@ public static class AuthenticationExtensions
             });
 
         builder.Services.AddSingleton<IAuthorizationHandler, ClinicPermissionHandler>();
+        builder.Services.AddSingleton<ISmartAuthority, FhirSmartAuthority>();
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPermissionPolicies();

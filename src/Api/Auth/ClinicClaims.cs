@@ -17,6 +17,9 @@ public static class ClinicClaims
 
     public const string AnyClinic = "*";
 
+    /// <summary>The OAuth scopes, space-separated (RFC 9068); only the FHIR routes read them (SMART v2 <c>user/</c> scopes).</summary>
+    public const string Scope = "scope";
+
     /// <summary>"{clinicId}:{role}", the value of one grant.</summary>
     public static string Grant(string clinicId, string role) => $"{clinicId}:{role}";
 

@@ -13,14 +13,21 @@ public static class DevTokenIssuer
     public static SymmetricSecurityKey Key(string signingKey) => new(Encoding.UTF8.GetBytes(signingKey));
 
     /// <summary>A token granting every role in every clinic listed ("*" for all clinics).</summary>
-    public static string Issue(AuthOptions options, string subject, IEnumerable<string> roles, IEnumerable<string> clinics, DateTimeOffset now) =>
-        Issue(options, subject, clinics.SelectMany(c => roles.Select(r => (c, r))), now);
+    public static string Issue(AuthOptions options, string subject, IEnumerable<string> roles, IEnumerable<string> clinics, DateTimeOffset now, IEnumerable<string>? scopes = null) =>
+        Issue(options, subject, clinics.SelectMany(c => roles.Select(r => (c, r))), now, scopes);
 
-    /// <summary>A token with one <see cref="ClinicClaims.ClinicRoles"/> grant per (clinic, role).</summary>
-    public static string Issue(AuthOptions options, string subject, IEnumerable<(string ClinicId, string Role)> grants, DateTimeOffset now)
+    /// <summary>
+    /// A token with one <see cref="ClinicClaims.ClinicRoles"/> grant per (clinic, role) and, when
+    /// scopes are given, a space-separated <c>scope</c> claim (RFC 9068), which the FHIR routes require.
+    /// </summary>
+    public static string Issue(AuthOptions options, string subject, IEnumerable<(string ClinicId, string Role)> grants, DateTimeOffset now, IEnumerable<string>? scopes = null)
     {
         var claims = new List<Claim> { new(ClinicClaims.Subject, subject) };
         claims.AddRange(grants.Distinct().Select(g => new Claim(ClinicClaims.ClinicRoles, ClinicClaims.Grant(g.ClinicId, g.Role))));
+        if (scopes?.Distinct().ToList() is { Count: > 0 } granted)
+        {
+            claims.Add(new Claim(ClinicClaims.Scope, string.Join(' ', granted)));
+        }
 
         var descriptor = new SecurityTokenDescriptor
         {

@@ -6,8 +6,8 @@ using ClinicCluster.ServiceDefaults.Commands;
 namespace ClinicCluster.Api.Commands;
 
 /// <summary>
-/// <c>dev-token --clinic c1 [--clinic c2] --role frontdesk [--subject alice]</c> (every role in every
-/// clinic named) or <c>dev-token --grant c1:frontdesk --grant c2:admin</c> (a role per clinic): prints a
+/// <c>dev-token --clinic c1 [--clinic c2] --role frontdesk [--subject alice] [--scope user/Patient.rs]</c>
+/// (every role in every clinic named) or <c>dev-token --grant c1:frontdesk --grant c2:admin</c> (a role per clinic): prints a
 /// signed development token. Refuses unless a development signing key is configured, which the API only
 /// accepts in the Development environment. Exit codes: 0 printed, 2 no usable key, 64 usage.
 /// </summary>
@@ -21,10 +21,11 @@ internal static class DevTokenCommand
         var clinics = new Option<string[]>("--clinic") { Description = "A clinic (or * for every clinic) the roles apply in; repeatable.", HelpName = "id|*" };
         var roles = new Option<string[]>("--role") { Description = $"A role granted in every clinic named; repeatable: {string.Join(", ", Roles.All)}.", HelpName = "role" };
         var grants = new Option<string[]>("--grant") { Description = "One role in one clinic; repeatable.", HelpName = "clinic:role" };
+        var scopes = new Option<string[]>("--scope") { Description = "An OAuth scope for the token's scope claim, e.g. user/Patient.rs (the FHIR routes need SMART user/ scopes); repeatable.", HelpName = "scope" };
         var subject = new Option<string>("--subject") { Description = "The token's subject.", HelpName = "name", DefaultValueFactory = _ => "dev-user" };
         var command = new Command(Name, "Print a signed development token (Development environment and Auth:DevSigningKey only).")
         {
-            clinics, roles, grants, subject,
+            clinics, roles, grants, scopes, subject,
         };
         command.Require(result =>
         {
@@ -50,7 +51,7 @@ internal static class DevTokenCommand
             var pairs = (parse.GetValue(clinics) ?? []).SelectMany(c => (parse.GetValue(roles) ?? []).Select(r => (c, r)))
                 .Concat((parse.GetValue(grants) ?? []).Select(g => ClinicClaims.ParseGrant(g)!.Value))
                 .ToList();
-            await output.Output.WriteLineAsync(DevTokenIssuer.Issue(options, parse.GetValue(subject)!, pairs, DateTimeOffset.UtcNow));
+            await output.Output.WriteLineAsync(DevTokenIssuer.Issue(options, parse.GetValue(subject)!, pairs, DateTimeOffset.UtcNow, parse.GetValue(scopes)));
             return ExitCodes.Ok;
         });
         return command;

@@ -3,6 +3,8 @@ using ClinicCluster.Api.Auth;
 using ClinicCluster.Api.Problems;
 using ClinicCluster.Audit;
 using ClinicCluster.Common;
+using ClinicCluster.Fhir.AuditEvents;
+using ClinicCluster.Fhir.Hosting;
 
 namespace ClinicCluster.Api.Endpoints;
 
@@ -81,7 +83,7 @@ public static class AuditApi
         while (true)
         {
             var page = await trail.QueryAsync(new AuditQuery(patientId, null, null, null, after, MaxPageSize));
-            lines.AddRange(page.Select(r => FhirAuditEvent.From(r, patientId).ToJsonString()));
+            lines.AddRange(page.Select(r => FhirJson.Serialize(AuditEventMapper.ToFhir(r, patientId))));
             if (page.Count < MaxPageSize)
             {
                 break;

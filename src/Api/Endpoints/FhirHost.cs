@@ -33,6 +33,12 @@ public sealed class FhirHost : IFhirHost
 
     public void NotePatient(HttpContext http, string patientId) => AuditDetails.Of(http).PatientId = patientId;
 
+    public void NoteQuery(HttpContext http, string? patientId, string? queryKind, int resultCount)
+    {
+        var audit = AuditDetails.Of(http);
+        (audit.PatientId, audit.QueryKind, audit.ResultCount) = (patientId, queryKind, resultCount);
+    }
+
     public bool MayReadClinicalText(HttpContext http, string clinicId) => http.User.Has(Permission.ClinicalTextRead, clinicId);
 
     public bool Allows(HttpContext http, string clinicId, FhirAccess access) => http.User.Has(PermissionOf(access), clinicId);
@@ -49,6 +55,7 @@ public sealed class FhirHost : IFhirHost
         FhirAccess.AppointmentBook => Permission.AppointmentBook,
         FhirAccess.AppointmentAttend => Permission.AppointmentAttend,
         FhirAccess.AppointmentComplete => Permission.AppointmentComplete,
+        FhirAccess.AuditRead => Permission.AuditRead,
         _ => throw new ArgumentOutOfRangeException(nameof(access), access, "A FHIR access without a native permission."),
     };
 }

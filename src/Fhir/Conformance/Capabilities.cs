@@ -1,4 +1,6 @@
+using ClinicCluster.Fhir.AuditEvents;
 using ClinicCluster.Fhir.Patients;
+using ClinicCluster.Fhir.Smart;
 using Hl7.Fhir.Model;
 
 namespace ClinicCluster.Fhir.Conformance;
@@ -31,11 +33,8 @@ public static class Capabilities
             new CapabilityStatement.RestComponent
             {
                 Mode = CapabilityStatement.RestfulCapabilityMode.Server,
-                Security = new CapabilityStatement.SecurityComponent
-                {
-                    Description = "Bearer tokens (OAuth2); access follows the caller's role in this clinic. SMART scopes are not yet implemented.",
-                },
-                Resource = [Patient(), AppointmentCapabilities.Resource(), ReadOnly("Practitioner"), ReadOnly("Schedule")],
+                Security = SmartSecurity.Component(),
+                Resource = [Patient(), AppointmentCapabilities.Resource(), ReadOnly("Practitioner"), ReadOnly("Schedule"), AuditEventCapability.Resource()],
             },
         ],
     };

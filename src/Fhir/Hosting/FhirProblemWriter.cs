@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClinicCluster.Fhir.Smart;
 using Microsoft.AspNetCore.Http;
 
 namespace ClinicCluster.Fhir.Hosting;
@@ -21,7 +22,15 @@ public sealed class FhirProblemWriter : IProblemDetailsWriter
         var http = context.HttpContext;
         var status = context.ProblemDetails.Status ?? http.Response.StatusCode;
         var diagnostics = FhirOutcomes.DefaultDiagnostics(status);
-        if (context.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is string slug && IsSlug(slug))
+        if (status == StatusCodes.Status403Forbidden && SmartScopeHandler.MissingScope(http) is { } scope)
+        {
+            // RFC 6750: the token lacks a scope (named by us, from the route: not a submitted value).
+            diagnostics = scope.Length == 0
+                ? "The token's SMART scopes do not allow this interaction."
+                : $"The token's SMART scopes do not allow this interaction (needs {scope}).";
+            http.Response.Headers.WWWAuthenticate = "Bearer error=\"insufficient_scope\"";
+        }
+        else if (context.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is string slug && IsSlug(slug))
         {
             diagnostics = $"{diagnostics} ({slug})";
         }
