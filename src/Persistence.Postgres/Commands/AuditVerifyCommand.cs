@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ClinicCluster.Audit;
-using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults;
@@ -8,7 +7,7 @@ using ClinicCluster.ServiceDefaults.Commands;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Commands;
+namespace ClinicCluster.Persistence.Postgres.Commands;
 
 /// <summary>
 /// <c>audit verify --clinic c1 [--clinic c2]</c> or <c>audit verify --all</c>: walks each clinic's

@@ -3,16 +3,16 @@ using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Commands;
 
-namespace ClinicCluster.Silo.Commands;
+namespace ClinicCluster.Persistence.Postgres.Commands;
 
 /// <summary><c>encryption rotate|reindex</c>: the group, and what its two commands share.</summary>
 internal static class EncryptionCommands
 {
-    public static Command Create(CommandOutput output) =>
+    public static Command Create(CommandOutput output, IClusterAccess cluster) =>
         new("encryption", "Key rotation: re-encrypt stored PHI, move the blind indexes to the active key.")
         {
             EncryptionRotateCommand.Create(output),
-            EncryptionReindexCommand.Create(output),
+            EncryptionReindexCommand.Create(output, cluster),
         };
 
     /// <summary><c>--batch-size</c>, bounded so one batch never holds the database or the cluster for long.</summary>
