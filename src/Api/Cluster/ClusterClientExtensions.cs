@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using ClinicCluster.Audit;
 using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.ServiceDefaults;
@@ -14,14 +13,8 @@ public static class ClusterClientExtensions
 {
     public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
     {
-        var options = new ClusterClientOptions();
-        builder.Configuration.GetSection(ClusterClientOptions.SectionName).Bind(options);
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(ClusterClientOptions.SectionName, typeof(ClusterClientOptions),
-                results.Select(r => $"Cluster:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
-        }
+        // Read while the host is built: clustering decides what is registered.
+        var options = ConfiguredOptions.Read<ClusterClientOptions>(builder.Configuration, ClusterClientOptions.SectionName);
 
         if (options.Clustering == ClientClusteringMode.Localhost)
         {

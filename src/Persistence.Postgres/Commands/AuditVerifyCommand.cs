@@ -37,13 +37,8 @@ internal static class AuditVerifyCommand
     {
         var error = output.Error;
         var connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
-        var chain = ConfiguredOptions.Read<AuditChainOptions>(configuration, AuditChainOptions.SectionName);
-        if (string.IsNullOrWhiteSpace(chain.ChainKeyFile))
-        {
-            throw ConfigurationError.Problem($"{AuditChainOptions.ChainKeySetting} is required to verify the keyed chain.");
-        }
-
-        var keys = new AuditChainKeys(CommandConfiguration.LoadKeyRing(chain.ChainKeyFile, AuditChainOptions.ChainKeySetting, requireIndexKey: false));
+        var chain = ConfiguredOptions.Read(configuration, AuditChainOptions.SectionName, validator: new AuditChainOptionsValidator(" to verify the keyed chain"));
+        var keys = new AuditChainKeys(CommandConfiguration.LoadKeyRing(chain.ChainKeyFile!, AuditChainOptions.ChainKeySetting, requireIndexKey: false));
         AuditCheckpoints? checkpoints = null;
         if (!string.IsNullOrWhiteSpace(chain.CheckpointDirectory))
         {

@@ -30,7 +30,5 @@ internal static class EncryptionCommands
 
     /// <summary>The key ring the command works with: required here, where the silo falls back to an ephemeral ring.</summary>
     public static string KeyRingFile(IConfiguration configuration, string why) =>
-        ConfiguredOptions.Read<EncryptionOptions>(configuration, EncryptionOptions.SectionName).KeyRingFile is { Length: > 0 } file
-            ? file
-            : throw ConfigurationError.Problem($"{SecurityServiceCollectionExtensions.KeyRingSetting} is required{why}.");
+        ConfiguredOptions.Read(configuration, EncryptionOptions.SectionName, validator: new EncryptionOptionsValidator(why)).KeyRingFile!;
 }

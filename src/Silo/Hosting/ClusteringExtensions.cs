@@ -13,10 +13,16 @@ internal static class ClusteringExtensions
     private const string PodNameVariable = "POD_NAME";
     private const string PodIPVariable = "POD_IP";
 
-    /// <summary>Membership probing (how fast a dead silo is declared dead), e.g. Silo:Membership:ProbeTimeout.</summary>
+    /// <summary>Section "Silo:Membership": membership probing (how fast a dead silo is declared dead), e.g. Silo:Membership:ProbeTimeout.</summary>
+    public const string MembershipSection = $"{SiloOptions.SectionName}:Membership";
+
+    /// <summary>Orleans' own options, bound from <see cref="MembershipSection"/> over Orleans' defaults (a value that does not convert stops the host).</summary>
     public static WebApplicationBuilder AddSiloMembership(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:Membership"));
+        builder.Services.AddOptions<ClusterMembershipOptions>()
+            .BindConfiguration(MembershipSection)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return builder;
     }
 
