@@ -124,12 +124,13 @@ public sealed class PrometheusScrapeTests(ObservabilityFixture fixture, ITestOut
         Assert.All(rules, rule => Assert.Equal("ok", rule.Health));
         Assert.All(rules, rule => Assert.True(rule.State == "inactive", $"{rule.Name} is {rule.State}"));
 
-        // No label value is PHI or unbounded: every label of our series is one of a few known names.
+        // No label value is PHI or unbounded: every label of our series is one of a few known names
+        // ("recorded" and "caller" are the denial meter's fixed words, docs/security.md).
         var labels = (await prometheus.QueryAsync("{__name__=~\"clinic_.*|audit_.*\"}"))
             .SelectMany(series => series.Labels.Keys).Distinct().Order().ToList();
         output.WriteLine("labels: " + string.Join(", ", labels));
         Assert.Subset(
-            new HashSet<string> { "__name__", "job", "instance", "otel_scope_name", "otel_scope_version", "status", "status_class", "outcome", "record", "clinic_id", "le" },
+            new HashSet<string> { "__name__", "job", "instance", "otel_scope_name", "otel_scope_version", "status", "status_class", "outcome", "record", "recorded", "caller", "clinic_id", "le" },
             labels.ToHashSet());
     }
 }
