@@ -29,12 +29,9 @@ public sealed class PostgresOptions
     /// <summary>The PEM CA file that signed the server's certificate.</summary>
     public string? RootCertificateFile { get; set; }
 
-    public static PostgresOptions Read(IConfiguration configuration)
-    {
-        var options = new PostgresOptions();
-        configuration.GetSection(SectionName).Bind(options);
-        return options;
-    }
+    /// <summary>Read while a host is built (or by a command): the connection decides what is registered.</summary>
+    public static PostgresOptions Read(IConfiguration configuration) =>
+        ServiceDefaults.ConfiguredOptions.Read<PostgresOptions>(configuration, SectionName);
 
     /// <summary>
     /// The runtime connection string, with <c>Search Path=orleans</c> unless one is given (the

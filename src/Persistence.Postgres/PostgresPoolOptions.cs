@@ -47,15 +47,8 @@ public sealed class PostgresPoolOptions
             .Bind(configuration.GetSection(SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        var options = new PostgresPoolOptions();
-        configuration.GetSection(SectionName).Bind(options);
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(SectionName, typeof(PostgresPoolOptions),
-                results.Select(r => $"{SectionName}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
-        }
-
+        // Needed now, to build the connection string: the same annotations, the same failure.
+        var options = ServiceDefaults.ConfiguredOptions.Read<PostgresPoolOptions>(configuration, SectionName);
         return options;
     }
 

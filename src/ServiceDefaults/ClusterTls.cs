@@ -52,35 +52,11 @@ public sealed class ClusterTls
     /// </summary>
     public static ClusterTls? Load(IConfiguration configuration, bool reachableFromOtherMachines, TimeProvider? time = null)
     {
-        var options = new ClusterTlsOptions();
-        configuration.GetSection(ClusterTlsOptions.SectionName).Bind(options);
-        if (!(options.Enabled ?? reachableFromOtherMachines))
+        var validator = new ClusterTlsOptionsValidator(reachableFromOtherMachines);
+        var options = ConfiguredOptions.Read(configuration, ClusterTlsOptions.SectionName, validator: validator);
+        if (!validator.IsOn(options))
         {
             return null;
-        }
-
-        var failures = new List<string>();
-        Require(options.CertificateFile, nameof(options.CertificateFile), failures);
-        Require(options.KeyFile, nameof(options.KeyFile), failures);
-        Require(options.CaFile, nameof(options.CaFile), failures);
-        if (options.HandshakeTimeout <= TimeSpan.Zero || options.HandshakeTimeout > TimeSpan.FromMinutes(5))
-        {
-            failures.Add("ClusterTls:HandshakeTimeout must be between 00:00:00 and 00:05:00.");
-        }
-
-        if (options.ReloadInterval < TimeSpan.FromSeconds(1) || options.ReloadInterval > TimeSpan.FromHours(1))
-        {
-            failures.Add("ClusterTls:ReloadInterval must be between 00:00:01 and 01:00:00.");
-        }
-
-        if (failures.Count > 0)
-        {
-            if (options.Enabled is null)
-            {
-                failures.Add("A cluster reachable from other machines (AdoNet clustering) uses mutual TLS; mount the certificates, or set ClusterTls:Enabled=false deliberately.");
-            }
-
-            throw new OptionsValidationException(ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions), [string.Join(" ", failures)]);
         }
 
         time ??= TimeProvider.System;
@@ -149,18 +125,6 @@ public sealed class ClusterTls
 
     /// <summary>True when <paramref name="certificate"/> is valid now and chains to a CA of the bundle in use (and only to it).</summary>
     public bool IsTrusted(X509Certificate2 certificate) => Current.IsTrusted(certificate, _time.GetUtcNow().UtcDateTime);
-
-    private static void Require(string? file, string name, List<string> failures)
-    {
-        if (string.IsNullOrWhiteSpace(file))
-        {
-            failures.Add($"ClusterTls:{name} is required.");
-        }
-        else if (!File.Exists(file))
-        {
-            failures.Add($"ClusterTls:{name} '{file}' does not exist.");
-        }
-    }
 }
 
 /// <summary>What one <see cref="ClusterTls.Reload"/> did, with the line to log.</summary>

@@ -14,6 +14,8 @@ public static class ConfigurationError
 {
     public const int ExitCode = ExitCodes.ConfigurationError;
 
+    private const string BinderAssembly = "Microsoft.Extensions.Configuration.Binder";
+
     /// <summary>
     /// A mistake found by a check no options class can hold (a command's required file, a key ring
     /// that does not parse): thrown, it takes the same path as a validator's failure.
@@ -36,6 +38,10 @@ public static class ConfigurationError
             AggregateException aggregate when aggregate.InnerExceptions.Count > 0
                 && aggregate.InnerExceptions.All(e => e is OptionsValidationException)
                 => aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures),
+            // A value that does not convert ("soon" for a TimeSpan), met while options registered
+            // with BindConfiguration are first resolved: the binder's message names the key. Only
+            // numbers, times, flags and enums fail to convert, never a secret's text.
+            InvalidOperationException binding when binding.Source == BinderAssembly => [binding.Message],
             _ => null,
         };
 

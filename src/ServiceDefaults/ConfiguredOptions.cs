@@ -9,10 +9,12 @@ namespace ClinicCluster.ServiceDefaults;
 /// decides what is registered (ports, clustering, whether a feature is on), so it cannot wait for
 /// <c>ValidateOnStart</c>. The same data annotations apply as in the registered options, and a
 /// failure is the same <see cref="OptionsValidationException"/>, each message "Section:Member: problem".
+/// A rule that spans fields is the options' <see cref="IValidateOptions{TOptions}"/>, passed in and
+/// run after the annotations: the same class the host registers, so no rule is written twice.
 /// </summary>
 public static class ConfiguredOptions
 {
-    public static T Read<T>(IConfiguration configuration, string section, Action<T>? adjust = null)
+    public static T Read<T>(IConfiguration configuration, string section, Action<T>? adjust = null, IValidateOptions<T>? validator = null)
         where T : class, new()
     {
         var options = new T();
@@ -32,6 +34,11 @@ public static class ConfiguredOptions
         {
             throw new OptionsValidationException(section, typeof(T),
                 results.Select(r => $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        }
+
+        if (validator?.Validate(Options.DefaultName, options) is { Failed: true } result)
+        {
+            throw new OptionsValidationException(section, typeof(T), result.Failures);
         }
 
         return options;

@@ -23,6 +23,8 @@ public sealed class ApiCommandLineTests
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Empty(error);
         Assert.Contains("Usage:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Additional Arguments", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("--Section:Key <value>", output, StringComparison.Ordinal);
     }
 
     [Theory]

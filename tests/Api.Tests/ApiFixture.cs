@@ -1,4 +1,3 @@
-using ClinicCluster.Api.Auth;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ClinicCluster.Api.Tests;
@@ -8,23 +7,18 @@ namespace ClinicCluster.Api.Tests;
 /// <see cref="ApiClient"/>. Every test works in its own randomly named clinic, so tests never see
 /// each other's data.
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public sealed class ApiFixture : TokenSuite<ApiFixture>, ITokenSuite, IAsyncLifetime
 {
     /// <summary>The development signing key the API under test validates tokens with.</summary>
     public const string SigningKey = "api-tests-signing-key-0123456789-abcdefghijklmnop";
 
-    public const string Audience = TestTokens.Audience;
-
     private InProcessCluster? _cluster;
     private ApiClient? _api;
 
-    /// <summary>This suite's tokens: subjects "test-" + role (the audit tests look for them).</summary>
-    public static TestTokens Tokens { get; } = new(SigningKey, "test-");
+    static string ITokenSuite.SigningKey => SigningKey;
 
-    public static AuthOptions AuthOptions => Tokens.AuthOptions;
-
-    /// <summary>An administrator of every clinic.</summary>
-    public static string AdminToken { get; } = Token(Roles.Admin, "*");
+    /// <summary>Subjects "test-" + role: the audit tests look for them.</summary>
+    static string ITokenSuite.SubjectPrefix => "test-";
 
     public WebApplicationFactory<Program> Factory => Cluster.Factory;
 
@@ -39,9 +33,6 @@ public sealed class ApiFixture : IAsyncLifetime
     public IGrainFactory Grains => Cluster.Grains;
 
     private InProcessCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
-
-    /// <summary>A valid token for one role and the given clinics ("*" for all).</summary>
-    public static string Token(string role, params string[] clinics) => Tokens.Token(role, clinics);
 
     public async Task InitializeAsync()
     {

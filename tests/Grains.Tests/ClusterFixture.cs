@@ -64,7 +64,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 .AddMemoryGrainStorage(StorageNames.Patients)
                 .AddMemoryGrainStorage(StorageNames.Scheduling)
                 .UseInMemoryReminderService();
-            siloBuilder.Services.AddClinicGrainServices(siloBuilder.Configuration);
+            siloBuilder.Services.AddClinicGrainServices();
 
             // Registered after AddClinicGrainServices' TryAddSingleton(TimeProvider.System): the last one wins.
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);

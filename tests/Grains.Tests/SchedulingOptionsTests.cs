@@ -29,7 +29,7 @@ public sealed class SchedulingOptionsTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
-        using var services = new ServiceCollection().AddClinicGrainServices(configuration).BuildServiceProvider();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddClinicGrainServices().BuildServiceProvider();
         return services.GetRequiredService<IOptions<SchedulingOptions>>().Value;
     }
 }

@@ -43,6 +43,12 @@ public sealed class PrometheusScrapeTests(ObservabilityFixture fixture, ITestOut
         Assert.Equal(HttpStatusCode.Conflict,
             await fixture.Api.BookAsync(clinicId, patients[3], providerId, ClinicApiClient.DaysAhead(3, 9), "checkup"));
 
+        // And one request without a token: a denial (meter ClinicCluster.Api.Security).
+        using (var anonymous = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fixture.ApiPort}") })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri($"/api/clinics/{clinicId}/patients/{patients[0]}", UriKind.Relative))).StatusCode);
+        }
+
         var expectations = new (string Query, Func<double, bool> Sane, string Meaning)[]
         {
             ($"up{{job=\"{Silo}\"}}", v => v == 1, "the silo is scraped with the token"),
@@ -54,6 +60,7 @@ public sealed class PrometheusScrapeTests(ObservabilityFixture fixture, ITestOut
             ($"sum(clinic_api_request_duration_seconds_bucket{{job=\"{Api}\",le=\"+Inf\"}})", v => v >= 9, "latency buckets"),
             ($"sum(clinic_bookings_total{{job=\"{Api}\",outcome=\"booked\"}})", v => v >= 3, "bookings booked"),
             ($"sum(clinic_bookings_total{{job=\"{Api}\",outcome=\"conflict\"}})", v => v >= 1, "booking conflicts"),
+            ($"sum(clinic_api_denials_total{{job=\"{Api}\",status=\"401\"}})", v => v >= 1, "the request without a token, denied"),
             ($"clinic_appointments_active{{job=\"{Silo}\",clinic_id=\"{clinicId}\"}}", v => v == 3, "active appointments of the clinic"),
             ($"clinic_cluster_silos{{job=\"{Silo}\",status=\"active\"}}", v => v == 1, "one active silo"),
             ($"sum(clinic_cluster_membership_changes_total{{job=\"{Silo}\",status=\"active\"}})", v => v >= 1, "the silo saw itself become active"),
@@ -117,12 +124,13 @@ public sealed class PrometheusScrapeTests(ObservabilityFixture fixture, ITestOut
         Assert.All(rules, rule => Assert.Equal("ok", rule.Health));
         Assert.All(rules, rule => Assert.True(rule.State == "inactive", $"{rule.Name} is {rule.State}"));
 
-        // No label value is PHI or unbounded: every label of our series is one of a few known names.
+        // No label value is PHI or unbounded: every label of our series is one of a few known names
+        // ("recorded" and "caller" are the denial meter's fixed words, docs/security.md).
         var labels = (await prometheus.QueryAsync("{__name__=~\"clinic_.*|audit_.*\"}"))
             .SelectMany(series => series.Labels.Keys).Distinct().Order().ToList();
         output.WriteLine("labels: " + string.Join(", ", labels));
         Assert.Subset(
-            new HashSet<string> { "__name__", "job", "instance", "otel_scope_name", "otel_scope_version", "status", "status_class", "outcome", "record", "clinic_id", "le" },
+            new HashSet<string> { "__name__", "job", "instance", "otel_scope_name", "otel_scope_version", "status", "status_class", "outcome", "record", "recorded", "caller", "clinic_id", "le" },
             labels.ToHashSet());
     }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using ClinicCluster.Audit;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace ClinicCluster.Security.Tests;
 
@@ -87,17 +86,9 @@ public sealed class PhiIntegrityTests(SecurityFixture fixture)
         await fixture.Database.ScalarAsync<string>(
             "SELECT payload #>> '{patient,demographics}' FROM orleans.grain_state WHERE grain_type = 'patient' AND grain_id_ext = @k", ("k", key));
 
-    private async Task WriteDemographicsAsync(string key, string value)
-    {
-        await using var connection = new NpgsqlConnection(fixture.Database.Owner);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "UPDATE orleans.grain_state SET payload = jsonb_set(payload, '{patient,demographics}', to_jsonb(@v::text)) WHERE grain_type = 'patient' AND grain_id_ext = @k",
-            connection);
-        command.Parameters.AddWithValue("v", value);
-        command.Parameters.AddWithValue("k", key);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
+    private async Task WriteDemographicsAsync(string key, string value) => Assert.Equal(1, await fixture.Database.ExecuteAsync(
+        "UPDATE orleans.grain_state SET payload = jsonb_set(payload, '{patient,demographics}', to_jsonb(@v::text)) WHERE grain_type = 'patient' AND grain_id_ext = @k",
+        ("v", value), ("k", key)));
 
     private Task ForgetActivationsAsync() => fixture.Silo.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 

@@ -4,7 +4,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using ApiProgram = api::Program;
-using AuthOptions = api::ClinicCluster.Api.Auth.AuthOptions;
 
 namespace ClinicCluster.Security.Tests;
 
@@ -13,26 +12,22 @@ namespace ClinicCluster.Security.Tests;
 /// (AdoNet clustering, PostgreSQL storage, durable audit stream) and the API on real Kestrel as an
 /// Orleans client that finds the gateway in the membership table.
 /// </summary>
-public sealed class SecurityFixture : IAsyncLifetime
+public sealed class SecurityFixture : TokenSuite<SecurityFixture>, ITokenSuite, IAsyncLifetime
 {
     public const string SigningKey = "security-tests-signing-key-0123456789-abcdefghijklmnop";
-    public const string Audience = TestTokens.Audience;
 
     private SiloHost? _silo;
     private ApiFactory? _factory;
+
+    static string ITokenSuite.SigningKey => SigningKey;
+
+    /// <summary>Subjects "security-" + role.</summary>
+    static string ITokenSuite.SubjectPrefix => "security-";
 
     public TestDatabase Database { get; } = new();
 
     /// <summary>The cluster CA and the silo's and API's certificates: both hosts run with mutual TLS.</summary>
     public TestCertificates Certificates { get; } = new();
-
-    /// <summary>This suite's tokens: subjects "security-" + role.</summary>
-    public static TestTokens Tokens { get; } = new(SigningKey, "security-");
-
-    public static AuthOptions AuthOptions => Tokens.AuthOptions;
-
-    /// <summary>Every role of an admin, with every SMART scope for the FHIR routes (the native routes ignore scopes).</summary>
-    public static string AdminToken { get; } = Tokens.ScopedToken("admin", ["user/*.cruds"], "*");
 
     /// <summary>An HTTP client of the API over a real socket.</summary>
     public HttpClient Http { get; private set; } = null!;
@@ -40,8 +35,6 @@ public sealed class SecurityFixture : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
 
     internal SiloHost Silo => _silo ?? throw new InvalidOperationException("The silo is not started.");
-
-    public static string Token(string role, params string[] clinics) => Tokens.Token(role, clinics);
 
     public async Task InitializeAsync()
     {

@@ -32,13 +32,23 @@ public sealed class StartupFailureTests : IClassFixture<StartupFailureTests.File
             data.Add(host, "missing connection string file", "Postgres:ConnectionStringFile");
             data.Add(host, "missing metrics token file", "MetricsTokenFile");
             data.Add(host, "PostgreSQL refuses TLS", "Postgres:SslMode=VerifyFull");
+            data.Add(host, "cluster TLS reloaded too often", "ClusterTls:ReloadInterval");
+            data.Add(host, "cluster TLS timeout that is no time", "ClusterTls:HandshakeTimeout");
+            data.Add(host, "pool size out of range", "Postgres:MaxPoolSize");
         }
+
+        data.Add(HostProcess.Api, "gateway port out of range", "Cluster:GatewayPort");
 
         data.Add(HostProcess.Silo, "no key ring", "Encryption:KeyRingFile");
         data.Add(HostProcess.Silo, "missing key ring file", "Encryption:KeyRingFile");
         data.Add(HostProcess.Silo, "no audit chain key", "Audit:ChainKeyFile");
         data.Add(HostProcess.Silo, "missing audit chain key file", "Audit:ChainKeyFile");
         data.Add(HostProcess.Silo, "missing dashboard credentials file", "Dashboard:CredentialsFile");
+        data.Add(HostProcess.Silo, "dashboard sampling too fast", "Dashboard:CounterUpdateInterval");
+        data.Add(HostProcess.Silo, "membership timeout that is no time", "Silo:Membership:ProbeTimeout");
+        data.Add(HostProcess.Silo, "scheduling retries out of range", "Scheduling:RecordRetries");
+        data.Add(HostProcess.Silo, "replaced no-show setting", "Scheduling:NoShowAfter");
+        data.Add(HostProcess.Silo, "checkpoint interval not positive", "Audit:CheckpointInterval");
         return data;
     }
 
@@ -108,6 +118,33 @@ public sealed class StartupFailureTests : IClassFixture<StartupFailureTests.File
                 break;
             case "missing dashboard credentials file":
                 environment["Dashboard__CredentialsFile"] = "/nonexistent/dashboard-credentials";
+                break;
+            case "cluster TLS reloaded too often":
+                environment["ClusterTls__ReloadInterval"] = "00:00:00.100";
+                break;
+            case "cluster TLS timeout that is no time":
+                environment["ClusterTls__HandshakeTimeout"] = "soon";
+                break;
+            case "pool size out of range":
+                environment["Postgres__MaxPoolSize"] = "0";
+                break;
+            case "gateway port out of range":
+                environment["Cluster__GatewayPort"] = "70000";
+                break;
+            case "dashboard sampling too fast":
+                environment["Dashboard__CounterUpdateInterval"] = "00:00:00.100";
+                break;
+            case "membership timeout that is no time":
+                environment["Silo__Membership__ProbeTimeout"] = "soon";
+                break;
+            case "scheduling retries out of range":
+                environment["Scheduling__RecordRetries"] = "50";
+                break;
+            case "replaced no-show setting":
+                environment["Scheduling__NoShowAfter"] = "00:30:00";
+                break;
+            case "checkpoint interval not positive":
+                environment["Audit__CheckpointInterval"] = "00:00:00";
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(mistake), mistake, "unknown mistake");

@@ -264,24 +264,9 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
 
     private Task SwapLedgerAsync(string sql, string clinicId, string a, string b) => ExecuteAsync(sql, ("c", clinicId), ("a", a), ("b", b));
 
-    private async Task<List<(string Key, string Payload)>> RowsAsync(string stateName, string clinicId)
-    {
-        await using var connection = new NpgsqlConnection(_fixture.Database.Owner);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT grain_id_ext, payload::text FROM orleans.grain_state WHERE grain_type = @t AND payload IS NOT NULL AND grain_id_ext LIKE @c || '/%' ORDER BY grain_id_ext",
-            connection);
-        command.Parameters.AddWithValue("t", stateName);
-        command.Parameters.AddWithValue("c", clinicId);
-        var rows = new List<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return rows;
-    }
+    private Task<List<(string Key, string Payload)>> RowsAsync(string stateName, string clinicId) => _fixture.Database.QueryAsync(
+        "SELECT grain_id_ext, payload::text FROM orleans.grain_state WHERE grain_type = @t AND payload IS NOT NULL AND grain_id_ext LIKE @c || '/%' ORDER BY grain_id_ext",
+        reader => (reader.GetString(0), reader.GetString(1)), ("t", stateName), ("c", clinicId));
 
     private async Task EditRowsAsync(string stateName, string clinicId, Action<JsonNode> edit)
     {
@@ -296,24 +281,9 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
     }
 
     /// <summary>A patient's index entries of one kind ("mrn" or "name") in the clinic: partition and payload.</summary>
-    private async Task<List<(string Partition, string Payload)>> EntriesAsync(string clinicId, string kind, string patientId)
-    {
-        await using var connection = new NpgsqlConnection(_fixture.Database.Owner);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT partition_key, payload FROM orleans.patient_index_entries WHERE partition_key LIKE @p || '%' AND owner_id = @o ORDER BY partition_key",
-            connection);
-        command.Parameters.AddWithValue("p", $"{clinicId}/{kind}/");
-        command.Parameters.AddWithValue("o", patientId);
-        var rows = new List<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return rows;
-    }
+    private Task<List<(string Partition, string Payload)>> EntriesAsync(string clinicId, string kind, string patientId) => _fixture.Database.QueryAsync(
+        "SELECT partition_key, payload FROM orleans.patient_index_entries WHERE partition_key LIKE @p || '%' AND owner_id = @o ORDER BY partition_key",
+        reader => (reader.GetString(0), reader.GetString(1)), ("p", $"{clinicId}/{kind}/"), ("o", patientId));
 
     private Task WriteEntryAsync(string partition, string patientId, string payload) => ExecuteAsync(
         "UPDATE orleans.patient_index_entries SET payload = @v WHERE partition_key = @p AND owner_id = @o", ("v", payload), ("p", partition), ("o", patientId));
@@ -361,31 +331,10 @@ public sealed class PhiAtRestTests : IClassFixture<StorageFixture>
     private Task WriteRowAsync(string stateName, string key, string payload) => ExecuteAsync(
         "UPDATE orleans.grain_state SET payload = @p::jsonb WHERE grain_type = @t AND grain_id_ext = @k", ("p", payload), ("t", stateName), ("k", key));
 
-    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(_fixture.Database.Owner);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters) =>
+        Assert.True(await _fixture.Database.ExecuteAsync(sql, parameters) > 0, "the statement changed no row");
 
-        Assert.True(await command.ExecuteNonQueryAsync() > 0, "the statement changed no row");
-    }
-
-    private async Task<string> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(_fixture.Database.Owner);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return (string)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<string> ScalarAsync(string sql, params (string Name, object Value)[] parameters) => _fixture.Database.ScalarAsync<string>(sql, parameters);
 
     /// <summary>pg_dump of the whole database, data included, as the owner.</summary>
     private async Task<string> DumpAsync()

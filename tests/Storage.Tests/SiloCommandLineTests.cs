@@ -29,6 +29,11 @@ public sealed class SiloCommandLineTests
         Assert.Empty(error);
         Assert.Contains("Usage:", output, StringComparison.Ordinal);
         Assert.Contains(args.Length == 1 ? "ClinicCluster.Silo" : $"ClinicCluster.Silo {string.Join(" ", args[..^1])}", output, StringComparison.Ordinal);
+        // Undeclared tokens are settings, not "arguments passed to the application" as the library would say.
+        Assert.DoesNotContain("Additional Arguments", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("passed to the application", output, StringComparison.Ordinal);
+        Assert.Contains("[--Section:Key <value>...]", output, StringComparison.Ordinal);
+        Assert.Contains("Settings:", output, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -28,7 +28,7 @@ if (count is < 1000 or > 1_000_000)
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddClinicGrainServices(builder.Configuration);
+builder.Services.AddClinicGrainServices();
 builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering(FreePort(), FreePort());

@@ -14,10 +14,7 @@ public static class TelemetryNames
     /// <summary>The API's own: public requests, bookings by outcome.</summary>
     public const string ApiMeter = "ClinicCluster.Api";
 
-    /// <summary>
-    /// The API's denials and rate-limit refusals (docs/security.md). Not in the hosts' AddMeter list,
-    /// so today only in-process listeners see it.
-    /// </summary>
+    /// <summary>The API's denials and rate-limit refusals (docs/security.md).</summary>
     public const string ApiSecurityMeter = "ClinicCluster.Api.Security";
 
     /// <summary>The silo's own: cluster membership, active appointments per clinic.</summary>
@@ -31,6 +28,13 @@ public static class TelemetryNames
 
     /// <summary>Npgsql's own meter: pool usage and limits, command duration and failures.</summary>
     public const string NpgsqlMeter = "Npgsql";
+
+    /// <summary>
+    /// Every meter above: what both hosts export (AddMeter in ServiceDefaults' TelemetryExtensions).
+    /// A new meter goes here too; Observability.Tests checks that none is left out.
+    /// </summary>
+    public static IReadOnlyList<string> ExportedMeters { get; } =
+        [AuditMeter, ApiMeter, ApiSecurityMeter, SiloMeter, SchedulingMeter, OrleansMeter, NpgsqlMeter];
 
     /// <summary>Grain calls made by application code (client and server side of each call).</summary>
     public const string OrleansApplicationSource = "Microsoft.Orleans.Application";

@@ -1,5 +1,4 @@
 using ClinicCluster.Security;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,13 +12,12 @@ public static class AuditChainServiceCollectionExtensions
     // one random key, like the PHI key ring: the trail dies with the process anyway.
     private static readonly Lazy<KeyRing> ProcessRing = new(() => KeyRing.Ephemeral("ephemeral-chain"));
 
-    public static IServiceCollection AddAuditChainKeys(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAuditChainKeys(this IServiceCollection services)
     {
         services.AddOptions<AuditChainOptions>()
-            .Bind(configuration.GetSection(AuditChainOptions.SectionName))
-            .Validate(o => o.ChainKeyFile is null || File.Exists(o.ChainKeyFile), $"{AuditChainOptions.ChainKeySetting}: the file does not exist.")
-            .Validate(o => o.CheckpointInterval > TimeSpan.Zero, "Audit:CheckpointInterval must be positive.")
+            .BindConfiguration(AuditChainOptions.SectionName)
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditChainOptions>>(new AuditChainOptionsValidator()));
         services.TryAddSingleton(sp => new AuditChainKeys(
             sp.GetRequiredService<IOptions<AuditChainOptions>>().Value.ChainKeyFile is { } file
                 ? KeyRing.Load(file, AuditChainOptions.ChainKeySetting, requireIndexKey: false)

@@ -31,4 +31,10 @@ public sealed class SchedulingOptions
 
     /// <summary>The widest date range one availability request may cover.</summary>
     public int MaxAvailabilityDays { get; set; } = 31;
+
+    /// <summary>
+    /// Replaced by the clinics' policy field checkInGraceMinutes (decision 0025). Bound as text only
+    /// so that any value left in a deployment is refused by name at start, not silently ignored.
+    /// </summary>
+    public string? NoShowAfter { get; set; }
 }

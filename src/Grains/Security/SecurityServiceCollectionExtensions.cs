@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -14,12 +13,12 @@ public static class SecurityServiceCollectionExtensions
     // random ring: an in-process test cluster must agree on blind indexes across its silos.
     private static readonly Lazy<KeyRing> ProcessRing = new(() => KeyRing.Ephemeral());
 
-    public static IServiceCollection AddPhiProtection(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPhiProtection(this IServiceCollection services)
     {
         services.AddOptions<EncryptionOptions>()
-            .Bind(configuration.GetSection(EncryptionOptions.SectionName))
-            .Validate(o => o.KeyRingFile is null || File.Exists(o.KeyRingFile), $"{KeyRingSetting}: the file does not exist.")
+            .BindConfiguration(EncryptionOptions.SectionName)
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EncryptionOptions>>(new EncryptionOptionsValidator()));
 
         // One ring per process, read once: a rotation is rolled out by restarting the silos.
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<EncryptionOptions>>().Value.KeyRingFile is { } file

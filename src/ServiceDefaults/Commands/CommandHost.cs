@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 
 namespace ClinicCluster.ServiceDefaults.Commands;
@@ -35,6 +36,15 @@ public static class CommandHost
 
             await output.Error.WriteLineAsync($"usage: {Usage.Of(parse.CommandResult.Command)}");
             return ExitCodes.Usage;
+        }
+
+        if (parse.Action is HelpAction)
+        {
+            // Rendered aside, then corrected: see HelpText.
+            using var help = new StringWriter();
+            var code = await parse.InvokeAsync(new InvocationConfiguration { Output = help, Error = output.Error });
+            await output.Output.WriteAsync(HelpText.Correct(help.ToString()));
+            return code;
         }
 
         try

@@ -54,13 +54,7 @@ internal static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(
-                    TelemetryNames.AuditMeter,
-                    TelemetryNames.ApiMeter,
-                    TelemetryNames.SiloMeter,
-                    TelemetryNames.SchedulingMeter,
-                    TelemetryNames.OrleansMeter,
-                    TelemetryNames.NpgsqlMeter)
+                .AddMeter([.. TelemetryNames.ExportedMeters])
                 .AddPrometheusExporter());
 
         if (otlp)

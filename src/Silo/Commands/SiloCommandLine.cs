@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ClinicCluster.Persistence.Postgres.Commands;
 using ClinicCluster.ServiceDefaults.Commands;
 
 namespace ClinicCluster.Silo.Commands;
@@ -12,12 +13,15 @@ internal static class SiloCommandLine
 {
     public static RootCommand Create(Func<string[], Task<int>> runSilo, CommandOutput output)
     {
+        // The commands live beside their SQL (src/Persistence.Postgres/Commands); the two that join
+        // the cluster get it through the silo's settings.
+        var cluster = new SiloClusterAccess();
         var root = new RootCommand("Clinic Cluster silo. Without a command, runs the silo; settings as --Section:Key value.")
         {
             MigrateCommand.Create(output),
             AuditVerifyCommand.Create(output),
-            ReconcileCommand.Create(output),
-            EncryptionCommands.Create(output),
+            ReconcileCommand.Create(output, cluster),
+            EncryptionCommands.Create(output, cluster),
         };
         // The binary's name whoever hosts it (dotnet, a container, a test).
         root.HelpName = "ClinicCluster.Silo";

@@ -1,3 +1,4 @@
+using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Management;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
@@ -16,7 +17,7 @@ public static partial class DashboardExtensions
 
         // Read now as well: whether the dashboard is added at all is decided while the silo is
         // built, before options can be resolved. The registration above validates the same values.
-        var options = builder.Configuration.GetSection(OperatorDashboardOptions.SectionName).Get<OperatorDashboardOptions>() ?? new();
+        var options = ConfiguredOptions.Read<OperatorDashboardOptions>(builder.Configuration, OperatorDashboardOptions.SectionName);
         if (!options.Enabled)
         {
             return;

@@ -1,6 +1,6 @@
 using ClinicCluster.Audit;
 using ClinicCluster.Security;
-using Microsoft.Extensions.Options;
+using ClinicCluster.ServiceDefaults;
 
 namespace ClinicCluster.Silo.Hosting;
 
@@ -9,19 +9,14 @@ internal static class DurableKeysExtensions
 {
     /// <summary>
     /// A random in-process key with durable storage would leave every patient unreadable, and the
-    /// audit chain unverifiable, after a restart.
+    /// audit chain unverifiable, after a restart. Checked while the host is built, with the rules the
+    /// grains register (<see cref="EncryptionOptionsValidator"/>, <see cref="AuditChainOptionsValidator"/>),
+    /// so the host stops before it opens PostgreSQL. Answers the audit settings the storage wiring needs.
     /// </summary>
-    public static WebApplicationBuilder RequireDurableKeys(this WebApplicationBuilder builder, SiloOptions options)
+    public static AuditChainOptions RequireDurableKeys(this WebApplicationBuilder builder, SiloOptions options)
     {
-        foreach (var setting in new[] { SecurityServiceCollectionExtensions.KeyRingSetting, AuditChainOptions.ChainKeySetting })
-        {
-            if (options.Storage != StorageMode.Memory && string.IsNullOrWhiteSpace(builder.Configuration[setting]))
-            {
-                throw new OptionsValidationException(setting, typeof(EncryptionOptions),
-                    [$"{setting} is required with Silo:Storage={options.Storage} (see docs/security.md)."]);
-            }
-        }
-
-        return builder;
+        var required = options.Storage == StorageMode.Memory ? null : $" with Silo:Storage={options.Storage} (see docs/security.md)";
+        ConfiguredOptions.Read(builder.Configuration, EncryptionOptions.SectionName, validator: new EncryptionOptionsValidator(required));
+        return ConfiguredOptions.Read(builder.Configuration, AuditChainOptions.SectionName, validator: new AuditChainOptionsValidator(required));
     }
 }

@@ -11,12 +11,12 @@ namespace ClinicCluster.Silo.Hosting;
 internal static class GrainStorageExtensions
 {
     /// <summary>Our own PostgreSQL services (ledger, audit store, patient index), registered before the grain services, whose in-memory defaults are TryAdd.</summary>
-    public static WebApplicationBuilder AddSiloDataServices(this WebApplicationBuilder builder, SiloOptions options)
+    public static WebApplicationBuilder AddSiloDataServices(this WebApplicationBuilder builder, SiloOptions options, AuditChainOptions auditChain)
     {
         if (options.Storage == StorageMode.Postgres)
         {
             builder.Services.AddPostgresDataServices();
-            if (!string.IsNullOrWhiteSpace(builder.Configuration["Audit:CheckpointDirectory"]))
+            if (!string.IsNullOrWhiteSpace(auditChain.CheckpointDirectory))
             {
                 builder.Services.AddSingleton<AuditCheckpointWriter>();
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointWriter>());

@@ -16,12 +16,12 @@ public static class SiloHostingExtensions
         var options = ReadOptions(builder.Configuration);
         var pod = ClusteringExtensions.ReadPod(builder.Configuration, options);
         var postgres = builder.AddSiloDatabase(options);
-        builder.RequireDurableKeys(options);
+        var auditChain = builder.RequireDurableKeys(options);
         var clusterTls = builder.AddSiloClusterTls(options);
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
-        builder.AddSiloDataServices(options);
-        builder.Services.AddClinicGrainServices(builder.Configuration);
+        builder.AddSiloDataServices(options, auditChain);
+        builder.Services.AddClinicGrainServices();
         builder.AddSiloMembership();
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [ServiceDefaultsExtensions.ReadyTag]);
         if (options.Clustering == ClusteringMode.Localhost && options.Storage == StorageMode.Memory)

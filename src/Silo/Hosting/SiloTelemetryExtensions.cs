@@ -1,3 +1,4 @@
+using ClinicCluster.Persistence.Postgres.Telemetry;
 using ClinicCluster.Silo.Telemetry;
 
 namespace ClinicCluster.Silo.Hosting;
@@ -8,15 +9,10 @@ internal static class SiloTelemetryExtensions
     /// <summary>The silo's own metrics; the database-backed gauges only where there is a database.</summary>
     public static WebApplicationBuilder AddSiloTelemetry(this WebApplicationBuilder builder, SiloOptions options)
     {
-        builder.Services.AddOptions<SiloTelemetryOptions>()
-            .BindConfiguration(SiloTelemetryOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         builder.Services.AddHostedService<MembershipMetrics>();
         if (options.Storage == StorageMode.Postgres)
         {
-            builder.Services.AddHostedService<ActiveAppointmentsGauge>();
-            builder.Services.AddHostedService<AuditBacklogGauge>();
+            builder.Services.AddDatabaseGauges();
         }
 
         return builder;

@@ -3,7 +3,7 @@ using ClinicCluster.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Telemetry;
+namespace ClinicCluster.Persistence.Postgres.Telemetry;
 
 /// <summary>
 /// <c>clinic.appointments.active</c> (meter ClinicCluster.Silo): booked and checked-in appointments
@@ -21,7 +21,7 @@ internal sealed class ActiveAppointmentsGauge : IHostedService, IDisposable
     private readonly CachedReading<IReadOnlyList<(string Clinic, long Count)>> _reading;
 
     public ActiveAppointmentsGauge(
-        NpgsqlDataSource dataSource, IOptions<SiloTelemetryOptions> options, IMeterFactory meters, ILogger<ActiveAppointmentsGauge> logger)
+        NpgsqlDataSource dataSource, IOptions<DatabaseGaugeOptions> options, IMeterFactory meters, ILogger<ActiveAppointmentsGauge> logger)
     {
         _dataSource = dataSource;
         _reading = new(ReadAsync, options.Value.DatabaseGaugeInterval, logger, "the active appointments");

@@ -1,14 +1,12 @@
 using System.CommandLine;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
-using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults.Commands;
-using ClinicCluster.Silo.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Commands;
+namespace ClinicCluster.Persistence.Postgres.Commands;
 
 /// <summary>
 /// <c>encryption reindex [--batch-size 100]</c>: after the silos restarted with a new active
@@ -43,23 +41,23 @@ internal static class EncryptionReindexCommand
         SELECT DISTINCT partition_key FROM orleans.patient_index_entries
         """;
 
-    public static Command Create(CommandOutput output)
+    public static Command Create(CommandOutput output, IClusterAccess cluster)
     {
         var batchSize = EncryptionCommands.BatchSize(100, 1_000, "Patients re-indexed at a time");
         var command = new Command("reindex", "Move every patient's MRN and name index entries to the active blind-index key.") { batchSize };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(batchSize), CommandConfiguration.Build(parse.ConfigurationArguments()), output));
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(batchSize), CommandConfiguration.Build(parse.ConfigurationArguments()), cluster, output));
         return command;
     }
 
-    private static async Task<int> RunAsync(int batchSize, IConfiguration configuration, CommandOutput streams)
+    private static async Task<int> RunAsync(int batchSize, IConfiguration configuration, IClusterAccess cluster, CommandOutput streams)
     {
         var connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
-        var serviceId = SiloHostingExtensions.ReadOptions(configuration).ServiceId;
+        var serviceId = cluster.ServiceId(configuration);
         var file = EncryptionCommands.KeyRingFile(configuration, " (the ring the silos run with)");
         var indexKeys = CommandConfiguration.LoadKeyRing(file, SecurityServiceCollectionExtensions.KeyRingSetting, requireIndexKey: true).IndexKeys!;
         var (output, error) = (streams.Output, streams.Error);
 
-        using var client = ReconcileCommand.BuildClient(configuration);
+        using var client = cluster.BuildClient(configuration);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         try
         {

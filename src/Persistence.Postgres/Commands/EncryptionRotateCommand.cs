@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Persistence.Postgres.Encryption;
 using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults;
@@ -7,7 +6,7 @@ using ClinicCluster.ServiceDefaults.Commands;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Commands;
+namespace ClinicCluster.Persistence.Postgres.Commands;
 
 /// <summary>
 /// <c>encryption rotate [--batch-size 200]</c>: brings existing PHI to the current form in bounded

@@ -3,13 +3,13 @@ using System.Security.Cryptography;
 using System.Text;
 using ClinicCluster.Security;
 
-namespace ClinicCluster.Storage.Tests;
+namespace ClinicCluster.Testing;
 
 /// <summary>
 /// Writes a value the way the protector did before ciphertexts were bound to their field
 /// (<c>phi1</c>: the tag covers the header alone), to prove such values still read.
 /// </summary>
-internal static class LegacyCiphertext
+public static class LegacyCiphertext
 {
     public static async Task<string> WriteAsync(IKeyEncryptionKeyProvider keys, string kekId, string plaintext)
     {

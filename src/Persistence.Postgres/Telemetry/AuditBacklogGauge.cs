@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 
-namespace ClinicCluster.Silo.Telemetry;
+namespace ClinicCluster.Persistence.Postgres.Telemetry;
 
 /// <summary>
 /// <c>audit.backlog</c> and <c>audit.backlog.age</c> (meter ClinicCluster.Audit): audit events
@@ -26,7 +26,7 @@ internal sealed class AuditBacklogGauge : IHostedService, IDisposable
     public AuditBacklogGauge(
         NpgsqlDataSource dataSource,
         IOptions<ClusterOptions> cluster,
-        IOptions<SiloTelemetryOptions> options,
+        IOptions<DatabaseGaugeOptions> options,
         IMeterFactory meters,
         ILogger<AuditBacklogGauge> logger)
     {

@@ -1,4 +1,4 @@
-namespace ClinicCluster.Silo.Telemetry;
+namespace ClinicCluster.Persistence.Postgres.Telemetry;
 
 /// <summary>
 /// A database reading behind an observable gauge: a collector gets the last value at once and, when

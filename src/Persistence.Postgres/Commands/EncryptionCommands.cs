@@ -3,16 +3,16 @@ using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Commands;
 
-namespace ClinicCluster.Silo.Commands;
+namespace ClinicCluster.Persistence.Postgres.Commands;
 
 /// <summary><c>encryption rotate|reindex</c>: the group, and what its two commands share.</summary>
 internal static class EncryptionCommands
 {
-    public static Command Create(CommandOutput output) =>
+    public static Command Create(CommandOutput output, IClusterAccess cluster) =>
         new("encryption", "Key rotation: re-encrypt stored PHI, move the blind indexes to the active key.")
         {
             EncryptionRotateCommand.Create(output),
-            EncryptionReindexCommand.Create(output),
+            EncryptionReindexCommand.Create(output, cluster),
         };
 
     /// <summary><c>--batch-size</c>, bounded so one batch never holds the database or the cluster for long.</summary>
@@ -30,7 +30,5 @@ internal static class EncryptionCommands
 
     /// <summary>The key ring the command works with: required here, where the silo falls back to an ephemeral ring.</summary>
     public static string KeyRingFile(IConfiguration configuration, string why) =>
-        ConfiguredOptions.Read<EncryptionOptions>(configuration, EncryptionOptions.SectionName).KeyRingFile is { Length: > 0 } file
-            ? file
-            : throw ConfigurationError.Problem($"{SecurityServiceCollectionExtensions.KeyRingSetting} is required{why}.");
+        ConfiguredOptions.Read(configuration, EncryptionOptions.SectionName, validator: new EncryptionOptionsValidator(why)).KeyRingFile!;
 }

@@ -1,11 +1,10 @@
 using System.CommandLine;
-using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Persistence.Postgres.Migrations;
 using ClinicCluster.ServiceDefaults.Commands;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Commands;
+namespace ClinicCluster.Persistence.Postgres.Commands;
 
 /// <summary>
 /// <c>migrate</c>: applies pending schema migrations with the owner's connection string and exits,

@@ -3,7 +3,7 @@ using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Commands;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Commands;
+namespace ClinicCluster.Persistence.Postgres.Commands;
 
 /// <summary>
 /// Configuration for one-shot commands (<c>migrate</c> and the like): the same sources the host

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ClinicCluster.Audit;
-using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults;
@@ -8,7 +7,7 @@ using ClinicCluster.ServiceDefaults.Commands;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Commands;
+namespace ClinicCluster.Persistence.Postgres.Commands;
 
 /// <summary>
 /// <c>audit verify --clinic c1 [--clinic c2]</c> or <c>audit verify --all</c>: walks each clinic's
@@ -38,13 +37,8 @@ internal static class AuditVerifyCommand
     {
         var error = output.Error;
         var connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
-        var chain = ConfiguredOptions.Read<AuditChainOptions>(configuration, AuditChainOptions.SectionName);
-        if (string.IsNullOrWhiteSpace(chain.ChainKeyFile))
-        {
-            throw ConfigurationError.Problem($"{AuditChainOptions.ChainKeySetting} is required to verify the keyed chain.");
-        }
-
-        var keys = new AuditChainKeys(CommandConfiguration.LoadKeyRing(chain.ChainKeyFile, AuditChainOptions.ChainKeySetting, requireIndexKey: false));
+        var chain = ConfiguredOptions.Read(configuration, AuditChainOptions.SectionName, validator: new AuditChainOptionsValidator(" to verify the keyed chain"));
+        var keys = new AuditChainKeys(CommandConfiguration.LoadKeyRing(chain.ChainKeyFile!, AuditChainOptions.ChainKeySetting, requireIndexKey: false));
         AuditCheckpoints? checkpoints = null;
         if (!string.IsNullOrWhiteSpace(chain.CheckpointDirectory))
         {

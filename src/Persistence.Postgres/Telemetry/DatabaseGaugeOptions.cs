@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ClinicCluster.Silo.Telemetry;
+namespace ClinicCluster.Persistence.Postgres.Telemetry;
 
 /// <summary>Section "Telemetry" of the silo: how often gauges read from the database.</summary>
-public sealed class SiloTelemetryOptions
+public sealed class DatabaseGaugeOptions
 {
     public const string SectionName = "Telemetry";
 

@@ -1,12 +1,8 @@
 using System.CommandLine;
-using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Scheduling;
 using ClinicCluster.ServiceDefaults.Commands;
-using ClinicCluster.Silo.Hosting;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 
-namespace ClinicCluster.Silo.Commands;
+namespace ClinicCluster.Persistence.Postgres.Commands;
 
 /// <summary>
 /// <c>reconcile --clinic c1 [--clinic c2]</c>: joins the running cluster as a client and has each
@@ -20,21 +16,21 @@ internal static class ReconcileCommand
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
-    public static Command Create(CommandOutput output)
+    public static Command Create(CommandOutput output, IClusterAccess cluster)
     {
         var clinics = new Option<string[]>("--clinic") { Description = "A clinic to reconcile (repeat for more).", HelpName = "id", Required = true };
         var command = new Command(Name, "Compare each clinic's activated calendars and appointments with the ledger, repair them to it and report.")
         {
             clinics,
         };
-        command.SetAction((parse, _) => RunAsync(parse.GetRequiredValue(clinics), CommandConfiguration.Build(parse.ConfigurationArguments()), output));
+        command.SetAction((parse, _) => RunAsync(parse.GetRequiredValue(clinics), CommandConfiguration.Build(parse.ConfigurationArguments()), cluster, output));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] clinics, IConfiguration configuration, CommandOutput output)
+    private static async Task<int> RunAsync(string[] clinics, IConfiguration configuration, IClusterAccess cluster, CommandOutput output)
     {
         var (error, result) = (output.Error, output.Output);
-        using (var client = BuildClient(configuration))
+        using (var client = cluster.BuildClient(configuration))
         {
             try
             {
@@ -64,36 +60,5 @@ internal static class ReconcileCommand
             await client.StopAsync();
             return differences == 0 ? ExitCodes.Ok : ExitCodes.ProblemFound;
         }
-    }
-
-    /// <summary>An Orleans client of the cluster the silo settings describe (same ids, same membership).</summary>
-    internal static IHost BuildClient(IConfiguration configuration)
-    {
-        var options = SiloHostingExtensions.ReadOptions(configuration);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(orleans =>
-        {
-            orleans.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = options.ClusterId;
-                o.ServiceId = options.ServiceId;
-            });
-            if (options.Clustering == ClusteringMode.AdoNet)
-            {
-                PostgresSchema.RegisterProviderFactory();
-                var connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
-                orleans.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = PostgresSchema.Invariant;
-                    o.ConnectionString = connectionString;
-                });
-            }
-            else
-            {
-                orleans.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
-            }
-        });
-        return builder.Build();
     }
 }
