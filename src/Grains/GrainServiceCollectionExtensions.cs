@@ -2,6 +2,7 @@ using ClinicCluster.Audit;
 using ClinicCluster.Patients;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Security;
+using ClinicCluster.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +23,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<IPatientIndexStore, MemoryPatientIndexStore>();
         services.AddPhiProtection(configuration);
         services.AddAuditChainKeys(configuration);
+        services.AddWebhooks();
         services.AddOptions<SchedulingOptions>()
             .Bind(configuration.GetSection(SchedulingOptions.SectionName))
             .Validate(o => o.PendingHoldTimeout > TimeSpan.Zero, "Scheduling:PendingHoldTimeout must be positive.")

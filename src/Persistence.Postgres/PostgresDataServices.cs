@@ -3,11 +3,13 @@ using ClinicCluster.Patients;
 using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Persistence.Postgres.Ledger;
 using ClinicCluster.Persistence.Postgres.Patients;
+using ClinicCluster.Persistence.Postgres.Webhooks;
 using ClinicCluster.Scheduling;
+using ClinicCluster.Webhooks;
 
 namespace ClinicCluster.Persistence.Postgres;
 
-/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger, the audit trail and the patient index entries.</summary>
+/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger, the audit trail, the patient index entries and the webhook outbox.</summary>
 public static class PostgresDataServices
 {
     /// <summary>On the silo's one <see cref="NpgsqlDataSource"/>, registered by the host.</summary>
@@ -16,6 +18,7 @@ public static class PostgresDataServices
         services.AddSingleton<IAppointmentLedger, PostgresAppointmentLedger>();
         services.AddSingleton<IAuditStore, PostgresAuditStore>();
         services.AddSingleton<IPatientIndexStore, PostgresPatientIndexStore>();
+        services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
         return services;
     }
 }
