@@ -55,6 +55,16 @@ public sealed class PostgresServer
         }
     }
 
+    /// <summary>
+    /// Stops the server (fast shutdown: open sessions are cut) and starts it again on the same data.
+    /// Every connection of the process breaks, so a test that calls it must run alone.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await ScriptAsync("stop", allowFailure: false);
+        await ScriptAsync("start", allowFailure: false);
+    }
+
     private static async Task<PostgresServer> StartAsync()
     {
         var running = (await ScriptAsync("status", allowFailure: true)).ExitCode == 0;
