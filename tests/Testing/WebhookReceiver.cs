@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ClinicCluster.Webhooks;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -77,7 +78,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new WebhookReceiver(app, seed, failRate, hangRate, hang ?? TimeSpan.FromSeconds(3));
-        app.MapPost("/hook", receiver.HandleAsync);
+        app.MapPost("/hook", (Delegate)receiver.HandleAsync);
         await app.StartAsync();
         return receiver;
     }
@@ -136,7 +137,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync(TimeSpan.FromSeconds(2));
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _app.StopAsync(stopping.Token);
         await _app.DisposeAsync();
     }
 }
