@@ -5,7 +5,7 @@ namespace ClinicCluster.Webhooks;
 /// restarts). One call at a time, so the head-of-line question sees a consistent queue; a timer
 /// keeps the activation (and the queue) alive while the silo runs, like the memory ledger.
 /// </summary>
-public sealed class MemoryWebhookOutboxGrain : Grain, IMemoryWebhookOutboxGrain
+public sealed class MemoryWebhookOutboxGrain(TimeProvider clock) : Grain, IMemoryWebhookOutboxGrain
 {
     private readonly Dictionary<string, WebhookSubscriptionRow> _subscriptions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Row>> _outbox = new(StringComparer.Ordinal);
@@ -27,7 +27,7 @@ public sealed class MemoryWebhookOutboxGrain : Grain, IMemoryWebhookOutboxGrain
 
         var eventId = ++_lastEventId;
         var entry = new WebhookOutboxEntry(eventId, webhookEvent.Type, webhookEvent.SubjectId, webhookEvent.OccurredAt,
-            webhookEvent.DataJson, Attempts: 0, CreatedAt: DateTimeOffset.UtcNow);
+            webhookEvent.DataJson, Attempts: 0, CreatedAt: clock.GetUtcNow());
         foreach (var subscription in wanting)
         {
             _outbox[subscription.Id].Add(new Row(entry, entry.CreatedAt));
