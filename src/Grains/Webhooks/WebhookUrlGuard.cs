@@ -20,7 +20,9 @@ public sealed class WebhookUrlGuard(IOptions<WebhookOptions> options)
     /// <summary>Why <paramref name="url"/> cannot be a subscriber, or null if it can.</summary>
     public async Task<string?> RefusalAsync(string? url)
     {
-        if (string.IsNullOrEmpty(url) || url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        // On Unix "/path" parses as an absolute file URI: only a URL that names its scheme counts.
+        if (string.IsNullOrEmpty(url) || url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || !url.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase))
         {
             return $"Must be an absolute URL of at most {MaxUrlLength} characters.";
         }
