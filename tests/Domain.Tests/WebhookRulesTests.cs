@@ -143,7 +143,9 @@ public sealed class WebhookRulesTests
     {
         var result = new WebhookOptionsValidator().Validate(null, new WebhookOptions
         {
-            FirstRetryDelay = TimeSpan.FromMinutes(5), MaxRetryDelay = TimeSpan.FromMinutes(1), MaxConcurrencyPerSubscriber = 0,
+            FirstRetryDelay = TimeSpan.FromMinutes(5),
+            MaxRetryDelay = TimeSpan.FromMinutes(1),
+            MaxConcurrencyPerSubscriber = 0,
         });
 
         Assert.Contains(result.Failures!, f => f.Contains("Webhooks:FirstRetryDelay", StringComparison.Ordinal));
