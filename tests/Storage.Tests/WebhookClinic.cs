@@ -48,7 +48,10 @@ internal sealed record WebhookClinic(string ClinicId, int Providers)
         return created.Value ?? throw new InvalidOperationException(created.Error?.Message);
     }
 
-    /// <summary>Books slots firstSlot.. of every provider (45-minute steps from 07:00 a week ahead), concurrently.</summary>
+    /// <summary>Visits of a provider per day: 45-minute steps from 07:00 to 19:00.</summary>
+    public const int SlotsPerDay = 16;
+
+    /// <summary>Books slots firstSlot.. of every provider (45-minute steps from 07:00 a week ahead, then the next days), concurrently.</summary>
     public async Task<List<(IAppointmentGrain Grain, DateTimeOffset Start)>> BookAsync(IGrainFactory grains, int perProvider, int firstSlot = 0)
     {
         var day = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(7).AddHours(7), TimeSpan.Zero);
@@ -60,7 +63,7 @@ internal sealed record WebhookClinic(string ClinicId, int Providers)
                 var (provider, slot) = ($"prv-{p}", k);
                 work.Add(Task.Run(async () =>
                 {
-                    var start = day.AddMinutes(45 * slot);
+                    var start = day.AddDays(slot / SlotsPerDay).AddMinutes(45 * (slot % SlotsPerDay));
                     var grain = grains.GetGrain<IAppointmentGrain>(ClinicScopedKey.Format(ClinicId, Identifiers.New("apt")));
                     var booked = await grain.BookAsync(new BookAppointment($"pat-{provider[4..]}", provider, "checkup", start), null);
                     Assert.True(booked.IsSuccess, booked.Error?.Message);
