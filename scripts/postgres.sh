@@ -7,6 +7,7 @@
 #   scripts/postgres.sh env      print export lines: CLINIC_PG_OWNER, CLINIC_PG_APP, CLINIC_PG_API,
 #                                CLINIC_PG_RETENTION (Npgsql strings), CLINIC_PG_CA (the CA file
 #                                that signed the server's TLS certificate)
+#   scripts/postgres.sh restart  fast shutdown and start on the same data (durability tests)
 #   scripts/postgres.sh stop     stop the server and delete its data directory
 #
 # Port: PGPORT_CLINIC (55432). Passwords (local testing only): CLINIC_PG_OWNER_PASSWORD,
@@ -195,6 +196,13 @@ case ${1:-} in
     bin=$(pg_bin)
     stop
     ;;
+  restart)
+    lock
+    bin=$(pg_bin)
+    is_running || die "not running (port $port)"
+    as_server_user "$bin/pg_ctl" -D "$data" -l "$log" -m fast -w -t 60 restart >/dev/null 9>&-
+    echo "PostgreSQL on port $port restarted (data kept)."
+    ;;
   status)
     bin=$(pg_bin)
     if is_running; then
@@ -208,7 +216,7 @@ case ${1:-} in
     env_lines
     ;;
   *)
-    echo "usage: $0 {start|stop|status|env}" >&2
+    echo "usage: $0 {start|restart|stop|status|env}" >&2
     exit 64
     ;;
 esac

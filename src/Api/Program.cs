@@ -36,6 +36,7 @@ static async Task<int> RunApiAsync(string[] args)
     app.MapAppointmentsApi();
     app.MapClinicAvailabilityApi();
     app.MapHoldsApi();
+    app.MapWebhooksApi();
     app.MapAuditApi();
     app.MapFhir();
     AuditCoverage.EnsureDeclared(app);

@@ -2,6 +2,7 @@ using ClinicCluster.Audit;
 using ClinicCluster.Patients;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Security;
+using ClinicCluster.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<IPatientIndexStore, MemoryPatientIndexStore>();
         services.AddPhiProtection();
         services.AddAuditChainKeys();
+        services.AddWebhooks();
         services.AddOptions<SchedulingOptions>()
             .BindConfiguration(SchedulingOptions.SectionName)
             .ValidateOnStart();

@@ -3,12 +3,14 @@ using ClinicCluster.Patients;
 using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Persistence.Postgres.Ledger;
 using ClinicCluster.Persistence.Postgres.Patients;
+using ClinicCluster.Persistence.Postgres.Webhooks;
 using ClinicCluster.Scheduling;
+using ClinicCluster.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ClinicCluster.Persistence.Postgres;
 
-/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger, the audit trail and the patient index entries.</summary>
+/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger, the audit trail, the patient index entries and the webhook outbox.</summary>
 public static class PostgresDataServices
 {
     /// <summary>On the silo's one <see cref="NpgsqlDataSource"/>, registered by the host.</summary>
@@ -20,6 +22,7 @@ public static class PostgresDataServices
         services.AddOptions<AuditPartitionOptions>().BindConfiguration(AuditPartitionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<AuditPartitionMaintainer>();
+        services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
         return services;
     }
 }

@@ -42,6 +42,9 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ["FindClinicAvailability"] = [Admin, FrontDesk, Clinician, Auditor, Officer],
         ["PlaceHold"] = [Admin, FrontDesk],
         ["ReleaseHold"] = [Admin, FrontDesk],
+        ["ListWebhookSubscriptions"] = [Admin],
+        ["CreateWebhookSubscription"] = [Admin],
+        ["ReplayWebhookDeadLetters"] = [Admin],
 
         // Administrators manage but do not audit: their own access is reviewed by others.
         ["ListAuditEvents"] = [Auditor, Officer],
@@ -355,6 +358,13 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             case "ListProviderAppointments": return Make(HttpMethod.Get, $"{p}/appointments?date={date}", null, HttpStatusCode.OK);
             case "ListAuditEvents": return Make(HttpMethod.Get, $"{c}/audit/events", null, HttpStatusCode.OK);
             case "FindClinicAvailability": return Make(HttpMethod.Get, $"{c}/availability?from={date}&to={date}&type=checkup", null, HttpStatusCode.OK);
+            case "ListWebhookSubscriptions": return Make(HttpMethod.Get, $"{c}/webhooks", null, HttpStatusCode.OK);
+
+            // The suite's silo keeps the SSRF guard on: an allowed caller reaches it (400), not the door.
+            case "CreateWebhookSubscription":
+                return Make(HttpMethod.Post, $"{c}/webhooks", new { url = "https://127.0.0.1/hook", eventTypes = new[] { "appointment.booked" } },
+                    HttpStatusCode.BadRequest);
+            case "ReplayWebhookDeadLetters": return Make(HttpMethod.Post, $"{c}/webhooks/whk-0123456789abcdef/replay", null, HttpStatusCode.NotFound);
             default: break;
         }
 

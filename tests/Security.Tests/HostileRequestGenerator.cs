@@ -260,6 +260,8 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
         public string? Form { get; init; }
     }
 
+    private const string Webhook = "whk-0123456789abcdef0123456789abcdef";
+
     private static List<Template> Templates(Victim v)
     {
         var week = string.Join(",", new[] { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" }
@@ -289,6 +291,12 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
             },
             new("PlaceHold", HttpMethod.Post, c + "/holds", () => Parse($"{{\"patientId\":\"{v.PatientId}\",\"providerId\":\"{v.ProviderId}\",\"appointmentType\":\"checkup\",\"start\":\"{v.Start}\",\"minutes\":5}}")),
             new("ReleaseHold", HttpMethod.Delete, c + "/holds/hld-0123456789abcdef-" + v.ProviderId),
+            // Loopback: the suite's silo refuses it (SSRF guard), so no request of the suite leaves the machine.
+            new("CreateWebhookSubscription", HttpMethod.Post, c + "/webhooks", () => Parse("{\"url\":\"https://127.0.0.1/hook\",\"eventTypes\":[\"appointment.booked\",\"waitlist.offered\"]}")),
+            new("ListWebhookSubscriptions", HttpMethod.Get, c + "/webhooks"),
+            new("DeleteWebhookSubscription", HttpMethod.Delete, c + "/webhooks/" + Webhook),
+            new("RotateWebhookSecret", HttpMethod.Post, c + "/webhooks/" + Webhook + "/secrets"),
+            new("ReplayWebhookDeadLetters", HttpMethod.Post, c + "/webhooks/" + Webhook + "/replay"),
             new("RegisterPatient", HttpMethod.Post, c + "/patients", Patient),
             new("ImportPatients", HttpMethod.Post, c + "/patients/import", Patient) { ContentType = "application/x-ndjson", Query = [new("firstLine", "1")] },
             new("SearchPatients", HttpMethod.Get, c + "/patients") { Query = [new("mrn", v.Mrn), new("limit", "5")] },

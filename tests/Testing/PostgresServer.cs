@@ -55,6 +55,12 @@ public sealed class PostgresServer
         }
     }
 
+    /// <summary>
+    /// Restarts the server on the same data (fast shutdown: open sessions are cut). Every connection
+    /// of the process breaks, so a test that calls it must run alone.
+    /// </summary>
+    public Task RestartAsync() => ScriptAsync("restart", allowFailure: false);
+
     private static async Task<PostgresServer> StartAsync()
     {
         var running = (await ScriptAsync("status", allowFailure: true)).ExitCode == 0;

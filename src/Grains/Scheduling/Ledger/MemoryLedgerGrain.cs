@@ -1,9 +1,12 @@
+using ClinicCluster.Webhooks;
+
 namespace ClinicCluster.Scheduling;
 
 /// <summary>
 /// One clinic's ledger in memory (the embedded default, which keeps nothing across restarts).
 /// Orleans runs one call at a time here, so check-then-write is as atomic as PostgreSQL's
-/// statement; a timer keeps the activation (and so the data) alive while the silo runs.
+/// statement; a timer keeps the activation (and so the data) alive while the silo runs. A write's
+/// webhook event is queued before the row is kept (decision 0046), as the trigger does in PostgreSQL.
 /// </summary>
 public sealed class MemoryLedgerGrain : Grain, IMemoryLedgerGrain
 {
@@ -22,7 +25,7 @@ public sealed class MemoryLedgerGrain : Grain, IMemoryLedgerGrain
             return Task.FromResult(LedgerWrite.Conflict(existing));
         }
 
-        return Task.FromResult(Write(row with { Version = 1 }));
+        return WriteAsync(null, row with { Version = 1 });
     }
 
     public Task<LedgerWrite> UpdateAsync(LedgerRow row, long expectedVersion)
@@ -34,7 +37,7 @@ public sealed class MemoryLedgerGrain : Grain, IMemoryLedgerGrain
 
         // As in PostgreSQL: the due-soon notice belongs to the start it was given for.
         var noticed = row.Start == existing.Start ? existing.DueSoonNoticedAt : null;
-        return Task.FromResult(Write(row with { Version = expectedVersion + 1, DueSoonNoticedAt = noticed }));
+        return WriteAsync(existing, row with { Version = expectedVersion + 1, DueSoonNoticedAt = noticed });
     }
 
     public Task<LedgerRow?> GetAsync(string appointmentId) => Task.FromResult(_rows.GetValueOrDefault(appointmentId));
@@ -59,11 +62,17 @@ public sealed class MemoryLedgerGrain : Grain, IMemoryLedgerGrain
         return Task.FromResult(true);
     }
 
-    private LedgerWrite Write(LedgerRow row)
+    private async Task<LedgerWrite> WriteAsync(LedgerRow? before, LedgerRow row)
     {
         if (LedgerRules.Refuse(row, _rows.Values) is { } refused)
         {
             return refused;
+        }
+
+        // The event first: if queuing it fails, the row is not kept either (one "transaction").
+        if (WebhookEvents.FromLedger(before, row) is { } change)
+        {
+            await GrainFactory.GetGrain<IMemoryWebhookOutboxGrain>(row.ClinicId).EnqueueAsync(change);
         }
 
         _rows[row.AppointmentId] = row;
