@@ -1,13 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using ClinicCluster.Audit;
-using ClinicCluster.Persistence.Postgres;
 using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Commands;
 using Npgsql;
 
-namespace ClinicCluster.Silo.Commands;
+namespace ClinicCluster.Persistence.Postgres.Commands;
 
 /// <summary>
 /// <c>audit retention --before 2021-01-01 --archive-directory /archive [--months-ahead 3]</c>: creates
