@@ -36,6 +36,8 @@ static async Task<int> RunApiAsync(string[] args)
     app.MapAppointmentsApi();
     app.MapClinicAvailabilityApi();
     app.MapHoldsApi();
+    app.MapWaitlistApi();
+    app.MapSeriesApi();
     app.MapAuditApi();
     app.MapFhir();
     AuditCoverage.EnsureDeclared(app);
