@@ -42,6 +42,9 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ["FindClinicAvailability"] = [Admin, FrontDesk, Clinician, Auditor, Officer],
         ["PlaceHold"] = [Admin, FrontDesk],
         ["ReleaseHold"] = [Admin, FrontDesk],
+        ["JoinWaitlist"] = [Admin, FrontDesk],
+        ["ListWaitlist"] = [Admin, FrontDesk, Clinician],
+        ["BookSeries"] = [Admin, FrontDesk],
 
         // Administrators manage but do not audit: their own access is reviewed by others.
         ["ListAuditEvents"] = [Auditor, Officer],
@@ -54,6 +57,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         "RegisterPatient", "GetPatient", "UpdatePatient", "SearchPatients", "ListPatientAppointments",
         "BookAppointment", "GetAppointment", "RescheduleAppointment", "CancelAppointment", "CheckInAppointment",
         "CompleteAppointment", "MarkNoShow", "ListProviderAppointments", "PlaceHold", "ReleaseHold",
+        "JoinWaitlist", "ListWaitlist", "BookSeries",
     ];
 
     private readonly ApiClient _api = fixture.Api;
@@ -355,6 +359,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             case "ListProviderAppointments": return Make(HttpMethod.Get, $"{p}/appointments?date={date}", null, HttpStatusCode.OK);
             case "ListAuditEvents": return Make(HttpMethod.Get, $"{c}/audit/events", null, HttpStatusCode.OK);
             case "FindClinicAvailability": return Make(HttpMethod.Get, $"{c}/availability?from={date}&to={date}&type=checkup", null, HttpStatusCode.OK);
+            case "ListWaitlist": return Make(HttpMethod.Get, $"{c}/waitlist", null, HttpStatusCode.OK);
             default: break;
         }
 
@@ -366,6 +371,11 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             case "ListPatientAppointments": return Make(HttpMethod.Get, $"{c}/patients/{patient}/appointments", null, HttpStatusCode.OK);
             case "ExportDisclosures": return Make(HttpMethod.Get, $"{c}/audit/patients/{patient}/disclosures", null, HttpStatusCode.OK);
             case "BookAppointment": return Make(HttpMethod.Post, $"{c}/appointments", BookingBody(patient, clinic.ProviderId, NewYork(10, 10)), HttpStatusCode.Created);
+            case "JoinWaitlist":
+                return Make(HttpMethod.Post, $"{c}/waitlist", new { patientId = patient, appointmentType = Checkup, from = date, to = date }, HttpStatusCode.Created);
+            case "BookSeries":
+                return Make(HttpMethod.Post, $"{c}/series", new { patientId = patient, providerId = clinic.ProviderId, appointmentType = Checkup, start = Iso(NewYork(10, 10)), rule = "FREQ=WEEKLY;COUNT=2" },
+                    HttpStatusCode.Created);
             case "PlaceHold":
                 return Make(HttpMethod.Post, $"{c}/holds", new { patientId = patient, providerId = clinic.ProviderId, appointmentType = Checkup, start = Iso(NewYork(10, 10)) },
                     HttpStatusCode.Created);
