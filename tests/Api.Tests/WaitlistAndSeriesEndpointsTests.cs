@@ -112,7 +112,7 @@ public sealed class WaitlistAndSeriesEndpointsTests(ApiFixture fixture) : IDispo
             await response.ExpectProblemAsync(HttpStatusCode.BadRequest);
         }
 
-        foreach (var path in new[] { "/waitlist/Bad%20Id", "/waitlist/offers/a%00b/accept", "/waitlist/offers/wof-unknown/decline", "/series/ser-unknown", "/series/BAD/cancel" })
+        foreach (var path in new[] { "/waitlist/Bad%20Id", "/waitlist/offers/A-B/accept", "/waitlist/offers/wof-unknown/decline", "/series/ser-unknown", "/series/BAD/cancel" })
         {
             using var response = await Api.SendAsync(path.EndsWith("accept", StringComparison.Ordinal) || path.EndsWith("decline", StringComparison.Ordinal) || path.EndsWith("cancel", StringComparison.Ordinal)
                 ? HttpMethod.Post : path.StartsWith("/waitlist/B", StringComparison.Ordinal) ? HttpMethod.Delete : HttpMethod.Get, clinic.Path + path, Admin);
