@@ -51,8 +51,13 @@ public sealed class WaitlistAndSeriesEndpointsTests(ApiFixture fixture) : IDispo
         var day = NewYorkDate(NewYork(3, 10));
         var fields = new Dictionary<string, string>
         {
-            ["patientId"] = $"\"{patient}\"", ["appointmentType"] = $"\"{Checkup}\"", ["providerId"] = $"\"{clinic.ProviderId}\"",
-            ["from"] = $"\"{day}\"", ["to"] = $"\"{day}\"", ["minimumNoticeMinutes"] = "0", ["priority"] = "0",
+            ["patientId"] = $"\"{patient}\"",
+            ["appointmentType"] = $"\"{Checkup}\"",
+            ["providerId"] = $"\"{clinic.ProviderId}\"",
+            ["from"] = $"\"{day}\"",
+            ["to"] = $"\"{day}\"",
+            ["minimumNoticeMinutes"] = "0",
+            ["priority"] = "0",
         };
         fields[name] = value.Replace("{d+120}", NewYorkDate(NewYork(120, 10)), StringComparison.Ordinal);
         var json = "{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":{f.Value}")) + "}";
@@ -90,8 +95,13 @@ public sealed class WaitlistAndSeriesEndpointsTests(ApiFixture fixture) : IDispo
         var patient = await fixture.RegisterPatientAsync(clinic.Id);
         var fields = new Dictionary<string, string>
         {
-            ["patientId"] = $"\"{patient}\"", ["providerId"] = $"\"{clinic.ProviderId}\"", ["appointmentType"] = $"\"{Checkup}\"",
-            ["start"] = $"\"{Iso(NewYork(5, 10))}\"", ["rule"] = "\"FREQ=WEEKLY;COUNT=2\"", ["mode"] = "\"all-or-nothing\"", ["reason"] = "\"course\"",
+            ["patientId"] = $"\"{patient}\"",
+            ["providerId"] = $"\"{clinic.ProviderId}\"",
+            ["appointmentType"] = $"\"{Checkup}\"",
+            ["start"] = $"\"{Iso(NewYork(5, 10))}\"",
+            ["rule"] = "\"FREQ=WEEKLY;COUNT=2\"",
+            ["mode"] = "\"all-or-nothing\"",
+            ["reason"] = "\"course\"",
         };
         fields[name] = value;
         var json = "{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":{f.Value}")) + "}";
