@@ -37,6 +37,8 @@ static async Task<int> RunApiAsync(string[] args)
     app.MapClinicAvailabilityApi();
     app.MapHoldsApi();
     app.MapWebhooksApi();
+    app.MapWaitlistApi();
+    app.MapSeriesApi();
     app.MapAuditApi();
     app.MapFhir();
     AuditCoverage.EnsureDeclared(app);

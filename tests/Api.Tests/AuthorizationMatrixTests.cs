@@ -45,6 +45,9 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ["ListWebhookSubscriptions"] = [Admin],
         ["CreateWebhookSubscription"] = [Admin],
         ["ReplayWebhookDeadLetters"] = [Admin],
+        ["JoinWaitlist"] = [Admin, FrontDesk],
+        ["ListWaitlist"] = [Admin, FrontDesk, Clinician],
+        ["BookSeries"] = [Admin, FrontDesk],
 
         // Administrators manage but do not audit: their own access is reviewed by others.
         ["ListAuditEvents"] = [Auditor, Officer],
@@ -57,6 +60,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         "RegisterPatient", "GetPatient", "UpdatePatient", "SearchPatients", "ListPatientAppointments",
         "BookAppointment", "GetAppointment", "RescheduleAppointment", "CancelAppointment", "CheckInAppointment",
         "CompleteAppointment", "MarkNoShow", "ListProviderAppointments", "PlaceHold", "ReleaseHold",
+        "JoinWaitlist", "ListWaitlist", "BookSeries",
     ];
 
     private readonly ApiClient _api = fixture.Api;
@@ -365,6 +369,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
                 return Make(HttpMethod.Post, $"{c}/webhooks", new { url = "https://127.0.0.1/hook", eventTypes = new[] { "appointment.booked" } },
                     HttpStatusCode.BadRequest);
             case "ReplayWebhookDeadLetters": return Make(HttpMethod.Post, $"{c}/webhooks/whk-0123456789abcdef/replay", null, HttpStatusCode.NotFound);
+            case "ListWaitlist": return Make(HttpMethod.Get, $"{c}/waitlist", null, HttpStatusCode.OK);
             default: break;
         }
 
@@ -376,6 +381,11 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             case "ListPatientAppointments": return Make(HttpMethod.Get, $"{c}/patients/{patient}/appointments", null, HttpStatusCode.OK);
             case "ExportDisclosures": return Make(HttpMethod.Get, $"{c}/audit/patients/{patient}/disclosures", null, HttpStatusCode.OK);
             case "BookAppointment": return Make(HttpMethod.Post, $"{c}/appointments", BookingBody(patient, clinic.ProviderId, NewYork(10, 10)), HttpStatusCode.Created);
+            case "JoinWaitlist":
+                return Make(HttpMethod.Post, $"{c}/waitlist", new { patientId = patient, appointmentType = Checkup, from = date, to = date }, HttpStatusCode.Created);
+            case "BookSeries":
+                return Make(HttpMethod.Post, $"{c}/series", new { patientId = patient, providerId = clinic.ProviderId, appointmentType = Checkup, start = Iso(NewYork(10, 10)), rule = "FREQ=WEEKLY;COUNT=2" },
+                    HttpStatusCode.Created);
             case "PlaceHold":
                 return Make(HttpMethod.Post, $"{c}/holds", new { patientId = patient, providerId = clinic.ProviderId, appointmentType = Checkup, start = Iso(NewYork(10, 10)) },
                     HttpStatusCode.Created);

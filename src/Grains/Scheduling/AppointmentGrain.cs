@@ -95,7 +95,13 @@ public sealed partial class AppointmentGrain(
             return current.ToAppointment();
         }
 
-        return await CommitAsync(operation, next, current.Version);
+        var committed = await CommitAsync(operation, next, current.Version);
+        if (committed.IsSuccess)
+        {
+            await OfferFreedSlotAsync(operation, current);
+        }
+
+        return committed;
     }
 
     /// <summary>
