@@ -1,4 +1,5 @@
 using ClinicCluster.Audit;
+using ClinicCluster.Fhir.Smart;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,20 +18,20 @@ public static class FhirUnsupported
 
     public static void Map(RouteGroupBuilder fhir, IFhirHost host)
     {
-        host.Secure(fhir.MapDelete("/Patient/{patientId}", Delete).WithName("FhirDeletePatient"), FhirAccess.PatientRead, AuditAction.Delete, "Patient");
-        host.Secure(fhir.MapDelete("/Appointment/{appointmentId}", Delete).WithName("FhirDeleteAppointment"), FhirAccess.AppointmentRead, AuditAction.Delete, "Appointment");
-        host.Require(fhir.MapDelete("/{resourceType}/{id}", Delete).WithName("FhirDeleteResource"), FhirAccess.ClinicRead);
+        host.Secure(fhir.MapDelete("/Patient/{patientId}", Delete).WithName("FhirDeletePatient").WithMetadata(AnswersNotSupported.Instance), FhirAccess.PatientRead, AuditAction.Delete, "Patient");
+        host.Secure(fhir.MapDelete("/Appointment/{appointmentId}", Delete).WithName("FhirDeleteAppointment").WithMetadata(AnswersNotSupported.Instance), FhirAccess.AppointmentRead, AuditAction.Delete, "Appointment");
+        host.Require(fhir.MapDelete("/{resourceType}/{id}", Delete).WithName("FhirDeleteResource").WithMetadata(AnswersNotSupported.Instance), FhirAccess.ClinicRead);
 
         var n = 0;
         foreach (var type in Types)
         {
             foreach (var path in new[] { $"/{type}/${{operation}}", $"/{type}/{{id}}/${{operation}}" })
             {
-                host.Require(fhir.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], Operation).WithName($"FhirUnsupportedOperation{n++}").WithMetadata(new FhirIgnoresBody()), FhirAccess.ClinicRead);
+                host.Require(fhir.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], Operation).WithName($"FhirUnsupportedOperation{n++}").WithMetadata(new FhirIgnoresBody(), AnswersNotSupported.Instance), FhirAccess.ClinicRead);
             }
         }
 
-        host.Require(fhir.MapMethods("/${operation}", [HttpMethods.Get, HttpMethods.Post], Operation).WithName("FhirUnsupportedSystemOperation").WithMetadata(new FhirIgnoresBody()), FhirAccess.ClinicRead);
+        host.Require(fhir.MapMethods("/${operation}", [HttpMethods.Get, HttpMethods.Post], Operation).WithName("FhirUnsupportedSystemOperation").WithMetadata(new FhirIgnoresBody(), AnswersNotSupported.Instance), FhirAccess.ClinicRead);
     }
 
     private static IResult Delete() =>
