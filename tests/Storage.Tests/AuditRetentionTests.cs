@@ -10,8 +10,8 @@ namespace ClinicCluster.Storage.Tests;
 
 /// <summary>
 /// Audit retention by whole months (decision 0041), on a database of its own: months are created
-/// ahead idempotently, a month of 200,000 rows detaches and drops in about the time a month of
-/// 10,000 does (the archive copy alone grows with the rows), and each clinic's chain still verifies
+/// ahead idempotently, a month of 200,000 rows detaches in about the time a month of 10,000 does
+/// (the archive copy and the drop of its files grow with the rows), and each clinic's chain still verifies
 /// from its signed cut, while an unsigned cut does not pass.
 /// </summary>
 public sealed class AuditRetentionTests(ITestOutputHelper output) : IAsyncLifetime
@@ -99,13 +99,18 @@ public sealed class AuditRetentionTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal((new DateOnly(2026, 2, 1), 1, 1), (large.Month, large.Cuts, second.CutsSigned));
         Assert.True(File.Exists(large.Archive) && large.ArchiveBytes > 20 * small.ArchiveBytes / 2, "the archive holds the month's rows");
         Assert.True(File.Exists(large.Archive + ".sha256"));
-        var smallTime = small.DetachTime + small.DropTime;
-        var largeTime = large.DetachTime + large.DropTime;
+        // The claim is the detach (issue 21: "retention detaches a month in O(1) time"); dropping
+        // the detached table frees its files, which the file system does in time that may grow
+        // with them, so it is printed, not bounded. A floor of 100 ms keeps a busy machine's
+        // scheduling noise (tens of ms) from deciding the ratio; a detach that read the rows
+        // would take seconds at 200,000.
+        var smallTime = small.DetachTime;
+        var largeTime = large.DetachTime;
         output.WriteLine($"10,000 rows: detach {small.DetachTime.TotalMilliseconds:F1} ms, drop {small.DropTime.TotalMilliseconds:F1} ms, archive {small.ArchiveTime.TotalMilliseconds:F0} ms; " +
             $"200,000 rows: detach {large.DetachTime.TotalMilliseconds:F1} ms, drop {large.DropTime.TotalMilliseconds:F1} ms, archive {large.ArchiveTime.TotalMilliseconds:F0} ms");
-        // 20x the rows; work proportional to them would take ~20x. A floor of 10 ms absorbs timer noise.
-        Assert.True(largeTime.TotalMilliseconds <= 5 * Math.Max(smallTime.TotalMilliseconds, 10),
-            $"detach+drop of 200,000 rows took {largeTime.TotalMilliseconds:F1} ms against {smallTime.TotalMilliseconds:F1} ms for 10,000");
+
+        Assert.True(largeTime.TotalMilliseconds <= 5 * Math.Max(smallTime.TotalMilliseconds, 100),
+            $"detaching 200,000 rows took {largeTime.TotalMilliseconds:F1} ms against {smallTime.TotalMilliseconds:F1} ms for 10,000");
         Assert.True(await _database.ScalarAsync<bool>("SELECT to_regclass('audit.events_2026_02') IS NULL"));
 
         var verifier = new AuditChainVerifier(owner, _keys);
