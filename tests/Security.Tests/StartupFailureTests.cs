@@ -38,6 +38,7 @@ public sealed class StartupFailureTests : IClassFixture<StartupFailureTests.File
         }
 
         data.Add(HostProcess.Api, "gateway port out of range", "Cluster:GatewayPort");
+        data.Add(HostProcess.Api, "audit events that would expire within a day", "Audit:Stream:ExpiryTimeout");
 
         data.Add(HostProcess.Silo, "no key ring", "Encryption:KeyRingFile");
         data.Add(HostProcess.Silo, "missing key ring file", "Encryption:KeyRingFile");
@@ -130,6 +131,9 @@ public sealed class StartupFailureTests : IClassFixture<StartupFailureTests.File
                 break;
             case "gateway port out of range":
                 environment["Cluster__GatewayPort"] = "70000";
+                break;
+            case "audit events that would expire within a day":
+                environment["Audit__Stream__ExpiryTimeout"] = "01:00:00";
                 break;
             case "dashboard sampling too fast":
                 environment["Dashboard__CounterUpdateInterval"] = "00:00:00.100";

@@ -78,12 +78,12 @@ public static class ClusterClientExtensions
     /// Publishes audit events into the silos' durable queue (orleans.stream_messages): the publish
     /// returns once the event is a row in PostgreSQL. Must mirror the silo's AddPostgresAuditStreams:
     /// same provider name and queue count (a different count would strand events in a queue no silo
-    /// reads). Events expire after Audit:Stream:ExpiryTimeout (the key the silos read; 30 days by
+    /// reads). Events expire after Audit:Stream:ExpiryTimeout (<see cref="AuditPublishOptions"/>; 30 days by
     /// default), far beyond any outage; even then they are kept as dead letters.
     /// </summary>
     private static void AddPostgresAuditStreams(IClientBuilder client, NpgsqlDataSource dataSource, IConfiguration configuration)
     {
-        var expiry = configuration.GetValue<TimeSpan?>("Audit:Stream:ExpiryTimeout") ?? TimeSpan.FromDays(30);
+        var expiry = ConfiguredOptions.Read<AuditPublishOptions>(configuration, AuditPublishOptions.SectionName).ExpiryTimeout;
         client.AddAdoNetStreams(AuditStreams.ProviderName, stream =>
         {
             stream.ConfigureAdoNet(adoNet => adoNet.Configure(o =>
