@@ -47,13 +47,16 @@ stack_postgres_start clinic_grain_memory
 stack_migrate >/dev/null
 trap stack_stop EXIT INT TERM
 stack_keys "$out"
+# A connection may wait a while on a loaded machine (TLS handshakes starved of CPU): 60 s, not 15.
+cs="$stack_app_cs;Timeout=60"
 # tool SECONDS ARGS: the GrainMemory tool with the stack's keys and runtime role, bounded in time.
-tool() { local seconds=$1; shift; timeout "$seconds" env "${stack_key_env[@]}" "Postgres__ConnectionString=$stack_app_cs" dotnet "$tool_dll" "$@"; }
+tool() { local seconds=$1; shift; timeout "$seconds" env "${stack_key_env[@]}" "Postgres__ConnectionString=$cs" dotnet "$tool_dll" "$@"; }
 
 started=$(date +%s)
 tool 3600 seed --clinics "$clinics" --patients-per-clinic "$per_clinic"
 seeded=$(date +%s)
-stack_silo_start silo "Silo__GrainCollection__CollectionAge=$age" Silo__GrainCollection__CollectionQuantum=00:00:05 Logging__LogLevel__Default=Warning
+stack_silo_start silo "Silo__GrainCollection__CollectionAge=$age" Silo__GrainCollection__CollectionQuantum=00:00:05 \
+  "Postgres__ConnectionString=$cs" Logging__LogLevel__Default=Warning
 stack_wait silo
 echo "PostgreSQL: $(psql_owner -d "$stack_database" -c "SELECT pg_size_pretty(pg_total_relation_size('orleans.grain_state')) || ' of grain state (' || (SELECT count(*) FROM orleans.grain_state) || ' rows, ' || pg_total_relation_size('orleans.grain_state') / greatest(1, (SELECT count(*) FROM orleans.grain_state)) || ' bytes a row with its index)'")"
 status=0
