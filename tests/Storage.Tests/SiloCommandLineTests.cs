@@ -43,6 +43,10 @@ public sealed class SiloCommandLineTests
     [InlineData("audit")]
     [InlineData("audit", "verify")]
     [InlineData("audit", "verify", "--clinic")]
+    [InlineData("audit", "retention", "--archive-directory", "/tmp/archive")]
+    [InlineData("audit", "retention", "--before", "last-year", "--archive-directory", "/tmp/archive")]
+    [InlineData("audit", "retention", "--before", "2026-02-01", "--archive-directory", "/tmp/archive", "--months-ahead", "0")]
+    [InlineData("audit", "retention", "--before", "2026-02-01", "--archive-directory", "/tmp/archive", "--months-ahead", "121")]
     [InlineData("reconcile")]
     [InlineData("encryption", "rotate", "--batch-size", "0")]
     [InlineData("encryption", "rotate", "--batch-size", "many")]
@@ -68,6 +72,18 @@ public sealed class SiloCommandLineTests
         Assert.Equal(ExitCodes.ConfigurationError, code);
         Assert.Empty(output);
         Assert.Equal("Configuration error: Encryption:KeyRingFile is required.", error.Trim());
+    }
+
+    [Fact]
+    public async Task Retention_without_months_ahead_parses_and_asks_for_the_chain_key()
+    {
+        // --months-ahead omitted takes its default (3); it was once read as 0 and refused as usage (64).
+        var (code, output, error) = await RunAsync(
+            ["audit", "retention", "--before", "2026-02-01", "--archive-directory", "/tmp/archive", "--Postgres:ConnectionString=Host=127.0.0.1"]);
+
+        Assert.Equal(ExitCodes.ConfigurationError, code);
+        Assert.Empty(output);
+        Assert.Equal("Configuration error: Audit:ChainKeyFile is required to sign the retention cuts.", error.Trim());
     }
 
     [Fact]

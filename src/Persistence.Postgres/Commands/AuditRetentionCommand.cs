@@ -23,18 +23,12 @@ internal static class AuditRetentionCommand
         var archive = new Option<string>("--archive-directory") { Description = "Where each expired month is archived (binary COPY and its SHA-256).", Required = true, HelpName = "path" };
         var ahead = new Option<int>("--months-ahead") { Description = "Months after the current one to create first (1-120).", DefaultValueFactory = _ => 3, HelpName = "n" };
         var retention = new Command("retention", "Create months ahead, then detach, archive and drop the expired months of the audit trail.") { before, archive, ahead };
-        retention.Validators.Add(result =>
-        {
-            if (!DateOnly.TryParseExact(result.GetValue(before), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            {
-                result.AddError("--before must be a date (yyyy-MM-dd).");
-            }
-
-            if (result.GetValue(ahead) is < 1 or > 120)
-            {
-                result.AddError("--months-ahead must be 1..120.");
-            }
-        });
+        // Rules on the options themselves: a command-level validator sees an omitted option as its
+        // type's default (0), not DefaultValueFactory's 3, and refused every run without --months-ahead.
+        before.Require(date => DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            ? null
+            : "--before must be a date (yyyy-MM-dd).");
+        ahead.Require(months => months is < 1 or > 120 ? "--months-ahead must be 1..120." : null);
         retention.SetAction((parse, _) => RunAsync(
             DateOnly.ParseExact(parse.GetValue(before)!, "yyyy-MM-dd", CultureInfo.InvariantCulture), parse.GetValue(archive)!, parse.GetValue(ahead),
             CommandConfiguration.Build(parse.ConfigurationArguments()), output));

@@ -23,6 +23,7 @@ public static class SiloHostingExtensions
         builder.AddSiloDataServices(options, auditChain);
         builder.Services.AddClinicGrainServices();
         builder.AddSiloMembership();
+        builder.AddSiloGrainCollection();
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [ServiceDefaultsExtensions.ReadyTag]);
         if (options.Clustering == ClusteringMode.Localhost && options.Storage == StorageMode.Memory)
         {
