@@ -52,6 +52,12 @@ public sealed class PatientIndexScaleTests : IClassFixture<StorageFixture>
         // give or take the encoding: before 0030 the last one rewrote every Smith of the clinic.
         Assert.Equal(first.Rows, last.Rows);
         Assert.InRange(last.Bytes, first.Bytes * 0.9, first.Bytes * 1.1);
+
+        // Four rows (record, MRN entry, two name entries: "johnny" and "smithers" hash to two
+        // partitions) in two durable commits, at the first registration as at the last.
+        Assert.Equal(4, first.Rows);
+        Assert.Equal(2, first.Transactions);
+        Assert.Equal(2, last.Transactions);
         Assert.Equal(0L, await _fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM orleans.grain_state WHERE grain_type IN ('mrns', 'names') AND payload IS NOT NULL AND grain_id_ext LIKE @c || '/%'", ("c", clinicId)));
 
@@ -86,8 +92,29 @@ public sealed class PatientIndexScaleTests : IClassFixture<StorageFixture>
         Assert.Equal(loser, await stores[0].PutAsync(partition, new PatientIndexEntry("blind-index-of-the-mrn", loser, "v")));
     }
 
+    [Fact]
+    public async Task Name_entries_written_with_a_claim_are_stored_only_when_the_claim_is_won()
+    {
+        await using var source = NpgsqlDataSource.Create(_fixture.Database.App);
+        var store = new PostgresPatientIndexStore(source);
+        var clinic = TestData.NewId("claim");
+        var registry = $"{clinic}/mrn/3";
+        PartitionedIndexEntry[] Names(string owner) =>
+            [new($"{clinic}/name/a", new PatientIndexEntry(owner, owner, "n")), new($"{clinic}/name/b", new PatientIndexEntry(owner, owner, "n"))];
+
+        Assert.Equal("pat-a", await store.PutAsync(registry, new PatientIndexEntry("mrn-blind-index", "pat-a", "m"), Names("pat-a")));
+        Assert.Equal("pat-a", await store.PutAsync(registry, new PatientIndexEntry("mrn-blind-index", "pat-b", "m"), Names("pat-b")));
+
+        // The loser's names were not written; the winner's are, in both partitions.
+        Assert.Null(await store.GetAsync($"{clinic}/name/a", "pat-b"));
+        Assert.Null(await store.GetAsync($"{clinic}/name/b", "pat-b"));
+        Assert.Equal("pat-a", (await store.GetAsync($"{clinic}/name/b", "pat-a"))!.Owner);
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            store.PutAsync(registry, new PatientIndexEntry("mrn-blind-index", "pat-a", "m"), Names("pat-b")));
+    }
+
     /// <summary>Registers one patient and measures the rows and payload bytes its registration wrote.</summary>
-    private async Task<(long Rows, double Bytes)> RegisterMeasuredAsync(string clinicId, string tag)
+    private async Task<(long Rows, double Bytes, long Transactions)> RegisterMeasuredAsync(string clinicId, string tag)
     {
         var since = await _fixture.Database.ScalarAsync<DateTime>("SELECT clock_timestamp()");
         var created = await _fixture.Silo.Grains.GetGrain<IPatientGrain>(ClinicScopedKey.Format(clinicId, $"pat-{tag}"))
@@ -101,6 +128,13 @@ public sealed class PatientIndexScaleTests : IClassFixture<StorageFixture>
             SELECT (SELECT coalesce(sum(octet_length(payload::text)), 0)::bigint FROM orleans.grain_state WHERE grain_id_ext LIKE @c || '/%' AND modified_at >= @since)
                  + (SELECT coalesce(sum(octet_length(payload)), 0)::bigint FROM orleans.patient_index_entries WHERE partition_key LIKE @c || '/%' AND modified_at >= @since)
             """, ("c", clinicId), ("since", since));
-        return (rows, bytes);
+        // Rows written by one transaction share its xmin: the record is one, the MRN claim and the
+        // name entries another (decision 0048; before, the claim and each name entry were one each).
+        var transactions = await _fixture.Database.ScalarAsync<long>("""
+            SELECT count(DISTINCT x) FROM (
+                SELECT xmin::text AS x FROM orleans.grain_state WHERE grain_id_ext LIKE @c || '/%' AND modified_at >= @since
+                UNION ALL SELECT xmin::text FROM orleans.patient_index_entries WHERE partition_key LIKE @c || '/%' AND modified_at >= @since) w
+            """, ("c", clinicId), ("since", since));
+        return (rows, bytes, transactions);
     }
 }

@@ -10,6 +10,12 @@ public interface INameIndexGrain : IGrainWithStringKey
 
     Task RemoveAsync(string patientId);
 
+    /// <summary>
+    /// Takes into memory an entry already stored with its patient's MRN claim
+    /// (<see cref="PatientIndexWriter"/>); writes nothing.
+    /// </summary>
+    Task AddStoredAsync(PatientSummary patient);
+
     /// <summary>Patients with a name word starting with <paramref name="prefix"/>, ordered by family
     /// name, given name and id; the first <paramref name="limit"/> only, without sorting the rest.</summary>
     [ReadOnly]

@@ -21,6 +21,14 @@ public interface IPatientIndexStore
     /// </summary>
     Task<string> PutAsync(string partition, PatientIndexEntry entry);
 
+    /// <summary>
+    /// Stores <paramref name="claim"/> as <see cref="PutAsync(string, PatientIndexEntry)"/> does and,
+    /// only if its owner holds it afterwards, <paramref name="rest"/> (entries of the same owner in
+    /// other partitions) with it: a registration's MRN claim and name entries, written as one
+    /// transaction where the store has them (decision 0048). Returns the owner holding the claim's key.
+    /// </summary>
+    Task<string> PutAsync(string partition, PatientIndexEntry claim, IReadOnlyList<PartitionedIndexEntry> rest);
+
     /// <summary>Removes the entry if <paramref name="owner"/> holds it; true when a row went.</summary>
     Task<bool> RemoveAsync(string partition, string key, string owner);
 }
@@ -28,3 +36,7 @@ public interface IPatientIndexStore
 /// <summary>One index entry: its key in the partition, the patient it belongs to, and its encrypted value.</summary>
 [GenerateSerializer, Immutable, Alias("cc.PatientIndexEntry")]
 public sealed record PatientIndexEntry([property: Id(0)] string Key, [property: Id(1)] string Owner, [property: Id(2)] string Value);
+
+/// <summary>An index entry and the partition it belongs to.</summary>
+[GenerateSerializer, Immutable, Alias("cc.PartitionedIndexEntry")]
+public sealed record PartitionedIndexEntry([property: Id(0)] string Partition, [property: Id(1)] PatientIndexEntry Entry);

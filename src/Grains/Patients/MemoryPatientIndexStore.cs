@@ -12,6 +12,18 @@ public sealed class MemoryPatientIndexStore(IGrainFactory grains) : IPatientInde
 
     public Task<string> PutAsync(string partition, PatientIndexEntry entry) => Partition(partition).PutAsync(entry);
 
+    // In memory there is no transaction to share: the claim first, the rest only if it was won.
+    public async Task<string> PutAsync(string partition, PatientIndexEntry claim, IReadOnlyList<PartitionedIndexEntry> rest)
+    {
+        var holder = await Partition(partition).PutAsync(claim);
+        if (holder == claim.Owner)
+        {
+            await Task.WhenAll(rest.Select(r => Partition(r.Partition).PutAsync(r.Entry)));
+        }
+
+        return holder;
+    }
+
     public Task<bool> RemoveAsync(string partition, string key, string owner) => Partition(partition).RemoveAsync(key, owner);
 
     private IMemoryPatientIndexGrain Partition(string partition) => grains.GetGrain<IMemoryPatientIndexGrain>(partition);

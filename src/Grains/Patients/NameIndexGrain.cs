@@ -53,6 +53,13 @@ public sealed class NameIndexGrain(
         _index.Upsert(patient, OwnTokens(patient));
     }
 
+    public Task AddStoredAsync(PatientSummary patient)
+    {
+        // Activation may have loaded the row already: an upsert of the same patient is idempotent.
+        _index.Upsert(patient, OwnTokens(patient));
+        return Task.CompletedTask;
+    }
+
     public async Task RemoveAsync(string patientId)
     {
         await store.RemoveAsync(_self, patientId, patientId);
