@@ -11,8 +11,10 @@
 #      OpenID Connect issuer over HTTPS): each from scripts/rehearse/podrun.py, which turns a rendered
 #      pod spec into `docker run` with exactly its command, args, env, mounts and security context.
 #   4. Users: the README's curl flow in a clinic made through the API; 1,000 clients for 10 slots;
-#      a silo killed under booking load; PostgreSQL restarted under booking load (acknowledged
-#      bookings compared with the ledger); the cluster certificates renewed and their CA rolled
+#      a silo killed under booking load (slowest request <= 5 s, p99 <= 3 s); the PostgreSQL root
+#      certificate rolled under booking load (PgBouncer and PostgreSQL on a new CA, no restart);
+#      PostgreSQL restarted under booking load (acknowledged bookings compared with the ledger;
+#      every pod's new connections verify against the new root alone); the cluster certificates renewed and their CA rolled
 #      under booking load (the Secret projected as the kubelet does; `openssl s_client` sees the
 #      new serial; no failed booking); the audit-verify and backup CronJobs run as Jobs; the
 #      backup restored into a fresh PostgreSQL and `audit verify --all` on it; Prometheus scraping
@@ -81,7 +83,7 @@ cleanup() {
 }
 trap cleanup EXIT
 remove_all
-rm -rf "${out:?}"/state "$out"/tls-rotated "$out"/secrets "$out"/secrets-restored "$out"/volumes "$out"/pgdata* "$out"/oidc "$out"/tls "$out"/age-identity.txt
+rm -rf "${out:?}"/state "$out"/tls-rotated "$out"/tls-pg-rotated "$out"/secrets "$out"/secrets-restored "$out"/volumes "$out"/pgdata* "$out"/oidc "$out"/tls "$out"/age-identity.txt
 : >"$summary"
 mkdir -p "$out/state" "$out/secrets" "$out/volumes"
 
@@ -174,8 +176,10 @@ put clinic-production-backup-role PGPASSWORD "$backup_pw"
 put clinic-production-backup-s3 AWS_ACCESS_KEY_ID rehearsal
 put clinic-production-backup-s3 AWS_SECRET_ACCESS_KEY "$(pw)"
 put clinic-production-backup-s3 AWS_DEFAULT_REGION us-east-1
-# The object storage stand-in's certificate is of the test CA, which the Job mounts as postgres-ca.
+# The object storage stand-in's certificate is of the test CA, which the Job mounts as postgres-ca
+# (after the PostgreSQL CA roll below: of the new CA, $s3_tls).
 put clinic-production-backup-s3 AWS_CA_BUNDLE /var/run/secrets/clinic/postgres-ca/ca.crt
+s3_tls=$tls/s3
 for name in $("$podrun" secrets "$rendered"); do
   [ -d "$secrets/$name" ] || die "the chart mounts Secret $name, which the rehearsal does not create (document it and add it here)"
 done
@@ -183,6 +187,8 @@ figure "secrets: $("$podrun" secrets "$rendered" | wc -l) Secrets the pods mount
 
 # --- 3. PostgreSQL, hooks, workloads ------------------------------------------------------------
 pg_image="clinic-cluster/postgres:15-local"
+# The database's certificate; the PostgreSQL CA roll (below) moves it to the new CA's.
+pg_tls=$tls/postgres
 pg_uid=$(docker run --rm --entrypoint id "$pg_image" -u)
 # start_postgres NAME IP DATA [ALIAS...]: a TLS-only server (hostssl + scram) on a host folder.
 start_postgres() {
@@ -197,7 +203,7 @@ start_postgres() {
       -D /var/lib/postgresql/data -U postgres --pwfile=/conf/pw --auth=scram-sha-256 >/dev/null
     rm -f "$data.conf/pw"
     printf 'local all all scram-sha-256\nhostssl all all 0.0.0.0/0 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n' >"$data/pg_hba.conf"
-    cp "$tls/postgres/tls.crt" "$tls/postgres/tls.key" "$data.conf/"
+    cp "$pg_tls/tls.crt" "$pg_tls/tls.key" "$data.conf/"
     chown "$pg_uid" "$data.conf"/* && chmod 0600 "$data.conf/tls.key"
   fi
   # SIGINT: a fast shutdown (as the official image and CloudNativePG stop PostgreSQL), not a smart
@@ -333,21 +339,26 @@ clinic=rehearsal
 post() { curl -s -w '\n%{http_code}' --max-time 30 "${auth[@]}" "$api$1" -d "$2"; }
 # expect_201 PATH BODY: the created object's JSON. A 503 ("retry shortly": the API's first calls
 # can time out while a loaded machine warms the silos) is retried, as a client would, five times.
+# A 503 may still have created the object (the API retries no creating request itself, decision
+# 0038): @TRY@ in BODY becomes the attempt's number (a new MRN each time), and with a third
+# argument a 409 after a 503 counts as created (the clinic's id is the client's).
 expect_201() {
-  local body
-  for _ in 1 2 3 4 5 6; do
-    body=$(post "$1" "$2")
+  local body retried="" try
+  for try in 1 2 3 4 5 6; do
+    body=$(post "$1" "${2//@TRY@/$try}")
     [ "$(tail -1 <<<"$body")" = 503 ] || break
     log "POST $1 answered 503; retrying in 3 s" >&2
+    retried=yes
     sleep 3
   done
+  if [ -n "${3:-}" ] && [ -n "$retried" ] && [ "$(tail -1 <<<"$body")" = 409 ]; then return 0; fi
   [ "$(tail -1 <<<"$body")" = 201 ] || die "POST $1 answered $(tail -1 <<<"$body"): $(head -1 <<<"$body")"
   head -1 <<<"$body"
 }
-expect_201 /api/clinics '{"id":"'$clinic'","name":"Rehearsal clinic","timeZone":"America/New_York","appointmentTypes":[{"name":"checkup","durationMinutes":30,"bufferMinutes":0}],"policy":{"minimumNoticeMinutes":60,"maximumHorizonDays":90,"cancellationCutoffMinutes":1440,"slotIntervalMinutes":30}}' >/dev/null
+expect_201 /api/clinics '{"id":"'$clinic'","name":"Rehearsal clinic","timeZone":"America/New_York","appointmentTypes":[{"name":"checkup","durationMinutes":30,"bufferMinutes":0}],"policy":{"minimumNoticeMinutes":60,"maximumHorizonDays":90,"cancellationCutoffMinutes":1440,"slotIntervalMinutes":30}}' created-by-a-503 >/dev/null
 hours=$(for d in monday tuesday wednesday thursday friday; do printf '{"day":"%s","start":"09:00:00","end":"17:00:00"},' "$d"; done)
 provider=$(expect_201 "/api/clinics/$clinic/providers" '{"name":"Dr Rehearsal","specialty":"family medicine","workingHours":['"${hours%,}"'],"timeOff":[]}' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
-patient=$(expect_201 "/api/clinics/$clinic/patients" '{"mrn":"REH-0001","givenName":"Pat","familyName":"Rehearsal","birthDate":"1980-01-01","sex":"other"}' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+patient=$(expect_201 "/api/clinics/$clinic/patients" '{"mrn":"REH-000@TRY@","givenName":"Pat","familyName":"Rehearsal","birthDate":"1980-01-01","sex":"other"}' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 # shellcheck disable=SC2015 # die is the else branch of both tests
 [ -n "$provider" ] && [ -n "$patient" ] || die "the clinic's provider or patient has no id"
 # The README block as written, in this clinic (its ids), against this API, with this token.
@@ -486,6 +497,84 @@ failed=$(jq -r '[.statuses | to_entries[] | select(.key == "error" or (.key | to
 [ "$failed" = 0 ] || die "rotation: $failed booking requests failed ($statuses)"
 figure "rotation: renewal + CA roll (3 steps) of $cluster_secret under load in $rotation_seconds s (load throughout: $covered): $acked bookings, failed = $failed, lost = $lost; new cert serial seen = yes (s_client on silo $silo_port and gateway $gateway_port of $silos silos after each step: ${serials_seen[*]}); p99 $p99 ms, slowest $slowest ms; statuses $statuses"
 
+# The PostgreSQL root certificate rolled under booking load (issue 20 item 4, decision 0047). The
+# Secret $full-postgres-ca is the root the pods (Postgres:RootCertificateFile) and PgBouncer
+# (server_tls_ca_file) trust for the database; PgBouncer's certificate (pods -> PgBouncer) and
+# PostgreSQL's (PgBouncer -> PostgreSQL) are of that CA. Decision 0029's three steps:
+#   1. old + new CA in ca.crt, projected into every pod that mounts it;
+#   2. PostgreSQL and PgBouncer present certificates of the new CA (PostgreSQL reloaded as
+#      CloudNativePG reloads it; PgBouncer's image entrypoint sees its files change and reloads it);
+#   3. the old CA removed.
+# Npgsql reads the root file at every new physical connection: no pod is restarted or told. After
+# each server's swap `openssl s_client` must see the new serial verified by the new CA; the
+# PostgreSQL restart right after makes every pod open new connections, which must verify against
+# the new root alone (PgBouncer logs each TLS login with its client's address).
+sans_of() { local s; for s in "${specs[@]}"; do [ "${s%%=*}" != "$1" ] || { echo "${s#*=}"; return; }; done; die "no certificate spec $1"; }
+pg_ca_secret=$full-postgres-ca
+pg_pods=("Deployment/$pgb=$pgb-0" "${cluster_pods[@]}")
+pgb_reloads() { docker logs "$pgb-0" 2>&1 | grep -c 'got SIGHUP' || true; }
+# wait_pgbouncer_reload COUNT: PgBouncer reloaded since it had logged COUNT reloads (its entrypoint
+# checks the files every pgbouncer.tlsReloadSeconds, 2 s here); a TLS file it refused fails the run.
+wait_pgbouncer_reload() {
+  for _ in $(seq 60); do [ "$(pgb_reloads)" -gt "$1" ] && break; sleep 0.25; done
+  [ "$(pgb_reloads)" -gt "$1" ] || die "PgBouncer did not reload its changed TLS files: $(docker logs --tail 3 "$pgb-0" 2>&1)"
+  ! docker logs "$pgb-0" 2>&1 | grep -qi 'tls setup failed' || die "PgBouncer refused its TLS files: $(docker logs "$pgb-0" 2>&1 | grep -i 'tls setup failed' | tail -1)"
+}
+# write_pg_root BUNDLE: the Secret's ca.crt, projected as the kubelet does into every pod mounting it.
+write_pg_root() {
+  local entry before
+  before=$(pgb_reloads)
+  cp "$1" "$secrets/$pg_ca_secret/ca.crt"
+  for entry in "${pg_pods[@]}"; do
+    "$podrun" project "$rendered" "${entry%%=*}" --pod "${entry#*=}" --secrets "$secrets" --state "$out/state" >/dev/null
+  done
+  wait_pgbouncer_reload "$before"
+}
+# expect_db_serial IP NAME CA CERT: a new TLS handshake (PostgreSQL's SSLRequest) at IP, verifying
+# NAME against CA, presents CERT (retried for up to 10 s: the servers reload asynchronously).
+expect_db_serial() {
+  local want got=""
+  want=$(openssl x509 -in "$4" -noout -serial | sed 's/^serial=//')
+  for _ in $(seq 40); do
+    got=$(openssl s_client -starttls postgres -connect "$1:5432" -verify_hostname "$2" -CAfile "$3" -verify_return_error </dev/null 2>/dev/null |
+      openssl x509 -noout -serial 2>/dev/null | sed 's/^serial=//' || true)
+    [ "$got" = "$want" ] && { pg_serials+=("$want"); return 0; }
+    sleep 0.25
+  done
+  die "$2 ($1) presents serial '${got:-none (handshake failed)}', not the new $want"
+}
+rotate_pg_root() {
+  local t before old_ca=$tls/ca.crt new=$out/tls-pg-rotated
+  t=$(date +%s)
+  pg_serials=()
+  rm -rf "$new" && scripts/certs.sh "$new" "$pgb-tls=$(sans_of "$pgb-tls")" "postgres=$(sans_of postgres)" "s3=$(sans_of s3)"
+  log "postgres CA roll 1: old + new CA trusted" >&2
+  cat "$old_ca" "$new/ca.crt" >"$out/state/pg-ca-bundle.crt"
+  write_pg_root "$out/state/pg-ca-bundle.crt"
+  log "postgres CA roll 2: PostgreSQL and PgBouncer present certificates of the new CA" >&2
+  cp "$new/postgres/tls.crt" "$new/postgres/tls.key" "$out/pgdata.conf/"
+  chown "$pg_uid" "$out/pgdata.conf"/tls.* && chmod 0600 "$out/pgdata.conf/tls.key"
+  psql_in "$pg" -d postgres -tA -c 'SELECT pg_reload_conf()' >/dev/null
+  expect_db_serial "$pg_ip" clinic-db-rw.database.svc "$new/ca.crt" "$new/postgres/tls.crt"
+  before=$(pgb_reloads)
+  cp "$new/$pgb-tls/tls.crt" "$new/$pgb-tls/tls.key" "$new/$pgb-tls/ca.crt" "$secrets/$pgb-tls/"
+  "$podrun" project "$rendered" "Deployment/$pgb" --pod "$pgb-0" --secrets "$secrets" --state "$out/state" >/dev/null
+  wait_pgbouncer_reload "$before"
+  expect_db_serial "$pgb_ip" "$pgb" "$new/ca.crt" "$new/$pgb-tls/tls.crt"
+  log "postgres CA roll 3: old CA removed" >&2
+  pg_roll_done=$(date -u +%FT%T.%NZ)
+  write_pg_root "$new/ca.crt"
+  # What is issued from here on is of the new CA: the restore's server, the object storage stand-in.
+  pg_tls=$new/postgres s3_tls=$new/s3
+  pg_roll_seconds=$(($(date +%s) - t))
+  if process_running "$pid"; then covered=yes; else covered="no (the load ended first)"; fi
+  log "postgres CA roll done in $pg_roll_seconds s" >&2
+}
+under_load pg-root-roll 15 2 rotate_pg_root
+failed=$(jq -r '[.statuses | to_entries[] | select(.key == "error" or (.key | tonumber? // 0) >= 500) | .value] | add // 0' "$out/pg-root-roll.json")
+[ "$failed" = 0 ] || die "postgres CA roll: $failed booking requests failed ($statuses)"
+figure "postgres CA roll: $pg_ca_secret (old + new CA; PostgreSQL and PgBouncer on leaves of the new CA, reloaded without restart; old CA removed) under load in $pg_roll_seconds s (load throughout: $covered): $acked bookings, failed = $failed, lost = $lost; new serials seen by s_client verified by the new CA: ${pg_serials[*]}; p99 $p99 ms, slowest $slowest ms; statuses $statuses"
+
 loadgen contend --connections 1000 --slots 10 --timeout 60 --out "$out/contend.json" >"$out/contend.txt" 2>&1 || { cat "$out/contend.txt"; die "contend failed"; }
 created=$(jq -r '.checks.created' "$out/contend.json")
 [ "$created" = 10 ] || die "1,000 clients for 10 slots booked $created"
@@ -497,6 +586,9 @@ kill_silo() {
 }
 under_load failover 30 8 kill_silo
 figure "silo kill: $acked acknowledged bookings, lost = $lost; p99 $p99 ms, slowest $slowest ms over the failover; statuses $statuses"
+# Issue 20's failover target (decision 0038): no request waits more than 5 s, p99 within 3 s.
+awk -v s="$slowest" -v p="$p99" 'BEGIN { exit !(s <= 5000 && p <= 3000) }' ||
+  die "silo kill: slowest request $slowest ms (target <= 5000), p99 $p99 ms (target <= 3000)"
 # The Deployment replaces the pod: same spec, new container.
 docker rm -f "$full-silo-$silos" >/dev/null
 run_pod "$rendered" "Deployment/$full-silo" "$full-silo-$silos" "$(silo_ip "$silos")"
@@ -512,6 +604,18 @@ restart_pg() {
 under_load pg-restart 30 8 restart_pg
 figure "postgres restart: $acked acknowledged bookings, lost = $lost; p99 $p99 ms, slowest $slowest ms; statuses $statuses"
 wait_pod_ready "$rendered" "Deployment/$full-api" "$full-api-0" "$api_ip"
+# The restart broke every pod's connections: the ones they opened since the old CA was removed
+# verified PgBouncer's new certificate against the new root alone, read by the running process
+# (the pods other than the silo replaced after the kill started with the old root alone).
+logins=""
+for entry in "${cluster_pods[@]}"; do
+  pod=${entry#*=}
+  ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$pod")
+  n=$(docker logs --since "$pg_roll_done" "$pgb-0" 2>&1 | grep "@$ip:[0-9]* login attempt" | grep -c 'tls=TLS' || true)
+  [ "$n" -gt 0 ] || die "$pod opened no TLS connection to PgBouncer after the PostgreSQL CA roll and restart"
+  logins+=" $pod=$n"
+done
+figure "postgres CA roll, new connections: TLS logins at PgBouncer since the old CA was removed, per pod (silo $silos was replaced after the kill; the others run since before the roll):$logins"
 
 
 # The CronJobs, each run once as a Job (kubectl create job --from=cronjob/...).
@@ -535,7 +639,7 @@ mkdir -p "$s3_store" && chown 1654:1654 "$s3_store"
 s3_aliases=()
 for host in "$bucket.s3.amazonaws.com" s3.amazonaws.com "$bucket.s3.us-east-1.amazonaws.com" s3.us-east-1.amazonaws.com; do s3_aliases+=(--network-alias "$host"); done
 docker run -d --name clinic-rehearse-s3 --label "$label" --network "$network" "${s3_aliases[@]}" --user 1654:1654 --read-only --tmpfs /tmp \
-  --cap-drop ALL -v "$PWD/scripts/rehearse/s3.py:/s3.py:ro" -v "$PWD/$tls/s3:/certs:ro" -v "$PWD/$s3_store:/data" \
+  --cap-drop ALL -v "$PWD/scripts/rehearse/s3.py:/s3.py:ro" -v "$PWD/$s3_tls:/certs:ro" -v "$PWD/$s3_store:/data" \
   --entrypoint python3 "ghcr.io/clinic-cluster/backup:$app_version" /s3.py /data /certs/tls.crt /certs/tls.key >/dev/null
 code=$(run_job "$rendered" "CronJob/$full-backup" "$full-backup-s3")
 [ "$code" = 0 ] || { tail -5 "$out/$full-backup-s3.log"; docker logs --tail 5 clinic-rehearse-s3; die "backup job (target s3) exited $code"; }
@@ -552,7 +656,7 @@ psql_in "$restore" -d postgres -c 'DROP DATABASE clinic' >/dev/null
 t0=$(date +%s)
 cp "$out/age-identity.txt" "$out/state/age-identity.txt" && chmod 0444 "$out/state/age-identity.txt" "$dump"
 docker run --rm --label "$label" --network "$network" --user 1654:1654 --read-only --tmpfs /tmp --cap-drop ALL \
-  -v "$PWD/$dump:/restore/dump.age:ro" -v "$PWD/$out/state/age-identity.txt:/restore/identity:ro" -v "$PWD/$tls/ca.crt:/restore/ca.crt:ro" \
+  -v "$PWD/$dump:/restore/dump.age:ro" -v "$PWD/$out/state/age-identity.txt:/restore/identity:ro" -v "$PWD/$secrets/$full-postgres-ca/ca.crt:/restore/ca.crt:ro" \
   -e CLINIC_BACKUP_AGE_IDENTITY_FILE=/restore/identity "ghcr.io/clinic-cluster/backup:$app_version" \
   /scripts/db-restore.sh logical --input /restore/dump.age \
   --dbname "host=clinic-db-restore dbname=postgres user=postgres password=$super_pw sslmode=verify-full sslrootcert=/restore/ca.crt" >"$out/restore.log" 2>&1 ||

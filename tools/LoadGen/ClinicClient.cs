@@ -65,15 +65,32 @@ public sealed class ClinicClient : IDisposable
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
-    public async Task<JsonNode?> CreateAsync(string path, object body)
+    /// <summary>
+    /// As below with one body; with <paramref name="conflictAfter503IsCreated"/> a 409 after a 503
+    /// counts as created (an object whose id the client chose, the 503 attempt made it).
+    /// </summary>
+    public Task<JsonNode?> CreateAsync(string path, object body, bool conflictAfter503IsCreated = false) =>
+        CreateAsync(path, _ => body, conflictAfter503IsCreated);
+
+    /// <summary>
+    /// Creates with up to 10 attempts while the API answers 503. A 503 may still have created the
+    /// object (the API does not retry creating requests), so a body with a unique field (an MRN)
+    /// is made per attempt: a retry must not collide with what the answered-503 attempt created.
+    /// </summary>
+    public async Task<JsonNode?> CreateAsync(string path, Func<int, object> bodyForAttempt, bool conflictAfter503IsCreated = false)
     {
         for (var attempt = 1; ; attempt++)
         {
-            using var response = await _http.PostAsJsonAsync(path, body, Json);
+            using var response = await _http.PostAsJsonAsync(path, bodyForAttempt(attempt), Json);
             var text = await response.Content.ReadAsStringAsync();
             if ((int)response.StatusCode == 201)
             {
                 return text.Length == 0 ? null : JsonNode.Parse(text);
+            }
+
+            if ((int)response.StatusCode == 409 && attempt > 1 && conflictAfter503IsCreated)
+            {
+                return null;
             }
 
             if ((int)response.StatusCode != 503 || attempt >= 10)

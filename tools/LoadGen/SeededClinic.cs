@@ -25,7 +25,7 @@ public sealed record SeededClinic(string Id, TimeZoneInfo Zone, IReadOnlyList<st
             timeZone,
             appointmentTypes = new[] { new { name = Checkup, durationMinutes = SlotMinutes, bufferMinutes = 0 } },
             policy = new { minimumNoticeMinutes = 0, maximumHorizonDays = 365, cancellationCutoffMinutes = 0, slotIntervalMinutes = 15 },
-        });
+        }, conflictAfter503IsCreated: true);
 
         var workingHours = Enum.GetValues<DayOfWeek>()
             .Select(day => new { day = day.ToString().ToLowerInvariant(), start = "08:00:00", end = "18:00:00" })
@@ -42,9 +42,9 @@ public sealed record SeededClinic(string Id, TimeZoneInfo Zone, IReadOnlyList<st
         var patientIds = new string[patients];
         await Parallel.ForAsync(0, patients, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
-            var created = await api.CreateAsync($"/api/clinics/{id}/patients", new
+            var created = await api.CreateAsync($"/api/clinics/{id}/patients", attempt => new
             {
-                mrn = $"{mrnPrefix}-{i.ToString("D6", CultureInfo.InvariantCulture)}",
+                mrn = $"{mrnPrefix}-{i.ToString("D6", CultureInfo.InvariantCulture)}-{attempt.ToString(CultureInfo.InvariantCulture)}",
                 givenName = "Load",
                 familyName = "Patient" + i.ToString(CultureInfo.InvariantCulture),
                 birthDate = "1980-01-01",

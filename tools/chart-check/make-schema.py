@@ -157,7 +157,7 @@ schema = {
             "successfulJobsHistoryLimit": intr(0), "failedJobsHistoryLimit": intr(1), "resources": ref("resources"),
         }),
         "pgbouncer": simple_image_workload({"replicas": intr(1), "uid": intr(1), "poolMode": {"enum": ["session", "transaction"]},
-                                            "maxClientConn": intr(1), "defaultPoolSize": intr(1), "maxDbConnections": intr(1), "authSecret": OPT_DNS,
+                                            "maxClientConn": intr(1), "defaultPoolSize": intr(1), "maxDbConnections": intr(1), "tlsReloadSeconds": intr(0, 3600), "authSecret": OPT_DNS,
                                             "tls": obj({"existingSecret": OPT_DNS})}),
         "devPostgres": simple_image_workload({"passwords": obj({"superuser": S, "owner": S, "app": S, "api": S}), "storage": QTY, "storageClass": S}),
         "backup": simple_image_workload({

@@ -38,6 +38,16 @@ public sealed class ClusterClientOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long opening a TCP connection to a gateway may take before it counts as failed
+    /// (Orleans: 5 s). A killed pod's address answers nothing in Docker and Kubernetes (no RST),
+    /// so the client's reconnect to the dead gateway hangs for all of this; only when it fails is
+    /// the gateway set aside and the calls queued on it refused, which lets the retry go to a live
+    /// one. 1 s also survives one lost SYN; the TLS handshake is not in it (decision 0047).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
+    public TimeSpan OpenConnectionTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public enum ClientClusteringMode

@@ -37,6 +37,7 @@ internal static class ClusteringExtensions
             o.ServiceId = options.ServiceId;
         });
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+        silo.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = options.OpenConnectionTimeout);
 
         switch (options.Clustering)
         {

@@ -48,6 +48,17 @@ public sealed class SiloOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long opening a TCP connection to another silo may take before it counts as failed
+    /// (Orleans: 5 s). In Docker and Kubernetes a dead pod's address answers nothing (no RST), so
+    /// connecting to it hangs for all of this: messages to the dead silo, membership probes among
+    /// them, wait on it. A connect within the cluster's network takes milliseconds; 1 s also
+    /// survives one lost SYN. Covers the TCP connect only: the TLS handshake is not in it
+    /// (decision 0047).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
+    public TimeSpan OpenConnectionTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrWhiteSpace(AdvertisedIPAddress) && !IPAddress.TryParse(AdvertisedIPAddress, out _))
