@@ -12,7 +12,9 @@
 #   scripts/bench-webhooks.sh     3 rounds x 3 arms x 10 s (about 4 minutes plus the build)
 #
 # Settings: WEBHOOK_BENCH_ROUNDS (3), WEBHOOK_BENCH_DURATION (10 s per arm), WEBHOOK_BENCH_CONNECTIONS (32),
-# WEBHOOK_BENCH_PAIRS (32), STACK_NO_BUILD=1 (reuse .tmp/bench-webhooks/bin). Results: .tmp/bench-webhooks/*.json.
+# WEBHOOK_BENCH_PAIRS (32), WEBHOOK_BENCH_DURABLE (1: fsync, synchronous_commit and full_page_writes
+# on for the run, as in production, reset after; 0 keeps the development server's settings),
+# STACK_NO_BUILD=1 (reuse .tmp/bench-webhooks/bin). Results: .tmp/bench-webhooks/*.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -23,6 +25,7 @@ rounds=${WEBHOOK_BENCH_ROUNDS:-3}
 duration=${WEBHOOK_BENCH_DURATION:-10}
 connections=${WEBHOOK_BENCH_CONNECTIONS:-32}
 pairs=${WEBHOOK_BENCH_PAIRS:-32}
+durable=${WEBHOOK_BENCH_DURABLE:-1}
 out=.tmp/bench-webhooks
 mkdir -p "$out"
 rm -f "$out"/*.json
@@ -37,12 +40,21 @@ listener=
 stop() {
   trap - EXIT INT TERM
   [ -z "$listener" ] || kill "$listener" 2>/dev/null || true
+  if [ "$durable" = 1 ]; then
+    psql_super -c "ALTER SYSTEM RESET fsync" -c "ALTER SYSTEM RESET synchronous_commit" -c "ALTER SYSTEM RESET full_page_writes" -c "SELECT pg_reload_conf()" >/dev/null || true
+  fi
   # Leave the trigger as the migration made it, whatever happened.
   psql_owner -d "$database" -c "ALTER TABLE scheduling.appointment_ledger ENABLE TRIGGER appointment_ledger_webhooks" >/dev/null 2>&1 || true
   stack_stop
   wait 2>/dev/null || true
 }
 trap stop EXIT INT TERM
+
+if [ "$durable" = 1 ]; then
+  psql_super -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+fi
+echo "PostgreSQL: $(psql_owner -d "$database" -c "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")"
 
 # The dead subscriber: listens (the kernel completes the handshakes into its backlog) and never
 # accepts or answers, so each delivery waits for the sender's timeout.
