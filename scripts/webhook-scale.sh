@@ -16,8 +16,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 appointments=${WEBHOOK_APPOINTMENTS:-3334}
-[[ $appointments =~ ^[0-9]+$ ]] && [ "$appointments" -ge 10 ] && [ "$appointments" -le 4800 ] ||
+if ! [[ $appointments =~ ^[0-9]+$ ]] || [ "$appointments" -lt 10 ] || [ "$appointments" -gt 4800 ]; then
   die "WEBHOOK_APPOINTMENTS must be 10..4800"
+fi
 mkdir -p .tmp
 log=.tmp/webhook-scale.log
 started=$(date +%s)
