@@ -22,6 +22,7 @@ public static class PostgresDataServices
         services.AddOptions<AuditPartitionOptions>().BindConfiguration(AuditPartitionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<AuditPartitionMaintainer>();
+        services.AddSingleton<WebhookSecretCipher>();
         services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
         return services;
     }

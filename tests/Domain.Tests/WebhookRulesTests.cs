@@ -146,10 +146,14 @@ public sealed class WebhookRulesTests
             FirstRetryDelay = TimeSpan.FromMinutes(5),
             MaxRetryDelay = TimeSpan.FromMinutes(1),
             MaxConcurrencyPerSubscriber = 0,
+            DeliveredRetention = TimeSpan.Zero,
+            RetentionBatchSize = 0,
         });
 
         Assert.Contains(result.Failures!, f => f.Contains("Webhooks:FirstRetryDelay", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.Contains("Webhooks:MaxConcurrencyPerSubscriber", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("Webhooks:DeliveredRetention", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("Webhooks:RetentionBatchSize", StringComparison.Ordinal));
         Assert.True(new WebhookOptionsValidator().Validate(null, new WebhookOptions()).Succeeded);
     }
 

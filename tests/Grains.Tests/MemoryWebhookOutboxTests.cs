@@ -65,6 +65,35 @@ public sealed class MemoryWebhookOutboxTests(ClusterFixture fixture)
         Assert.Empty(await outbox.SubscriptionsAsync());
     }
 
+    [Fact]
+    public async Task Delivered_entries_past_the_retention_are_forgotten_in_bounded_batches_and_nothing_else_is()
+    {
+        var clinic = await TestClinic.CreateAsync(_grains);
+        var outbox = _grains.GetGrain<IMemoryWebhookOutboxGrain>(clinic.Id);
+        var now = ClusterFixture.Clock.GetUtcNow();
+        Assert.True(await outbox.AddSubscriptionAsync(Row(clinic.Id, "whk-1", now), limit: 20));
+        var ids = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add((await outbox.EnqueueAsync(new WebhookEvent(clinic.Id, "appointment.booked", $"appt-{i}", now, "{}")))!.Value);
+        }
+
+        // Four delivered (two long ago, two just now), one dead long ago, one still pending.
+        await outbox.SettleAsync("whk-1", ids[0], new WebhookSettlement(WebhookDeliveryState.Delivered, now.AddDays(-9)));
+        await outbox.SettleAsync("whk-1", ids[1], new WebhookSettlement(WebhookDeliveryState.Delivered, now.AddDays(-8)));
+        await outbox.SettleAsync("whk-1", ids[2], new WebhookSettlement(WebhookDeliveryState.Delivered, now));
+        await outbox.SettleAsync("whk-1", ids[3], new WebhookSettlement(WebhookDeliveryState.Delivered, now));
+        await outbox.SettleAsync("whk-1", ids[4], new WebhookSettlement(WebhookDeliveryState.Dead, now.AddDays(-9), Error: "HTTP 500"));
+
+        Assert.Equal(1, await outbox.PurgeDeliveredAsync("whk-1", now.AddDays(-7), limit: 1));
+        Assert.Equal(1, await outbox.PurgeDeliveredAsync("whk-1", now.AddDays(-7), limit: 10));
+        Assert.Equal(0, await outbox.PurgeDeliveredAsync("whk-1", now.AddDays(-7), limit: 10));
+
+        // The dead one is still there for a replay, the pending one still due.
+        Assert.Equal(1, await outbox.ReplayAsync("whk-1", now));
+        Assert.Equal([ids[4], ids[5]], (await outbox.DueAsync("whk-1", now.AddYears(1), 10)).Select(e => e.EventId));
+    }
+
     private static WebhookSubscriptionRow Row(string clinicId, string id, DateTimeOffset now) =>
         new(clinicId, id, "https://93.184.215.14/", ["appointment.booked"], ["s"], null, now);
 }

@@ -51,10 +51,14 @@ internal sealed record WebhookClinic(string ClinicId, int Providers)
     /// <summary>Visits of a provider per day: 45-minute steps from 07:00 to 19:00.</summary>
     public const int SlotsPerDay = 16;
 
+    /// <summary>Bookings (and other calls of the scale run) in flight at once: thousands at once only measure the silo's queue.</summary>
+    public const int MaxInFlight = 64;
+
     /// <summary>Books slots firstSlot.. of every provider (45-minute steps from 07:00 a week ahead, then the next days), concurrently.</summary>
     public async Task<List<(IAppointmentGrain Grain, DateTimeOffset Start)>> BookAsync(IGrainFactory grains, int perProvider, int firstSlot = 0)
     {
         var day = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(7).AddHours(7), TimeSpan.Zero);
+        using var inFlight = new SemaphoreSlim(MaxInFlight);
         var work = new List<Task<(IAppointmentGrain, DateTimeOffset)>>();
         for (var p = 0; p < Providers; p++)
         {
@@ -65,9 +69,17 @@ internal sealed record WebhookClinic(string ClinicId, int Providers)
                 {
                     var start = day.AddDays(slot / SlotsPerDay).AddMinutes(45 * (slot % SlotsPerDay));
                     var grain = grains.GetGrain<IAppointmentGrain>(ClinicScopedKey.Format(ClinicId, Identifiers.New("apt")));
-                    var booked = await grain.BookAsync(new BookAppointment($"pat-{provider[4..]}", provider, "checkup", start), null);
-                    Assert.True(booked.IsSuccess, booked.Error?.Message);
-                    return (grain, start);
+                    await inFlight.WaitAsync();
+                    try
+                    {
+                        var booked = await grain.BookAsync(new BookAppointment($"pat-{provider[4..]}", provider, "checkup", start), null);
+                        Assert.True(booked.IsSuccess, booked.Error?.Message);
+                        return (grain, start);
+                    }
+                    finally
+                    {
+                        inFlight.Release();
+                    }
                 }));
             }
         }

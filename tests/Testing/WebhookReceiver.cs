@@ -47,6 +47,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public bool Dead { get; set; }
 
+    /// <summary>How long every call waits before it is judged (a slow receiver: deliveries stay in flight).</summary>
+    public TimeSpan Delay { get; set; }
+
     private int _calls;
     private int _failed;
     private int _hung;
@@ -86,6 +89,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private async Task<IResult> HandleAsync(HttpContext http)
     {
         Interlocked.Increment(ref _calls);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, CancellationToken.None);
+        }
+
         double roll;
         lock (_gate)
         {

@@ -6,7 +6,7 @@ namespace ClinicCluster.LoadGen;
 /// <summary>
 /// The command line: <c>LoadGen &lt;scenario&gt; [--url http://127.0.0.1:5080] [--connections 64]
 /// [--duration 10] [--warmup 0] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--clinic ID] [--name Smith] [--start 0] [--chunk 1000] [--run-id ID] [--out file.json] [--acks acks.txt]
-/// [--timeout 30] [--signing-key KEY] [--token-file FILE]</c>. Closed loop (each connection sends its next request when the last one
+/// [--timeout 30] [--signing-key KEY] [--token-file FILE] [--webhook URL]</c>. Closed loop (each connection sends its next request when the last one
 /// answered) unless <c>--rate</c> is set: then open loop at that many requests per second, at most
 /// <c>--connections</c> in flight. Bounded: loopback targets only, at most 10 minutes, at most
 /// 10,000,000 requests.
@@ -71,13 +71,20 @@ public sealed record LoadOptions
     /// </summary>
     public string? TokenFile { get; init; }
 
+    /// <summary>
+    /// A webhook receiver the run's clinic subscribes to (every appointment event) before the load: the
+    /// dead-subscriber comparison of scripts/bench-webhooks.sh. Loopback only, like --url; the silo
+    /// must allow http and private addresses (Webhooks:AllowHttp, Webhooks:AllowPrivateAddresses).
+    /// </summary>
+    public Uri? Webhook { get; init; }
+
     public bool OpenLoop => Rate > 0;
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--clinic ID] [--name P] [--start N] [--chunk N] [--run-id ID] [--out FILE] [--acks FILE] [--timeout S] [--signing-key K] [--token-file F]");
+            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--clinic ID] [--name P] [--start N] [--chunk N] [--run-id ID] [--out FILE] [--acks FILE] [--timeout S] [--signing-key K] [--token-file F] [--webhook URL]");
         }
 
         var options = new LoadOptions { Scenario = args[0] };
@@ -109,6 +116,7 @@ public sealed record LoadOptions
                 "--timeout" => options with { TimeoutSeconds = Double(value) },
                 "--signing-key" => options with { SigningKey = value },
                 "--token-file" => options with { TokenFile = value },
+                "--webhook" => options with { Webhook = new Uri(value) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -122,6 +130,11 @@ public sealed record LoadOptions
         if (!IsLoopback(Url))
         {
             throw new ArgumentException("--url must be a loopback address (127.0.0.1, ::1 or localhost): this tool never loads another machine.");
+        }
+
+        if (Webhook is { } webhook && !IsLoopback(webhook))
+        {
+            throw new ArgumentException("--webhook must be a loopback address: the receiver is part of the run.");
         }
 
         if (Connections is < 1 or > 2048 || Pairs is < 1 or > 100_000 || Slots is < 1 or > 1000)

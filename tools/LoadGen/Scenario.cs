@@ -38,6 +38,11 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
                 ? new SeededClinic(existing, TimeZoneInfo.Utc, [], [])
                 : await SeededClinic.CreateAsync(api, options.Scenario, 1, 0)
             : await SeededClinic.CreateAsync(api, options.Scenario, providers, patients);
+        if (options.Webhook is { } webhook)
+        {
+            await clinic.SubscribeAsync(api, webhook);
+        }
+
         Console.Error.WriteLine($"clinic {clinic.Id}");
         return new Scenario(options.Scenario, clinic, api, options.RunId ?? Guid.NewGuid().ToString("N")[..8], options.Slots, options);
     }

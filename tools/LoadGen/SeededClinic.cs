@@ -56,6 +56,13 @@ public sealed record SeededClinic(string Id, TimeZoneInfo Zone, IReadOnlyList<st
         return new SeededClinic(id, TimeZoneInfo.FindSystemTimeZoneById(timeZone), providerIds, patientIds);
     }
 
+    /// <summary>Subscribes the clinic's webhooks (every appointment event) to <paramref name="url"/>.</summary>
+    public Task SubscribeAsync(ClinicClient api, Uri url) => api.CreateAsync($"/api/clinics/{Id}/webhooks", new
+    {
+        url = url.ToString(),
+        eventTypes = new[] { "appointment.booked", "appointment.rescheduled", "appointment.cancelled", "appointment.checked-in", "appointment.no-show" },
+    });
+
     /// <summary>Tomorrow in the clinic's zone: every slot from there on is in the future.</summary>
     public DateOnly FirstDay => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).DateTime).AddDays(1);
 

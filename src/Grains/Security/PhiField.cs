@@ -23,6 +23,13 @@ public readonly record struct PhiField(string ClinicId, string Record, string Re
     public static PhiField AppointmentCancellationReason(string clinicId, string appointmentId) =>
         new(clinicId, "appointment", appointmentId, "cancellation-reason");
 
+    /// <summary>
+    /// A webhook subscription's signing secret (decision 0053): not PHI, but a credential that lets its
+    /// holder forge the clinic's events, so it is kept under the same ring and rotates with it.
+    /// </summary>
+    public static PhiField WebhookSigningSecret(string clinicId, string subscriptionId) =>
+        new(clinicId, "webhook-subscription", subscriptionId, "signing-secret");
+
     /// <summary>Length-prefixed parts after the ciphertext header: ("a", "bc") and ("ab", "c") never collide.</summary>
     public byte[] AssociatedData(string header)
     {

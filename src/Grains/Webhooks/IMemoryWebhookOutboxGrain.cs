@@ -25,6 +25,9 @@ public interface IMemoryWebhookOutboxGrain : IGrainWithStringKey
     Task SettleAsync(string subscriptionId, long eventId, WebhookSettlement settlement);
 
     Task<int> ReplayAsync(string subscriptionId, DateTimeOffset now);
+
+    /// <summary>Forgets up to <paramref name="limit"/> delivered entries finished before <paramref name="before"/>, oldest first.</summary>
+    Task<int> PurgeDeliveredAsync(string subscriptionId, DateTimeOffset before, int limit);
 }
 
 /// <summary>What happened to one attempt: delivered, failed (try again at <paramref name="NextAttemptAt"/>) or dead.</summary>

@@ -35,6 +35,12 @@ public interface IWebhookStore
     /// <summary>Moves the entry to the dead letters (no more attempts until a replay).</summary>
     Task MarkDeadAsync(string clinicId, string subscriptionId, long eventId, DateTimeOffset at, string error);
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> delivered entries of the subscription finished before
+    /// <paramref name="before"/>, oldest first; returns how many (the retention sweep, decision 0053).
+    /// </summary>
+    Task<int> PurgeDeliveredAsync(string clinicId, string subscriptionId, DateTimeOffset before, int limit);
+
     /// <summary>Puts every dead entry of the subscription back in the queue, due now; returns how many.</summary>
     Task<int> ReplayAsync(string clinicId, string subscriptionId, DateTimeOffset now);
 }

@@ -85,6 +85,7 @@ public sealed class MemoryWebhookOutboxGrain(TimeProvider clock) : Grain, IMemor
             row.State = settlement.State;
             row.NextAttemptAt = settlement.NextAttemptAt ?? row.NextAttemptAt;
             row.Entry = settlement.State == WebhookDeliveryState.Pending ? row.Entry with { Attempts = row.Entry.Attempts + 1 } : row.Entry;
+            row.FinishedAt = settlement.State == WebhookDeliveryState.Pending ? null : settlement.At;
         }
 
         return Task.CompletedTask;
@@ -98,10 +99,20 @@ public sealed class MemoryWebhookOutboxGrain(TimeProvider clock) : Grain, IMemor
             // A replayed event gets a fresh dead-letter clock, as in PostgreSQL.
             row.State = WebhookDeliveryState.Pending;
             row.NextAttemptAt = now;
+            row.FinishedAt = null;
             row.Entry = row.Entry with { Attempts = 0, CreatedAt = now };
         }
 
         return Task.FromResult(dead.Count);
+    }
+
+    public Task<int> PurgeDeliveredAsync(string subscriptionId, DateTimeOffset before, int limit)
+    {
+        var queue = Queue(subscriptionId);
+        var expired = queue.Where(r => r.State == WebhookDeliveryState.Delivered && r.FinishedAt < before)
+            .OrderBy(r => r.FinishedAt).Take(limit).ToHashSet();
+        queue.RemoveAll(expired.Contains);
+        return Task.FromResult(expired.Count);
     }
 
     private List<Row> Queue(string subscriptionId) => _outbox.GetValueOrDefault(subscriptionId) ?? [];
@@ -113,5 +124,7 @@ public sealed class MemoryWebhookOutboxGrain(TimeProvider clock) : Grain, IMemor
         public DateTimeOffset NextAttemptAt { get; set; } = nextAttemptAt;
 
         public WebhookDeliveryState State { get; set; } = WebhookDeliveryState.Pending;
+
+        public DateTimeOffset? FinishedAt { get; set; }
     }
 }

@@ -27,6 +27,9 @@ public sealed class MemoryWebhookStore(IGrainFactory grains) : IWebhookStore
     public Task MarkDeadAsync(string clinicId, string subscriptionId, long eventId, DateTimeOffset at, string error) =>
         Clinic(clinicId).SettleAsync(subscriptionId, eventId, new WebhookSettlement(WebhookDeliveryState.Dead, at, Error: error));
 
+    public Task<int> PurgeDeliveredAsync(string clinicId, string subscriptionId, DateTimeOffset before, int limit) =>
+        Clinic(clinicId).PurgeDeliveredAsync(subscriptionId, before, limit);
+
     public Task<int> ReplayAsync(string clinicId, string subscriptionId, DateTimeOffset now) => Clinic(clinicId).ReplayAsync(subscriptionId, now);
 
     private IMemoryWebhookOutboxGrain Clinic(string clinicId) => grains.GetGrain<IMemoryWebhookOutboxGrain>(clinicId);

@@ -11,10 +11,13 @@ namespace ClinicCluster.Webhooks;
 /// Webhooks:MaxConcurrencyPerSubscriber at once (different subjects, so order per subject holds),
 /// and settles each: delivered, retried later (<see cref="WebhookBackoff"/>) or dead after
 /// Webhooks:DeadAfter. Booking never waits for any of this: the outbox row was its only cost.
+/// Every Webhooks:RetentionSweepInterval the same timer deletes expired delivered rows
+/// (<see cref="WebhookRetention"/>), so the outbox stays bounded and the sweep is spread like the delivery.
 /// </summary>
 public sealed partial class WebhookDispatcherGrain(
     IWebhookStore store,
     WebhookSender sender,
+    WebhookRetention retention,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     ILogger<WebhookDispatcherGrain> logger) : Grain, IWebhookDispatcherGrain, IRemindable
@@ -24,6 +27,7 @@ public sealed partial class WebhookDispatcherGrain(
 
     private string _clinicId = "";
     private string _subscriptionId = "";
+    private DateTimeOffset _nextSweepAt = DateTimeOffset.MinValue;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -64,11 +68,17 @@ public sealed partial class WebhookDispatcherGrain(
                 var due = await store.DueAsync(_clinicId, _subscriptionId, clock.GetUtcNow(), options.Value.BatchSize);
                 if (due.Count == 0)
                 {
-                    return;
+                    break;
                 }
 
                 using var slots = new SemaphoreSlim(options.Value.MaxConcurrencyPerSubscriber);
                 await Task.WhenAll(due.Select(entry => DeliverAsync(subscription, entry, slots)));
+            }
+
+            if (clock.GetUtcNow() >= _nextSweepAt)
+            {
+                await retention.SweepAsync(_clinicId, _subscriptionId, clock.GetUtcNow(), cancellationToken);
+                _nextSweepAt = clock.GetUtcNow() + options.Value.RetentionSweepInterval;
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -49,4 +49,19 @@ public sealed class WebhookOptions
 
     [Range(1, 100)]
     public int MaxSubscriptionsPerClinic { get; set; } = 20;
+
+    /// <summary>
+    /// How long a delivered event's row is kept (for "did you send it?" questions) before the
+    /// retention sweep deletes it (<see cref="WebhookRetention"/>). Dead rows are kept until replayed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan DeliveredRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often each subscription's dispatcher sweeps its expired delivered rows.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Delivered rows deleted per statement (one short transaction each).</summary>
+    [Range(1, 10000)]
+    public int RetentionBatchSize { get; set; } = 1000;
 }

@@ -17,6 +17,16 @@ public sealed record WebhookSubscriptionRow(
 
     public WebhookSubscription ToSubscription(DateTimeOffset now) =>
         new(Id, Url, EventTypes, CreatedAt, SigningSecrets(now).Count, SigningSecrets(now).Count > 1 ? PreviousSecretUntil : null);
+
+    // The record's generated ToString would print the secrets into any log or exception message
+    // that formats a row (decision 0053): this one names how many there are, never what they are.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("ClinicId = ").Append(ClinicId).Append(", Id = ").Append(Id).Append(", Url = ").Append(Url)
+            .Append(", EventTypes = [").Append(string.Join(", ", EventTypes)).Append("], Secrets = ").Append(Secrets.Count)
+            .Append(" (redacted), PreviousSecretUntil = ").Append(PreviousSecretUntil).Append(", CreatedAt = ").Append(CreatedAt);
+        return true;
+    }
 }
 
 /// <summary>One queued delivery of one event to one subscription.</summary>

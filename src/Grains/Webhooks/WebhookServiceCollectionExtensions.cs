@@ -20,6 +20,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<IWebhookStore, MemoryWebhookStore>();
         services.TryAddSingleton<WebhookUrlGuard>();
         services.TryAddSingleton<WebhookSender>();
+        services.TryAddSingleton<WebhookRetention>();
         return services;
     }
 }

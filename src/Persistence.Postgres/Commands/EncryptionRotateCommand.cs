@@ -12,7 +12,7 @@ namespace ClinicCluster.Persistence.Postgres.Commands;
 /// <c>encryption rotate [--batch-size 200]</c>: brings existing PHI to the current form in bounded
 /// batches: encrypted (plaintext from before encryption existed is encrypted), under the active KEK
 /// of <c>Encryption:KeyRingFile</c>, and bound to its record and field: the patient grain states (see
-/// <see cref="PhiReencryptor"/>), the patient index entries (<see cref="PatientIndexReencryptor"/>), then the appointment ledger's reasons (<see cref="LedgerReencryptor"/>),
+/// <see cref="PhiReencryptor"/>), the patient index entries (<see cref="PatientIndexReencryptor"/>), then the appointment ledger's reasons (<see cref="LedgerReencryptor"/>), then the webhook signing secrets (<see cref="WebhookSecretReencryptor"/>),
 /// both as the runtime role, which may update both tables. Every stored value is opened on the
 /// way, so a pass is also an integrity check. Exit codes: 0 nothing left to rewrite, 1 rows changed
 /// meanwhile (run again) or integrity faults (listed, ids only, left as they are), 2 configuration
@@ -44,7 +44,9 @@ internal static class EncryptionRotateCommand
             await WriteAsync(result, "patient index", index);
             var ledger = await new LedgerReencryptor(dataSource, protector).RunAsync(batchSize, result, CancellationToken.None);
             await WriteAsync(result, "appointment ledger", ledger);
-            return new[] { grains, index, ledger }.Sum(r => r.RowsChangedMeanwhile + r.IntegrityFaults) == 0 ? ExitCodes.Ok : ExitCodes.ProblemFound;
+            var webhooks = await new WebhookSecretReencryptor(dataSource, protector).RunAsync(batchSize, result, CancellationToken.None);
+            await WriteAsync(result, "webhook secrets", webhooks);
+            return new[] { grains, index, ledger, webhooks }.Sum(r => r.RowsChangedMeanwhile + r.IntegrityFaults) == 0 ? ExitCodes.Ok : ExitCodes.ProblemFound;
         }
         catch (NpgsqlException exception)
         {

@@ -65,6 +65,17 @@ internal static class WebhookSql
         WHERE clinic_id = @clinic_id AND subscription_id = @subscription_id AND event_id = @event_id AND state = 'pending'
         """;
 
+    // Retention (decision 0053): the oldest expired delivered rows of one subscription, a bounded
+    // batch per statement (index outbox_delivered_by_finish, migration 0560).
+    public const string PurgeDelivered = """
+        DELETE FROM webhooks.outbox
+        WHERE clinic_id = @clinic_id AND subscription_id = @subscription_id AND state = 'delivered'
+          AND event_id IN (SELECT event_id FROM webhooks.outbox
+                           WHERE clinic_id = @clinic_id AND subscription_id = @subscription_id
+                             AND state = 'delivered' AND finished_at < @before
+                           ORDER BY finished_at LIMIT @limit)
+        """;
+
     // A replayed event starts a new dead-letter clock (created_at), so it gets the full retry window again.
     public const string Replay = """
         UPDATE webhooks.outbox SET state = 'pending', attempts = 0, next_attempt_at = @now, created_at = @now, finished_at = NULL
