@@ -8,12 +8,15 @@ namespace ClinicCluster.Scheduling;
 /// provider's calendar back the visit's old range, which the clinic's waitlist may offer. Called
 /// after the calendars recorded the change, so the slot is free when the waitlist holds it. The
 /// verb's outcome does not depend on it: a failure is logged, and the slot stays bookable. A failed
-/// call (the waitlist's silo died mid-offer) is tried again on a grain timer, every
-/// RecordRetryDelay, at most RecordRetries times (decision 0052): the waitlist ignores a slot an
-/// open offer already covers, so a repeat of a call that did arrive changes nothing.
+/// call (the waitlist's silo died mid-offer) is tried again on a grain timer every RecordRetryDelay
+/// for a minute (decision 0052), long enough for the cluster to declare a killed silo dead: the
+/// waitlist ignores a slot an open offer already covers, so a repeat of a call that did arrive
+/// changes nothing.
 /// </summary>
 public sealed partial class AppointmentGrain
 {
+    private static readonly TimeSpan WaitlistRetryWindow = TimeSpan.FromMinutes(1);
+
     private IGrainTimer? _waitlistRetry;
 
     private async Task OfferFreedSlotAsync(SchedulingOperation operation, LedgerRow before)
@@ -24,16 +27,16 @@ public sealed partial class AppointmentGrain
         }
 
         var slot = new FreedSlot(before.ProviderId, before.AppointmentType, before.Start, before.End, _appointmentId);
-        if (await TellWaitlistAsync(slot) || options.Value.RecordRetries == 0)
+        if (await TellWaitlistAsync(slot))
         {
             return;
         }
 
-        var attempts = 0;
+        var giveUpAt = clock.GetUtcNow() + WaitlistRetryWindow;
         _waitlistRetry?.Dispose();
         _waitlistRetry = this.RegisterGrainTimer(async _ =>
         {
-            if (await TellWaitlistAsync(slot) || ++attempts >= options.Value.RecordRetries)
+            if (await TellWaitlistAsync(slot) || clock.GetUtcNow() >= giveUpAt)
             {
                 _waitlistRetry?.Dispose();
                 _waitlistRetry = null;
