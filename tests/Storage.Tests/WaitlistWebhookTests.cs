@@ -93,12 +93,12 @@ public sealed class WaitlistWebhookTests(ITestOutputHelper output) : IAsyncLifet
         var visits = await clinic.BookAsync(holders);
         var setUp = watch.Elapsed;
 
-        // Sixteen cancellations in flight at a time: each waits for its offer (decision 0045) and the
+        // Four cancellations in flight at a time: each waits for its offer (decision 0045) and the
         // waitlist takes the freed slots one at a time, so an unbounded burst of hundreds would
-        // outwait the test silo's 5 s response timeout (see decision 0052).
+        // outwait the test silo's 5 s response timeout on a loaded machine (see decision 0052).
         watch.Restart();
         var cancelled = new System.Collections.Concurrent.ConcurrentBag<bool>();
-        await Parallel.ForEachAsync(visits, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (visit, _) =>
+        await Parallel.ForEachAsync(visits, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (visit, _) =>
             cancelled.Add((await visit.CancelAsync(null, CancellationReasonCode.PatientRequest)).IsSuccess));
         var offering = watch.Elapsed;
         Assert.Equal(cancellations, cancelled.Count(c => c));
