@@ -43,8 +43,10 @@ public sealed partial class ClusterTests
         {
             var joined = await api.SendAsync(HttpMethod.Post, path + "/waitlist", new
             {
-                patientId = patient, appointmentType = TestClinic.Checkup,
-                from = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to = day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                patientId = patient,
+                appointmentType = TestClinic.Checkup,
+                from = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                to = day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             });
             Assert.True(joined.Status == 201, joined.Short);
         }
