@@ -3,6 +3,7 @@ using ClinicCluster.Patients;
 using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Persistence.Postgres.Ledger;
 using ClinicCluster.Persistence.Postgres.Patients;
+using ClinicCluster.Persistence.Postgres.Waitlist;
 using ClinicCluster.Persistence.Postgres.Webhooks;
 using ClinicCluster.Scheduling;
 using ClinicCluster.Webhooks;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ClinicCluster.Persistence.Postgres;
 
-/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger, the audit trail, the patient index entries and the webhook outbox.</summary>
+/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger, the audit trail, the patient index entries, the webhook outbox and the waitlist's offers into it.</summary>
 public static class PostgresDataServices
 {
     /// <summary>On the silo's one <see cref="NpgsqlDataSource"/>, registered by the host.</summary>
@@ -24,6 +25,7 @@ public static class PostgresDataServices
         services.AddHostedService<AuditPartitionMaintainer>();
         services.AddSingleton<WebhookSecretCipher>();
         services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWaitlistEventSink, PostgresWaitlistEventSink>());
         return services;
     }
 }

@@ -7,7 +7,7 @@ namespace ClinicCluster.Api.Tests;
 /// <see cref="ApiClient"/>. Every test works in its own randomly named clinic, so tests never see
 /// each other's data.
 /// </summary>
-public sealed class ApiFixture : TokenSuite<ApiFixture>, ITokenSuite, IAsyncLifetime
+public class ApiFixture : TokenSuite<ApiFixture>, ITokenSuite, IAsyncLifetime
 {
     /// <summary>The development signing key the API under test validates tokens with.</summary>
     public const string SigningKey = "api-tests-signing-key-0123456789-abcdefghijklmnop";
@@ -34,9 +34,12 @@ public sealed class ApiFixture : TokenSuite<ApiFixture>, ITokenSuite, IAsyncLife
 
     private InProcessCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
 
+    /// <summary>Settings the silo starts with beside its own (a fixture of its own for a suite that needs them).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? SiloSettings => null;
+
     public async Task InitializeAsync()
     {
-        _cluster = await InProcessCluster.StartAsync(Tokens);
+        _cluster = await InProcessCluster.StartAsync(Tokens, siloSettings: SiloSettings);
         _api = new ApiClient(_cluster.Factory.CreateDefaultClient());
     }
 
@@ -48,6 +51,16 @@ public sealed class ApiFixture : TokenSuite<ApiFixture>, ITokenSuite, IAsyncLife
             await _cluster.DisposeAsync();
         }
     }
+}
+
+/// <summary>
+/// The API over a silo of its own whose checkout-hold minute lasts one second
+/// (Scheduling:HoldMinute), for tests that watch holds expire in real time.
+/// </summary>
+public sealed class ShortHoldApiFixture : ApiFixture
+{
+    protected override IReadOnlyDictionary<string, string?>? SiloSettings { get; } =
+        new Dictionary<string, string?> { ["Scheduling:HoldMinute"] = "00:00:01" };
 }
 
 /// <summary>Every API test shares one silo and one API host and runs one after another.</summary>

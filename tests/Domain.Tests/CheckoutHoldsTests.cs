@@ -85,7 +85,10 @@ public sealed class CheckoutHoldsTests
         Assert.Equal(valid, HoldRules.Validate(command) is null);
         if (valid)
         {
-            Assert.Equal(TimeSpan.FromMinutes(minutes ?? 5), HoldRules.Duration(command));
+            Assert.Equal(TimeSpan.FromMinutes(minutes ?? 5), HoldRules.Duration(command, TimeSpan.FromMinutes(1)));
+
+            // Scheduling:HoldMinute of one second (the tests that watch holds expire): seconds instead.
+            Assert.Equal(TimeSpan.FromSeconds(minutes ?? 5), HoldRules.Duration(command, TimeSpan.FromSeconds(1)));
         }
     }
 

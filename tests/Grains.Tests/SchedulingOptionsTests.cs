@@ -24,6 +24,23 @@ public sealed class SchedulingOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(30), Bind(("Scheduling:SweepInterval", "00:00:30")).SweepInterval);
     }
 
+    [Theory]
+    [InlineData("00:00:00.050")]
+    [InlineData("00:01:00.001")]
+    public void A_hold_minute_outside_100_ms_to_a_minute_stops_the_host_naming_the_setting(string value)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(("Scheduling:HoldMinute", value)));
+
+        Assert.Contains("Scheduling:HoldMinute", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_hold_minute_is_a_minute_unless_a_test_shortens_it()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(1), Bind().HoldMinute);
+        Assert.Equal(TimeSpan.FromSeconds(1), Bind(("Scheduling:HoldMinute", "00:00:01")).HoldMinute);
+    }
+
     private static SchedulingOptions Bind(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()

@@ -148,6 +148,28 @@ public sealed class WaitlistTests(ClusterFixture fixture)
         ResultAssert.Failure(await waitlist.RemoveAsync(entry.Id), ErrorKind.NotFound);
     }
 
+    [Fact]
+    public async Task A_repeated_cancel_tells_the_waitlist_again_and_still_offers_the_slot_once()
+    {
+        var clinic = await TestClinic.CreateAsync(_grains);
+        var provider = await clinic.AddProviderAsync();
+        var (holder, patient, later) = (await clinic.AddPatientAsync(), await clinic.AddPatientAsync(), await clinic.AddPatientAsync());
+        var waitlist = Waitlist(clinic);
+        var booked = ResultAssert.Success(await clinic.BookAsync(holder, provider, TestClinic.Local(Day, 15)));
+        ResultAssert.Success(await clinic.Appointment(booked.Id).CancelAsync(null, CancellationReasonCode.PatientRequest));
+        Assert.Empty((await waitlist.ListAsync()).Offers);
+
+        // As if the waitlist had missed the first call (its silo died): the client's retry offers the slot.
+        await Join(waitlist, patient, provider);
+        ResultAssert.Success(await clinic.Appointment(booked.Id).CancelAsync(null, CancellationReasonCode.PatientRequest));
+        var offer = Assert.Single((await waitlist.ListAsync()).Offers);
+        Assert.Equal((patient, WaitlistOfferStatus.Offered), (offer.PatientId, offer.Status));
+
+        await Join(waitlist, later, provider);
+        ResultAssert.Success(await clinic.Appointment(booked.Id).CancelAsync(null, CancellationReasonCode.PatientRequest));
+        Assert.Single((await waitlist.ListAsync()).Offers);
+    }
+
     private static IWaitlistGrain Waitlist(TestClinic clinic) => clinic.Grains.GetGrain<IWaitlistGrain>(clinic.Id);
 
     private static async Task<WaitlistEntry> Join(IWaitlistGrain waitlist, string patient, string? provider = null, int priority = 0) =>

@@ -5,6 +5,7 @@ using ClinicCluster.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ApiProgram = api::Program;
 
@@ -41,10 +42,11 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts the silo, then the API with <paramref name="tokens"/>' signing key and audience, and
-    /// waits until the API is ready. <paramref name="apiSettings"/> add or override the API's
-    /// settings (a suite's own configuration).
+    /// waits until the API is ready. <paramref name="apiSettings"/> and <paramref name="siloSettings"/>
+    /// add or override the API's and the silo's settings (a suite's own configuration).
     /// </summary>
-    public static async Task<InProcessCluster> StartAsync(TestTokens tokens, IReadOnlyDictionary<string, string?>? apiSettings = null)
+    public static async Task<InProcessCluster> StartAsync(TestTokens tokens, IReadOnlyDictionary<string, string?>? apiSettings = null,
+        IReadOnlyDictionary<string, string?>? siloSettings = null)
     {
         var siloPort = Ports.Free();
         var gatewayPort = Ports.Free();
@@ -58,6 +60,11 @@ public sealed class InProcessCluster : IAsyncDisposable
             ["Logging:LogLevel:Orleans"] = "Error",
             ["Logging:LogLevel:Microsoft"] = "Warning",
         });
+        if (siloSettings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(siloSettings);
+        }
+
         builder.AddClinicSilo();
         var silo = builder.Build();
         await silo.StartAsync();

@@ -133,8 +133,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return Results.StatusCode(400);
         }
 
+        // The subject delivery orders by: the appointment, or the offer of a waitlist event.
+        var data = root.GetProperty("data");
+        var subject = data.TryGetProperty("appointmentId", out var appointment) ? appointment : data.GetProperty("offerId");
         var received = new ReceivedWebhook(long.Parse(id["evt-".Length..], CultureInfo.InvariantCulture), root.GetProperty("type").GetString()!,
-            root.GetProperty("data").GetProperty("appointmentId").GetString()!, signature.Split(' ').Length);
+            subject.GetString()!, signature.Split(' ').Length);
         lock (_gate)
         {
             _received.Add(received);

@@ -92,6 +92,7 @@ public sealed partial class AppointmentGrain(
         if (decision.Next is not { } next)
         {
             await _recorder.RecordAsync(Calendars(operation), current);
+            await OfferFreedSlotAgainAsync(operation, current);
             return current.ToAppointment();
         }
 

@@ -29,6 +29,12 @@ public sealed class SchedulingOptions
     /// <summary>How many times it tries again (0: never; the calendars then resolve it against the ledger).</summary>
     public int RecordRetries { get; set; } = 5;
 
+    /// <summary>
+    /// How long one minute of a checkout hold (and so of a waitlist offer) lasts: one minute. Tests
+    /// that watch holds expire in real time set a second (decision 0052); nothing else should.
+    /// </summary>
+    public TimeSpan HoldMinute { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The widest date range one availability request may cover.</summary>
     public int MaxAvailabilityDays { get; set; } = 31;
 

@@ -54,7 +54,7 @@ public sealed partial class ProviderScheduleGrain
         }
 
         var hold = new CheckoutHold(HoldIds.New(OwnerId), command.PatientId, OwnerId, type.Name, calculator.ToZoned(command.Start),
-            calculator.ToZoned(command.Start.AddMinutes(type.DurationMinutes)), now + HoldRules.Duration(command));
+            calculator.ToZoned(command.Start.AddMinutes(type.DurationMinutes)), now + HoldRules.Duration(command, Options.HoldMinute));
         _checkout.Place(hold, blocked);
 
         // Idle collection would drop the hold early (and free the slot, the safe direction); a

@@ -28,6 +28,6 @@ public static class HoldRules
         .When(command.Minutes is < 1 or > MaxMinutes, "minutes", $"Must be between 1 and {MaxMinutes}.")
         .ToError();
 
-    /// <summary>How long the hold lasts: the requested minutes, or the default.</summary>
-    public static TimeSpan Duration(PlaceHold command) => TimeSpan.FromMinutes(command.Minutes ?? DefaultMinutes);
+    /// <summary>How long the hold lasts: the requested minutes, or the default, of <paramref name="minute"/> each (Scheduling:HoldMinute).</summary>
+    public static TimeSpan Duration(PlaceHold command, TimeSpan minute) => minute * (command.Minutes ?? DefaultMinutes);
 }

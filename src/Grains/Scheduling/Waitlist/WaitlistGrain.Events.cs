@@ -16,8 +16,40 @@ public sealed partial class WaitlistGrain
     /// <summary>The actor of the offers the waitlist makes on its own.</summary>
     public static readonly AuditActor SystemActor = new("system:waitlist", "system", null, null);
 
-    private async Task PublishAsync(WaitlistOfferEventKind kind, WaitlistOffer offer)
+    /// <summary>
+    /// Hands a made offer to the audit and the sinks (decision 0052). Its id leaves
+    /// <see cref="WaitlistState.Unannounced"/> in memory only when every sink took it; the next state
+    /// write (at the latest the one closing the offer) keeps that, and an activation that starts
+    /// with the id still listed (the silo died first) announces the offer again: at least once.
+    /// </summary>
+    private async Task AnnounceAsync(WaitlistOffer offer)
     {
+        if (await PublishAsync(WaitlistOfferEventKind.Made, offer))
+        {
+            state.State.Unannounced.Remove(offer.Id);
+        }
+    }
+
+    /// <summary>Announces again the offers left unannounced; an offer already trimmed from the state is dropped.</summary>
+    private async Task AnnounceLeftOverAsync()
+    {
+        foreach (var offerId in state.State.Unannounced.ToList())
+        {
+            if (Offers.Find(o => o.Id == offerId) is { } offer)
+            {
+                await AnnounceAsync(offer);
+            }
+            else
+            {
+                state.State.Unannounced.Remove(offerId);
+            }
+        }
+    }
+
+    /// <summary>Audits the change and hands it to every sink; false when a sink failed.</summary>
+    private async Task<bool> PublishAsync(WaitlistOfferEventKind kind, WaitlistOffer offer)
+    {
+        var delivered = true;
         var now = clock.GetUtcNow();
         var offerEvent = new WaitlistOfferEvent(Guid.NewGuid(), ClinicId, kind, offer.Id, offer.EntryId, offer.ProviderId, offer.Start,
             offer.ExpiresAt, now, offer.AppointmentId);
@@ -32,8 +64,11 @@ public sealed partial class WaitlistGrain
             {
                 // The offer stands whatever a consumer does; the state keeps it for a later read.
                 LogSinkFailed(logger, ClinicId, e.GetType().Name);
+                delivered = false;
             }
         }
+
+        return delivered;
     }
 
     /// <summary>

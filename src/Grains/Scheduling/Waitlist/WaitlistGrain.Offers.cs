@@ -90,17 +90,20 @@ public sealed partial class WaitlistGrain
         }
 
         var offered = Replace(offer with { Status = WaitlistOfferStatus.Offered, HoldId = placed.Id, ExpiresAt = placed.ExpiresAt });
+        state.State.Unannounced.Add(offered.Id);
         await state.WriteStateAsync();
-        await PublishAsync(WaitlistOfferEventKind.Made, offered);
+        await AnnounceAsync(offered);
         return offered;
     }
 
     /// <summary>
-    /// Expires the open offers past their time and places again the ones a dead silo left half
-    /// made; each expired offer's slot goes to the next entry. Stops the reminder once none is open.
+    /// Announces what a dead silo or a failed sink left unannounced, expires the open offers past
+    /// their time and places again the ones a dead silo left half made; each expired offer's slot
+    /// goes to the next entry. Stops the reminder once none is open and all are announced.
     /// </summary>
     private async Task ProcessDueAsync()
     {
+        await AnnounceLeftOverAsync();
         var now = clock.GetUtcNow();
         foreach (var offer in Offers.Where(o => o.IsOpen).ToList())
         {
@@ -116,7 +119,7 @@ public sealed partial class WaitlistGrain
             }
         }
 
-        if (!Offers.Any(o => o.IsOpen) && await this.GetReminder(ReminderName) is { } reminder)
+        if (!Offers.Any(o => o.IsOpen) && state.State.Unannounced.Count == 0 && await this.GetReminder(ReminderName) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
