@@ -127,6 +127,8 @@ public sealed class SlotTests(FhirFixture fixture)
     [InlineData("Slot?schedule={p}&start=ge2026-01-01&SecretValue=1")]
     [InlineData("Slot/SecretValue")]
     [InlineData("Slot/20260101100000-0123456789abcdef-0123456")]
+    [InlineData("Slot/00010101000000-0123456789abcdef-01234567")]
+    [InlineData("Slot/99991231235959-0123456789abcdef-01234567")]
     [InlineData("Practitioner?SecretValue=1")]
     [InlineData("Practitioner?name=Secret%01Value")]
     [InlineData("Practitioner?_cursor=SecretValue")]

@@ -21,13 +21,14 @@ public static class SlotId
     public static string Of(string providerId, string appointmentType, DateTimeOffset start) =>
         string.Join('-', start.UtcDateTime.ToString(StartFormat, CultureInfo.InvariantCulture), ProviderHash(providerId), TypeHash(appointmentType));
 
-    /// <summary>The parts of a well-formed id, or null.</summary>
+    /// <summary>The parts of a well-formed id, or null (also for years at the calendar's ends, where the clinic's offset would overflow).</summary>
     public static SlotKey? Parse(string id)
     {
         var parts = id.Split('-');
         if (id.Length != Length || parts.Length != 3 || parts[1].Length != ProviderHashLength || parts[2].Length != TypeHashLength
             || !parts[1].All(char.IsAsciiHexDigitLower) || !parts[2].All(char.IsAsciiHexDigitLower)
-            || !DateTime.TryParseExact(parts[0], StartFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var start))
+            || !DateTime.TryParseExact(parts[0], StartFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var start)
+            || start.Year is < 2 or > 9997)
         {
             return null;
         }
