@@ -3,8 +3,10 @@ using ClinicCluster.Fhir.AuditEvents;
 using ClinicCluster.Fhir.Conformance;
 using ClinicCluster.Fhir.Hosting;
 using ClinicCluster.Fhir.Operations;
+using ClinicCluster.Fhir.Organizations;
 using ClinicCluster.Fhir.Patients;
 using ClinicCluster.Fhir.Providers;
+using ClinicCluster.Fhir.Slots;
 using ClinicCluster.Fhir.Smart;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -53,6 +55,11 @@ public static class FhirExtensions
         FhirBookOperation.Map(fhir, host);
         FhirUnsupported.Map(fhir, host);
         FhirAuditEventEndpoints.Map(fhir, host);
+
+        // The clinic's directory and its slots (issue 23): Practitioner/Schedule search, Slot, Organization/Location.
+        FhirProviderSearch.Map(fhir, host);
+        FhirSlotEndpoints.Map(fhir, host);
+        FhirClinicEndpoints.Map(fhir, host);
         return routes;
     }
 }

@@ -21,7 +21,7 @@ public sealed class ConformanceTests(FhirFixture fixture)
         Assert.Equal(FHIRVersion.N4_0_1, capabilities!.FhirVersion);
         Assert.Equal(["json"], capabilities.Format);
         var rest = Assert.Single(capabilities.Rest);
-        Assert.Equal(["Appointment", "AuditEvent", "Patient", "Practitioner", "Schedule"], rest.Resource.Select(r => r.Type).Order());
+        Assert.Equal(["Appointment", "AuditEvent", "Location", "Organization", "Patient", "Practitioner", "Schedule", "Slot"], rest.Resource.Select(r => r.Type).Order());
         var patient = rest.Resource.Single(r => r.Type == "Patient");
         Assert.Equal([CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.SearchType],
             patient.Interaction.Select(i => i.Code!.Value));
@@ -45,11 +45,25 @@ public sealed class ConformanceTests(FhirFixture fixture)
         var audit = rest.Resource.Single(r => r.Type == "AuditEvent");
         Assert.Equal([CapabilityStatement.TypeRestfulInteraction.SearchType], audit.Interaction.Select(i => i.Code!.Value));
         Assert.Equal([("patient", SearchParamType.Reference), ("date", SearchParamType.Date)], audit.SearchParam.Select(p => (p.Name, p.Type!.Value)));
-        Assert.All(rest.Resource.Where(r => r.Type is "Practitioner" or "Schedule"), r =>
+        Assert.All(rest.Resource.Where(r => r.Type is "Practitioner" or "Schedule" or "Slot"), r => Assert.Equal(
+            [CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.SearchType], r.Interaction.Select(i => i.Code!.Value)));
+        Assert.Equal([("_id", SearchParamType.Token), ("name", SearchParamType.String)],
+            rest.Resource.Single(r => r.Type == "Practitioner").SearchParam.Select(p => (p.Name, p.Type!.Value)));
+        Assert.Equal([("_id", SearchParamType.Token), ("actor", SearchParamType.Reference)],
+            rest.Resource.Single(r => r.Type == "Schedule").SearchParam.Select(p => (p.Name, p.Type!.Value)));
+        var slot = rest.Resource.Single(r => r.Type == "Slot");
+        Assert.Equal(
+            [("schedule", SearchParamType.Reference), ("start", SearchParamType.Date), ("status", SearchParamType.Token), ("appointment-type", SearchParamType.Token)],
+            slot.SearchParam.Select(p => (p.Name, p.Type!.Value)));
+        Assert.All(slot.SearchParam, p => Assert.Equal("http://hl7.org/fhir/SearchParameter/Slot-" + p.Name, p.Definition));
+        Assert.All(rest.Resource.Where(r => r.Type is "Location" or "Organization"), r =>
         {
             Assert.Equal([CapabilityStatement.TypeRestfulInteraction.Read], r.Interaction.Select(i => i.Code!.Value));
             Assert.Empty(r.SearchParam);
         });
+        // What no resource offers, stated once per entry (Capabilities.Base).
+        Assert.All(rest.Resource, r => Assert.Equal((false, false, CapabilityStatement.ConditionalReadStatus.NotSupported, false, CapabilityStatement.ConditionalDeleteStatus.NotSupported),
+            (r.ReadHistory, r.UpdateCreate, r.ConditionalRead, r.ConditionalUpdate, r.ConditionalDelete)));
         Assert.All(rest.Resource.Where(r => r.Type != "Appointment"), r => Assert.False(r.ConditionalCreate));
         Assert.True(ValidatingHandler.Validated > 0);
     }

@@ -9,7 +9,8 @@ namespace ClinicCluster.Fhir.Tests;
 /// <summary>
 /// The client flow with an unchanged Firely <c>FhirClient</c> (VerifyFhirVersion, JSON),
 /// every response validated against R4: metadata, a patient by MRN, <c>$find</c>, <c>$book</c>,
-/// read with its ETag, a versioned update to checked-in, a stale update refused (412), and a search paged to its end.
+/// read with its ETag, a versioned update to checked-in, a stale update refused (412), and a search paged to its end;
+/// and the scheduling-app flow: a practitioner's Schedule, its free Slots, one booked with <c>$book</c>, the Slot then busy.
 /// </summary>
 [Collection(FhirCollection.Name)]
 public sealed class FhirClientFlowTests(FhirFixture fixture)
@@ -78,5 +79,40 @@ public sealed class FhirClientFlowTests(FhirFixture fixture)
 
         Assert.Equal(3, ids.Distinct().Count());
         Assert.Equal(3, ids.Count);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_FhirClient_books_a_free_slot_of_a_practitioners_schedule()
+    {
+        var (clinicId, _) = await fixture.VisitClinicAsync(providers: 2);
+        var patientId = await fixture.PatientAsync(clinicId, NativeSetup.NewMrn());
+        var client = fixture.Client(clinicId, FhirFixture.Token(Roles.FrontDesk, clinicId));
+
+        var practitioner = (Practitioner)(await client.SearchAsync<Practitioner>(["name=visit", "_count=1"]))!.Entry[0].Resource!;
+        var schedule = (Schedule)Assert.Single((await client.SearchAsync<Schedule>([$"actor=Practitioner/{practitioner.Id}"]))!.Entry).Resource!;
+        var from = DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var slots = await client.SearchAsync<Slot>([$"schedule=Schedule/{schedule.Id}", $"start=ge{from}", "status=free", "_count=5"]);
+        var slot = (Slot)slots!.Entry[0].Resource!;
+        Assert.Equal(Slot.SlotStatus.Free, slot.Status);
+
+        var appointment = new Appointment
+        {
+            Status = Appointment.AppointmentStatus.Booked,
+            AppointmentType = slot.AppointmentType,
+            Start = slot.Start,
+            End = slot.End,
+            Participant =
+            [
+                new Appointment.ParticipantComponent { Actor = new ResourceReference("Patient/" + patientId), Status = ParticipationStatus.Accepted },
+                new Appointment.ParticipantComponent { Actor = schedule.Actor[0], Status = ParticipationStatus.Accepted },
+            ],
+        };
+        var book = new Parameters();
+        book.Add("appointment-resource", appointment);
+        var booked = (Appointment)(await client.TypeOperationAsync<Appointment>("book", book))!;
+
+        Assert.Equal((slot.Start, "Practitioner/" + practitioner.Id), (booked.Start, booked.Participant.Single(p => p.Actor!.Reference!.StartsWith("Practitioner/", StringComparison.Ordinal)).Actor!.Reference));
+        var after = (await client.ReadAsync<Slot>($"Slot/{slot.Id}"))!;
+        Assert.Equal(Slot.SlotStatus.Busy, after.Status);
     }
 }

@@ -28,6 +28,9 @@ public sealed class ScopeMatrixTests(FhirFixture fixture)
         ("read Appointment", "Appointment", 'r', PhiRoles),
         ("read Practitioner", "Practitioner", 'r', [.. Roles.All]),
         ("read Schedule", "Schedule", 'r', [.. Roles.All]),
+        ("search Practitioner", "Practitioner", 's', [.. Roles.All]),
+        ("search Slot", "Slot", 's', [.. Roles.All]),
+        ("read Organization", "Organization", 'r', [.. Roles.All]),
     ];
 
     private static readonly string?[] ScopeSets =
@@ -123,9 +126,13 @@ public sealed class ScopeMatrixTests(FhirFixture fixture)
         var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(["permission-v2", "permission-user"], Strings(document, "capabilities"));
 
-        // Computed from the routes; the other branch's routes add their letters (Appointment.cu, Slot.s, ...).
+        // Computed from the routes: every type with its letters, none for a type no route serves.
         Assert.Contains("user/Patient.rs", Strings(document, "scopes_supported"));
-        Assert.Contains("user/Practitioner.r", Strings(document, "scopes_supported"));
+        Assert.Contains("user/Practitioner.rs", Strings(document, "scopes_supported"));
+        Assert.Contains("user/Slot.rs", Strings(document, "scopes_supported"));
+        Assert.Contains("user/Location.r", Strings(document, "scopes_supported"));
+        Assert.Contains("user/Organization.r", Strings(document, "scopes_supported"));
+        Assert.DoesNotContain(Strings(document, "scopes_supported"), s => s.StartsWith("user/Slot.", StringComparison.Ordinal) && s != "user/Slot.rs");
         Assert.All(Strings(document, "scopes_supported"), s => Assert.StartsWith("user/", s, StringComparison.Ordinal));
         Assert.DoesNotContain(Strings(document, "scopes_supported"), s => s.Contains('d', StringComparison.Ordinal) && s.EndsWith("d", StringComparison.Ordinal));
 
@@ -174,6 +181,9 @@ public sealed class ScopeMatrixTests(FhirFixture fixture)
             },
             "read Appointment" => new(HttpMethod.Get, $"{fhir}/Appointment/{appointmentId}"),
             "read Practitioner" => new(HttpMethod.Get, $"{fhir}/Practitioner/{providerId}"),
+            "search Practitioner" => new(HttpMethod.Get, $"{fhir}/Practitioner?_id={providerId}"),
+            "search Slot" => new(HttpMethod.Get, $"{fhir}/Slot?schedule={providerId}&start=ge{DateTimeOffset.UtcNow.AddDays(1):yyyy-MM-dd}&_count=1"),
+            "read Organization" => new(HttpMethod.Get, $"{fhir}/Organization/{clinicId}"),
             _ => new(HttpMethod.Get, $"{fhir}/Schedule/{providerId}"),
         };
     }

@@ -5,14 +5,15 @@ namespace ClinicCluster.Security.Tests;
 /// <summary>
 /// The FHIR routes in the seeded hostile suite: every route under <c>/fhir/clinics/{c}</c> with a
 /// valid baseline (ids of the victim, every search parameter, <c>_count</c>, <c>_format</c>), and
-/// for <c>POST Patient/_search</c> a form body whose fields, shape and content type are broken:
+/// the directory and Slot routes (a Slot id as <c>{s}</c>), and for <c>POST Patient/_search</c> a form body whose fields, shape and content type are broken:
 /// control characters, overlong values, XML (with an entity bomb and an external entity), deep JSON.
 /// </summary>
 public sealed partial class HostileRequestGenerator
 {
     public const string FormMediaType = "application/x-www-form-urlencoded";
 
-    private static readonly string[] FhirQueryNames = ["_count", "_format", "_id", "identifier", "family", "given", "birthdate", "patient", "_cursor", "_page", "_summary"];
+    private static readonly string[] FhirQueryNames = ["_count", "_format", "_id", "identifier", "family", "given", "birthdate", "patient", "_cursor", "_page", "_summary",
+        "schedule", "start", "status", "appointment-type", "name", "actor"];
 
     /// <summary>XML and other non-form bodies a FHIR client might send (the facade serves JSON only).</summary>
     private static readonly string[] FhirRawBodies =
@@ -47,9 +48,22 @@ public sealed partial class HostileRequestGenerator
             new("FhirReadAppointment", HttpMethod.Get, f + "/Appointment/{a}"),
             new("FhirReadPractitioner", HttpMethod.Get, f + "/Practitioner/{p}"),
             new("FhirReadSchedule", HttpMethod.Get, f + "/Schedule/{p}"),
+            new("FhirSearchPractitioner", HttpMethod.Get, f + "/Practitioner") { Query = [new("name", "Dr"), new("_count", "5")] },
+            new("FhirSearchSchedule", HttpMethod.Get, f + "/Schedule") { Query = [new("actor", "Practitioner/" + v.ProviderId), new("_id", v.ProviderId)] },
+            new("FhirSearchSlot", HttpMethod.Get, f + "/Slot")
+            {
+                Query = [new("schedule", "Schedule/" + v.ProviderId), new("start", "ge" + v.Day), new("status", "free,busy"), new("appointment-type", "checkup"), new("_count", "5")],
+            },
+            new("FhirReadSlot", HttpMethod.Get, f + "/Slot/{s}"),
+            new("FhirReadOrganization", HttpMethod.Get, f + "/Organization/{c}"),
+            new("FhirReadLocation", HttpMethod.Get, f + "/Location/{c}"),
             new("FhirSearchAuditEvent", HttpMethod.Get, f + "/AuditEvent") { Query = [new("patient", v.PatientId), new("date", "ge2026-01-01"), new("_count", "5")] },
         ];
     }
+
+    // The victim's booked visit (10:00, an hour before the free start the reschedule uses) as a busy Slot's id.
+    private static string VictimSlotId(Victim v) =>
+        ClinicCluster.Fhir.Slots.SlotId.Of(v.ProviderId, "checkup", DateTimeOffset.Parse(v.Start, System.Globalization.CultureInfo.InvariantCulture).AddHours(-1));
 
     // One form field gets a hostile (already percent-encoded) value, or a field is dropped, repeated or added.
     private string MutateForm(string form, out byte[] bytes)

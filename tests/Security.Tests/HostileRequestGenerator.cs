@@ -58,7 +58,7 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
         switch (mutation)
         {
             case "route-id":
-                var slots = new[] { "{c}", "{p}", "{pt}", "{a}" }.Where(s => route.Contains(s, StringComparison.Ordinal)).ToArray();
+                var slots = new[] { "{c}", "{p}", "{pt}", "{a}", "{s}" }.Where(s => route.Contains(s, StringComparison.Ordinal)).ToArray();
                 if (slots.Length > 0)
                 {
                     var slot = Pick(slots);
@@ -243,7 +243,8 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
         .Replace("{c}", victim.ClinicId, StringComparison.Ordinal)
         .Replace("{pt}", victim.PatientId, StringComparison.Ordinal)
         .Replace("{p}", victim.ProviderId, StringComparison.Ordinal)
-        .Replace("{a}", victim.AppointmentId, StringComparison.Ordinal);
+        .Replace("{a}", victim.AppointmentId, StringComparison.Ordinal)
+        .Replace("{s}", VictimSlotId(victim), StringComparison.Ordinal);
 
     private T Pick<T>(IReadOnlyList<T> values) => values[_random.Next(values.Count)];
 

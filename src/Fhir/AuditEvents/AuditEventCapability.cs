@@ -1,38 +1,21 @@
-using Hl7.Fhir.Model;
+using ClinicCluster.Fhir.Conformance;
+using static Hl7.Fhir.Model.CapabilityStatement;
 
 namespace ClinicCluster.Fhir.AuditEvents;
 
 /// <summary>The CapabilityStatement entry of AuditEvent: search-type only, with <c>patient</c> and <c>date</c>.</summary>
 public static class AuditEventCapability
 {
-    public static CapabilityStatement.ResourceComponent Resource() => new()
+    private static readonly (string Name, string Type, string Documentation)[] Declared =
+    [
+        ("patient", "reference", "The patient the event concerns or disclosed: an id or Patient/{id}."),
+        ("date", "date", "When it was recorded: eq, ge, gt, le, lt with a UTC day or an instant; at most two."),
+    ];
+
+    public static ResourceComponent Resource()
     {
-        Type = "AuditEvent",
-        Profile = "http://hl7.org/fhir/StructureDefinition/AuditEvent",
-        Interaction = [new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.SearchType }],
-        Versioning = CapabilityStatement.ResourceVersionPolicy.NoVersion,
-        ReadHistory = false,
-        UpdateCreate = false,
-        ConditionalCreate = false,
-        ConditionalRead = CapabilityStatement.ConditionalReadStatus.NotSupported,
-        ConditionalUpdate = false,
-        ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.NotSupported,
-        SearchParam =
-        [
-            new CapabilityStatement.SearchParamComponent
-            {
-                Name = "patient",
-                Definition = "http://hl7.org/fhir/SearchParameter/AuditEvent-patient",
-                Type = SearchParamType.Reference,
-                Documentation = "The patient the event concerns or disclosed: an id or Patient/{id}.",
-            },
-            new CapabilityStatement.SearchParamComponent
-            {
-                Name = "date",
-                Definition = "http://hl7.org/fhir/SearchParameter/AuditEvent-date",
-                Type = SearchParamType.Date,
-                Documentation = "When it was recorded: eq, ge, gt, le, lt with a UTC day or an instant; at most two.",
-            },
-        ],
-    };
+        var resource = Capabilities.Base("AuditEvent", TypeRestfulInteraction.SearchType);
+        resource.SearchParam = Capabilities.SearchParams(Declared, name => "AuditEvent-" + name);
+        return resource;
+    }
 }

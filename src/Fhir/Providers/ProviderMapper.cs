@@ -5,7 +5,7 @@ namespace ClinicCluster.Fhir.Providers;
 
 /// <summary>
 /// A native provider as FHIR R4 <c>Practitioner</c> and as its one <c>Schedule</c> (same id: ids are
-/// unique per resource type). Neither is PHI: they need the clinic-read permission and are not audited, as natively.
+/// unique per resource type). Neither is PHI: they need the clinic-read permission, as natively.
 /// </summary>
 public static class ProviderMapper
 {

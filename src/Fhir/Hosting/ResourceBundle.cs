@@ -1,0 +1,35 @@
+using Hl7.Fhir.Model;
+
+namespace ClinicCluster.Fhir.Hosting;
+
+/// <summary>A searchset Bundle of resources that have ids; its links carry ids, instants, codes and a cursor at most, never search text.</summary>
+public static class ResourceBundle
+{
+    public static Bundle Of(string baseUrl, string selfPath, int? total, IEnumerable<Resource> resources, string? nextLink)
+    {
+        var bundle = new Bundle
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Type = Bundle.BundleType.Searchset,
+            Timestamp = DateTimeOffset.UtcNow,
+            Total = total,
+        };
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = baseUrl + selfPath });
+        if (nextLink is not null)
+        {
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = baseUrl + nextLink });
+        }
+
+        foreach (var resource in resources)
+        {
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"{baseUrl}/{resource.TypeName}/{resource.Id}",
+                Resource = resource,
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
+            });
+        }
+
+        return bundle;
+    }
+}
