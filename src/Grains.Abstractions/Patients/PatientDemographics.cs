@@ -1,3 +1,5 @@
+using ClinicCluster.Common;
+
 namespace ClinicCluster.Patients;
 
 /// <summary>
@@ -13,4 +15,13 @@ public sealed record PatientDemographics(
     [property: Id(4)] AdministrativeSex Sex,
     [property: Id(5)] string? Phone = null,
     [property: Id(6)] string? Email = null,
-    [property: Id(7)] PostalAddress? Address = null);
+    [property: Id(7)] PostalAddress? Address = null)
+{
+    // Orleans logs a dropped or expired message with its body's ToString (a response carrying a
+    // patient): the generated one would print every member. Nothing of this record is printable.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(PhiRedaction.Marker);
+        return true;
+    }
+}

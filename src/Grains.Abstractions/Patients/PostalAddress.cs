@@ -1,3 +1,5 @@
+using ClinicCluster.Common;
+
 namespace ClinicCluster.Patients;
 
 /// <summary>A patient's postal address (PHI).</summary>
@@ -8,4 +10,12 @@ public sealed record PostalAddress(
     [property: Id(2)] string City,
     [property: Id(3)] string? Region,
     [property: Id(4)] string PostalCode,
-    [property: Id(5)] string Country);
+    [property: Id(5)] string Country)
+{
+    // As PatientDemographics: a log line that formats an address prints none of it.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(PhiRedaction.Marker);
+        return true;
+    }
+}

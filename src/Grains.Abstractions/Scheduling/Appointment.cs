@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ClinicCluster.Common;
 
 namespace ClinicCluster.Scheduling;
 
@@ -23,4 +24,16 @@ public sealed record Appointment(
     [property: Id(10)] DateTimeOffset CreatedAt,
     [property: Id(11)] DateTimeOffset UpdatedAt,
     [property: Id(12)] CancellationReasonCode? CancellationCode = null,
-    [property: Id(13), JsonIgnore] long Version = 0);
+    [property: Id(13), JsonIgnore] long Version = 0)
+{
+    // The reasons are clinical text (PHI): a log line that formats an appointment prints the rest.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Id = ").Append(Id).Append(", ClinicId = ").Append(ClinicId).Append(", PatientId = ").Append(PatientId)
+            .Append(", ProviderId = ").Append(ProviderId).Append(", AppointmentType = ").Append(AppointmentType)
+            .Append(", Start = ").Append(Start).Append(", End = ").Append(End).Append(", Status = ").Append(Status)
+            .Append(", CancellationCode = ").Append(CancellationCode).Append(", Version = ").Append(Version)
+            .Append(", Reason and CancellationReason ").Append(PhiRedaction.Marker);
+        return true;
+    }
+}

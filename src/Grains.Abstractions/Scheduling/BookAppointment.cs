@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ClinicCluster.Common;
 
 namespace ClinicCluster.Scheduling;
 
@@ -14,4 +15,14 @@ public sealed record BookAppointment(
     [property: Id(2)] string AppointmentType,
     [property: Id(3)] DateTimeOffset Start,
     [property: Id(4)] string? Reason = null,
-    [property: Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? HoldId = null);
+    [property: Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? HoldId = null)
+{
+    // The reason is clinical text (PHI): a log line that formats the request prints everything else.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("PatientId = ").Append(PatientId).Append(", ProviderId = ").Append(ProviderId)
+            .Append(", AppointmentType = ").Append(AppointmentType).Append(", Start = ").Append(Start)
+            .Append(", HoldId = ").Append(HoldId).Append(", Reason ").Append(PhiRedaction.Marker);
+        return true;
+    }
+}

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ClinicCluster.Common;
 
 namespace ClinicCluster.Scheduling;
 
@@ -15,7 +16,17 @@ public sealed record BookSeries(
     [property: Id(3)] DateTimeOffset Start,
     [property: Id(4)] string Rule,
     [property: Id(5)] SeriesMode Mode = SeriesMode.AllOrNothing,
-    [property: Id(6)] string? Reason = null);
+    [property: Id(6)] string? Reason = null)
+{
+    // As BookAppointment: the reason is clinical text.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("PatientId = ").Append(PatientId).Append(", ProviderId = ").Append(ProviderId)
+            .Append(", AppointmentType = ").Append(AppointmentType).Append(", Start = ").Append(Start)
+            .Append(", Rule = ").Append(Rule).Append(", Mode = ").Append(Mode).Append(", Reason ").Append(PhiRedaction.Marker);
+        return true;
+    }
+}
 
 /// <summary>What to do when some occurrences are not free.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<SeriesMode>))]

@@ -1,4 +1,5 @@
 using ClinicCluster.Clinics;
+using ClinicCluster.Common;
 
 namespace ClinicCluster.Scheduling;
 
@@ -29,6 +30,18 @@ public sealed record LedgerRow(
     [property: Id(18)] DateTimeOffset? DueSoonNoticedAt = null,
     [property: Id(19)] CancellationReasonCode? CancellationCode = null)
 {
+    // The reasons are clinical text (PHI) and the fingerprint hashes the request that carried one:
+    // a log line or exception message that formats a row prints the facts a scheduler needs.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("ClinicId = ").Append(ClinicId).Append(", AppointmentId = ").Append(AppointmentId)
+            .Append(", PatientId = ").Append(PatientId).Append(", ProviderId = ").Append(ProviderId)
+            .Append(", AppointmentType = ").Append(AppointmentType).Append(", Start = ").Append(Start).Append(", End = ").Append(End)
+            .Append(", Status = ").Append(Status).Append(", CancellationCode = ").Append(CancellationCode).Append(", Version = ").Append(Version)
+            .Append(", Reason and CancellationReason ").Append(PhiRedaction.Marker);
+        return true;
+    }
+
     /// <summary>Until when the provider is busy: the end plus the visit type's buffer.</summary>
     public DateTimeOffset BlockedUntil => End.AddMinutes(BufferMinutes);
 
