@@ -12,9 +12,16 @@
 # and CPU of the silo/API; 0 skips it), BENCH_LIGHT_RATE (5 reads/s for BENCH_DURATION after the
 # read load: the audit lag when the queues are mostly empty; 0 skips it). The smoke skips both.
 # BENCH_JIT_WARMUP (30 s of unmeasured mixed load once, before the ceilings: the JIT's tiers settle).
-# BENCH_SCENARIOS ("read-patient read-patient-fhir book contend availability mixed") picks the scenarios
-# to run; read-patient-fhir reads the same kind of patients through the FHIR facade for as long as
-# read-patient, and with both the FHIR/native ratio (req/s, p99, API CPU-s per 1,000) is printed.
+# BENCH_SCENARIOS ("read-patient read-patient-fhir book contend availability find-fhir mixed") picks the
+# scenarios to run; read-patient-fhir reads the same kind of patients through the FHIR facade for as
+# long as read-patient, and with both the FHIR/native ratio (req/s, p99, API CPU-s per 1,000) is
+# printed; find-fhir is FHIR Appointment/$find over 20 providers x 7 days, printed beside the
+# single-provider availability p99. BENCH_FHIR_ROUNDS=N (0) adds N interleaved rounds of
+# read-patient and read-patient-fhir, BENCH_DURATION each, the order alternating per round (ABBA),
+# and prints every round's FHIR/native ratios, their median and range, and both audit lags: on a
+# shared machine one pair of windows can differ by the neighbours' load alone.
+# BENCH_BIN (.tmp/bench/bin) is the folder of the build; with STACK_NO_BUILD=1 an existing one is
+# reused (an A/B of two commits: build each into its own folder).
 # BENCH_PROFILE=<scenario> (read-patient, book, ...) records that scenario's measured window with
 # `perf` (the silo and API publish JIT symbols through DOTNET_PerfMapEnabled) and writes
 # $out/profile-<scenario>.txt: the hottest functions of the silo, the API and PostgreSQL.
@@ -35,7 +42,8 @@ idle=${BENCH_IDLE:-30}
 light_rate=${BENCH_LIGHT_RATE:-5}
 jit_warmup=${BENCH_JIT_WARMUP:-30}
 profile=${BENCH_PROFILE:-}
-scenarios=${BENCH_SCENARIOS:-read-patient read-patient-fhir book contend availability mixed}
+scenarios=${BENCH_SCENARIOS-read-patient read-patient-fhir book contend availability find-fhir mixed}
+fhir_rounds=${BENCH_FHIR_ROUNDS:-0}
 if [ "$smoke" = 1 ]; then duration=2; read_duration=2; connections=8; pairs=4; warmup=0; idle=0; light_rate=0; profile=; jit_warmup=0; fi
 if [ -n "$profile" ]; then
   command -v perf >/dev/null || { echo "bench: BENCH_PROFILE needs perf (apt-get install linux-perf)" >&2; exit 1; }
@@ -54,7 +62,7 @@ configuration=Release
 [ "$smoke" = 1 ] && configuration=${BENCH_CONFIGURATION:-Debug}
 # The stack (scripts/lib/stack.sh): one silo and the API on a fresh database of the private server.
 STACK_OUT=$out STACK_LOAD=1
-stack_build "$configuration" "$out/bin"
+stack_build "$configuration" "${BENCH_BIN:-$out/bin}"
 stack_postgres_start clinic_bench
 stack_migrate >/dev/null
 database=$stack_database
@@ -177,6 +185,9 @@ if [ "$jit_warmup" -gt 0 ]; then
   echo "JIT warm-up: ${jit_warmup}s of mixed load, not measured..."
   loadgen mixed --url "http://127.0.0.1:$api_port" --signing-key "$signing_key" --connections "$connections" \
     --duration "$jit_warmup" --warmup 0 --pairs "$pairs" --out "$out/jit-warmup.json" >/dev/null
+  # The mixed load is native only: without FHIR reads here, the first FHIR window measured the JIT.
+  loadgen read-patient-fhir --url "http://127.0.0.1:$api_port" --signing-key "$signing_key" --connections "$connections" \
+    --duration $(( (jit_warmup + 2) / 3 )) --warmup 0 --pairs "$pairs" --out "$out/jit-warmup-fhir.json" >/dev/null
   loadgen ceiling --connections "$connections" --duration 5 --warmup 0 --out "$out/jit-warmup-ceiling.json" >/dev/null
 fi
 
@@ -239,7 +250,37 @@ fi
 if wanted book; then run book book "$duration"; fi
 if wanted contend; then run contend contend "$duration" --slots 10; fi
 if wanted availability; then run availability availability "$duration"; fi
+if wanted find-fhir; then run find-fhir find-fhir "$duration"; fi
 if wanted mixed; then run mixed mixed "$duration"; fi
+
+# fhir_round_json NATIVE FHIR: one pair of read windows as JSON (the ratios of issue 23's targets and both audit lags).
+fhir_round_json() {
+  jq -cn --slurpfile n "$out/$1.json" --slurpfile f "$out/$2.json" --slurpfile nc "$out/$1.cpu.json" --slurpfile fc "$out/$2.cpu.json" \
+    --argjson nl "$(audit_lag "$1")" --argjson fl "$(audit_lag "$2")" '
+    ($nc[0].api / ($n[0].requests / 1000)) as $napi | ($fc[0].api / ($f[0].requests / 1000)) as $fapi |
+    {nativeReqPerSec: $n[0].throughput, fhirReqPerSec: $f[0].throughput, reqRatio: ($f[0].throughput / $n[0].throughput),
+     nativeP99: $n[0].latencyMs.p99, fhirP99: $f[0].latencyMs.p99, p99DeltaMs: ($f[0].latencyMs.p99 - $n[0].latencyMs.p99),
+     nativeApiCpuPer1k: $napi, fhirApiCpuPer1k: $fapi, cpuRatio: (if $napi > 0 then $fapi / $napi else null end),
+     nativeLagP99: $nl.p99Seconds, fhirLagP99: $fl.p99Seconds}'
+}
+if [ "$fhir_rounds" -gt 0 ]; then
+  echo "FHIR/native reads, $fhir_rounds interleaved rounds of ${duration}s each..."
+  : >"$out/fhir-rounds.jsonl"
+  for round in $(seq 1 "$fhir_rounds"); do
+    order="read-patient read-patient-fhir"
+    [ $((round % 2)) = 0 ] && order="read-patient-fhir read-patient"
+    for scenario in $order; do run "$scenario-r$round" "$scenario" "$duration"; done
+    sleep 2 # the rounds' last events are appended before their lag is read
+    fhir_round_json "read-patient-r$round" "read-patient-fhir-r$round" >>"$out/fhir-rounds.jsonl"
+  done
+  jq -rs '
+    def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    def r2: . * 100 | round / 100;
+    def stat(k): (map(.[k]) | "\(median | r2) [\(min | r2) .. \(max | r2)]");
+    (.[] | "round: req/s \(.fhirReqPerSec) / \(.nativeReqPerSec) = \(.reqRatio | r2)x; p99 \(.fhirP99) / \(.nativeP99) ms (\(.p99DeltaMs | r2) ms); API CPU-s per 1,000 \(.fhirApiCpuPer1k | . * 1000 | round / 1000) / \(.nativeApiCpuPer1k | . * 1000 | round / 1000) = \(.cpuRatio | r2)x; audit lag p99 \(.fhirLagP99) / \(.nativeLagP99) s"),
+    "FHIR/native over \(length) rounds, median [min .. max]: req/s \(stat("reqRatio"))x (target >= 0.8); p99 delta \(stat("p99DeltaMs")) ms (target <= 5); API CPU \(stat("cpuRatio"))x (target <= 1.3); audit lag p99 FHIR \(stat("fhirLagP99")) s, native \(stat("nativeLagP99")) s"
+  ' "$out/fhir-rounds.jsonl" | tee "$out/fhir-rounds.txt"
+fi
 
 printf '{"siloStartToReadySeconds": %s}\n' "$(awk -v a="$silo_started" -v b="$silo_ready" 'BEGIN { printf "%.1f", b - a }')" >"$out/startup.json"
 
@@ -251,10 +292,14 @@ done
 if wanted contend; then
   jq -e '.checks.doubleBookings == 0' "$out/contend.json" >/dev/null || { echo "bench: double booking in contend" >&2; exit 1; }
 fi
-for name in read-patient read-patient-fhir; do
+for name in read-patient read-patient-fhir find-fhir; do
   if wanted $name; then
     jq -e '(.statuses | keys) == ["200"]' "$out/$name.json" >/dev/null || { echo "bench: $name answered other than 200" >&2; exit 1; }
   fi
+done
+for report in "$out"/read-patient-r*.json "$out"/read-patient-fhir-r*.json; do
+  [[ $report == *.cpu.json || ! -f $report ]] && continue
+  jq -e '(.statuses | keys) == ["200"]' "$report" >/dev/null || { echo "bench: $report answered other than 200" >&2; exit 1; }
 done
 # FHIR against native reads of the same run (issue 23's targets: >= 0.8x req/s, p99 <= native + 5 ms, API CPU <= 1.3x).
 fhir_ratio() {
@@ -264,6 +309,10 @@ fhir_ratio() {
     "FHIR/native reads: req/s \($f[0].throughput) / \($n[0].throughput) = \(($f[0].throughput / $n[0].throughput * 100 | round) / 100)x; p99 \($f[0].latencyMs.p99) / \($n[0].latencyMs.p99) ms (\((($f[0].latencyMs.p99 - $n[0].latencyMs.p99) * 10 | round) / 10) ms); API CPU-s per 1,000 \(($fapi * 1000 | round) / 1000) / \(($napi * 1000 | round) / 1000) = \(if $napi > 0 then (($fapi / $napi * 100 | round) / 100 | tostring) + "x" else "n/a" end)"'
 }
 if wanted read-patient && wanted read-patient-fhir; then fhir_ratio; fi
+if wanted availability && wanted find-fhir; then
+  jq -rn --slurpfile a "$out/availability.json" --slurpfile f "$out/find-fhir.json" \
+    '"FHIR $find, 20 providers x 7 days: p99 \($f[0].latencyMs.p99) ms (p50 \($f[0].latencyMs.p50), \($f[0].throughput) req/s); one provider-day availability: p99 \($a[0].latencyMs.p99) ms (p50 \($a[0].latencyMs.p50), \($a[0].throughput) req/s)"'
+fi
 if [ "$smoke" = 1 ]; then
   echo "bench smoke: every scenario ran and reported"
   exit 0

@@ -34,6 +34,7 @@ public static class FhirExtensions
     public static IEndpointRouteBuilder MapFhir(this IEndpointRouteBuilder routes)
     {
         var host = routes.ServiceProvider.GetRequiredService<IFhirHost>();
+        FhirJson.WarmUp();
         var fhir = host.MapClinicGroup(routes, FhirBase.Route)
             .AddEndpointFilter<FhirFormatFilter>()
             .RequireSmartScopes()

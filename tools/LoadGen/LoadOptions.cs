@@ -13,7 +13,7 @@ namespace ClinicCluster.LoadGen;
 /// </summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] Scenarios = ["read-patient", "read-patient-fhir", "book", "contend", "availability", "availability-clinic", "mixed", "register", "search", "import", "ceiling"];
+    public static readonly string[] Scenarios = ["read-patient", "read-patient-fhir", "book", "contend", "availability", "availability-clinic", "find-fhir", "mixed", "register", "search", "import", "ceiling"];
 
     private const int MaxDurationSeconds = 600;
     private const long MaxRequestsLimit = 10_000_000;

@@ -12,6 +12,7 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
 {
     // register: similar names (issue 21), so most patients share a few index partitions and prefixes.
     private static readonly string[] Families = ["Smith", "Smyth", "Smithe", "Smithson", "Schmidt", "Smitt"];
+    private const int FindProviders = 20;
     private static readonly string[] Givens = ["Jo", "John", "Joan", "Jon", "Johanna", "Joe", "Jonah", "Joanna"];
 
     private readonly DateOnly _firstDay = clinic.FirstDay;
@@ -31,6 +32,8 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
         {
             // Every connection is its own patient, all after one provider's few slots.
             "contend" => (1, Math.Max(options.Connections, options.Slots)),
+            // Issue 23's $find target is stated for 20 providers over 7 days.
+            "find-fhir" => (FindProviders, options.Pairs),
             _ => (options.Pairs, options.Pairs),
         };
         var clinic = options.Scenario is "register" or "search" or "import"
@@ -55,6 +58,7 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
         "contend" => await ContendAsync(i, cancellationToken),
         "availability" => await AvailabilityAsync(i, cancellationToken),
         "availability-clinic" => await ClinicAvailabilityAsync(i, cancellationToken),
+        "find-fhir" => await FindFhirAsync(i, cancellationToken),
         "mixed" => await MixedAsync(i, cancellationToken),
         "register" => await RegisterAsync(i, cancellationToken),
         "import" => await ImportAsync(i, cancellationToken),
@@ -114,6 +118,15 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
         var to = from.AddDays(13);
         return api.SendAsync(HttpMethod.Get, $"/api/clinics/{clinic.Id}/availability?type={SeededClinic.Checkup}&limit=20"
             + $"&from={from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}&to={to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}", cancellationToken: cancellationToken);
+    }
+
+    /// <summary>FHIR <c>Appointment/$find</c>: the first page of checkups with any of the 20 providers over 7 days from one of 7 start days.</summary>
+    private Task<int> FindFhirAsync(long i, CancellationToken cancellationToken)
+    {
+        var from = _firstDay.AddDays((int)(i % 7));
+        return api.SendAsync(HttpMethod.Get, $"/fhir/clinics/{clinic.Id}/Appointment/$find?start={from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
+            + $"&end={from.AddDays(6).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}&visit-type={SeededClinic.Checkup}",
+            cancellationToken: cancellationToken, accept: "application/fhir+json");
     }
 
     /// <summary>

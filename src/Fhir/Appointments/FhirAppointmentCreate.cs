@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using FhirAppointment = Hl7.Fhir.Model.Appointment;
 
 namespace ClinicCluster.Fhir.Appointments;
@@ -11,9 +12,9 @@ namespace ClinicCluster.Fhir.Appointments;
 /// <summary>
 /// <c>POST Appointment</c>: books (201, <c>Location .../Appointment/{id}/_history/1</c>) through
 /// <see cref="FhirBooking"/>. <c>If-None-Exist</c> (a query of the Appointment search parameters)
-/// makes it conditional: no match books, one match answers it (200), several are 412. The search
-/// and the booking are two steps: two concurrent conditional creates for one slot still give one
-/// appointment (the calendars refuse the second, 409).
+/// makes it conditional: no match books, one match answers it (200), several are 412. Concurrent
+/// conditional creates with the same condition book one appointment: the booking's id comes from
+/// the condition (<see cref="ConditionalCreate"/>, decision 0051), the others answer it with 200.
 /// </summary>
 public static class FhirAppointmentCreate
 {
@@ -60,16 +61,21 @@ public static class FhirAppointmentCreate
             return failed!;
         }
 
-        switch (ids.Count)
+        return ids.Count == 0 ? await FhirBooking.BookAsync(http, clinicId, appointment, query) : await AnswerMatchesAsync(http, clinicId, ids);
+    }
+
+    /// <summary>The answer to an If-None-Exist that matched: the one match (200), or 412 for several.</summary>
+    public static async Task<IResult> AnswerMatchesAsync(HttpContext http, string clinicId, IReadOnlyList<string> ids)
+    {
+        var host = http.RequestServices.GetRequiredService<IFhirHost>();
+        var grains = http.RequestServices.GetRequiredService<IGrainFactory>();
+        if (ids.Count == 1 && await AppointmentSearch.LoadAsync(grains, clinicId, ids) is [var existing])
         {
-            case 0:
-                return await FhirBooking.BookAsync(http, clinicId, appointment);
-            case 1 when await AppointmentSearch.LoadAsync(grains, clinicId, ids) is [var existing]:
-                host.NotePatient(http, existing.PatientId);
-                host.NoteResource(http, existing.Id);
-                return FhirVersions.Result(AppointmentMapper.ToFhir(existing, host.MayReadClinicalText(http, clinicId)));
-            default:
-                return FhirOutcomes.Error(StatusCodes.Status412PreconditionFailed, "If-None-Exist matches more than one Appointment.");
+            host.NotePatient(http, existing.PatientId);
+            host.NoteResource(http, existing.Id);
+            return FhirVersions.Result(AppointmentMapper.ToFhir(existing, host.MayReadClinicalText(http, clinicId)));
         }
+
+        return FhirOutcomes.Error(StatusCodes.Status412PreconditionFailed, "If-None-Exist matches more than one Appointment.");
     }
 }

@@ -23,7 +23,8 @@ public static class FhirBooking
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    public static async Task<IResult> BookAsync(HttpContext http, string clinicId, FhirAppointment appointment)
+    /// <summary>Books <paramref name="appointment"/>; with <paramref name="condition"/> (an If-None-Exist that matched nothing) as <see cref="ConditionalCreate"/>.</summary>
+    public static async Task<IResult> BookAsync(HttpContext http, string clinicId, FhirAppointment appointment, AppointmentSearchQuery? condition = null)
     {
         var host = http.RequestServices.GetRequiredService<IFhirHost>();
         var grains = http.RequestServices.GetRequiredService<IGrainFactory>();
@@ -43,37 +44,54 @@ public static class FhirBooking
         string appointmentId;
         string? fingerprint = null;
         var key = http.Request.Headers[IdempotencyKeyHeader];
-        if (key.Count == 0)
-        {
-            appointmentId = Identifiers.New("apt");
-        }
-        else if (key.Count != 1 || !FreeText.IsPrintableAscii(key[0]!, 255))
+        if (key.Count > 1 || (key.Count == 1 && !FreeText.IsPrintableAscii(key[0]!, 255)))
         {
             return FhirOutcomes.Invalid("Idempotency-Key: 1 to 255 printable ASCII characters.");
+        }
+
+        var scopedKey = key.Count == 1 ? $"{FhirBase.Subject(http)}\n{key[0]}" : null;
+        if (condition is not null)
+        {
+            return await ConditionalCreate.BookAsync(http, clinicId, command, condition, Fingerprint(http, command, scopedKey ?? "request\n" + http.TraceIdentifier));
+        }
+
+        if (scopedKey is null)
+        {
+            appointmentId = Identifiers.New("apt");
         }
         else
         {
             // As AppointmentsApi.BookAppointment: the key (scoped to the caller) picks the grain that holds the first outcome.
-            var json = http.RequestServices.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions;
-            appointmentId = "apt-" + Hash($"{FhirBase.Subject(http)}\n{key[0]}")[..32];
-            fingerprint = Hash(JsonSerializer.Serialize(command, json));
+            appointmentId = "apt-" + Hash(scopedKey)[..32];
+            fingerprint = Fingerprint(http, command, null);
         }
 
         host.NoteResource(http, appointmentId);
         var result = await grains.GetGrain<IAppointmentGrain>(ClinicScopedKey.Format(clinicId, appointmentId)).BookAsync(command, fingerprint);
-        if (result.Value is not { } booked)
-        {
-            return FhirErrors.From(result.Error!);
-        }
+        return result.Value is { } booked ? Created(http, clinicId, booked) : FhirErrors.From(result.Error!);
+    }
 
+    /// <summary>The 201 of a booking: the resource with its ETag and <c>Location .../_history/1</c>.</summary>
+    public static FhirResult Created(HttpContext http, string clinicId, Appointment booked)
+    {
+        var host = http.RequestServices.GetRequiredService<IFhirHost>();
         var resource = AppointmentMapper.ToFhir(booked, host.MayReadClinicalText(http, clinicId));
         var location = $"{FhirBase.Of(http.Request, clinicId)}/Appointment/{booked.Id}/_history/{resource.Meta!.VersionId}";
         return FhirVersions.Result(resource, StatusCodes.Status201Created, location);
+    }
+
+    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    // The native fingerprint (the command in the API's JSON), with what makes this request its own when the id is shared.
+    private static string Fingerprint(HttpContext http, BookAppointment command, string? request)
+    {
+        var json = http.RequestServices.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions;
+        var text = JsonSerializer.Serialize(command, json);
+        return Hash(request is null ? text : text + "\n" + request);
     }
 
     private static async Task<int?> DurationAsync(IGrainFactory grains, string clinicId, string type) =>
         (await grains.GetGrain<IClinicGrain>(clinicId).GetAsync())?.Settings.AppointmentTypes
             .FirstOrDefault(t => string.Equals(t.Name, type, StringComparison.OrdinalIgnoreCase))?.DurationMinutes;
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -58,6 +58,12 @@ public sealed class FhirFormatFilter : IEndpointFilter
     private static bool AcceptsJson(HttpRequest request)
     {
         var accept = request.Headers.Accept;
+        if (accept.Count == 1 && (BodyFormats.Contains(accept[0], StringComparer.OrdinalIgnoreCase) || accept[0] == "*/*"))
+        {
+            // The common exact values need no media-type parsing on every request.
+            return true;
+        }
+
         if (accept.Count == 0 || !MediaTypeHeaderValue.TryParseList(accept, out var types) || types.Count == 0)
         {
             // No Accept (or one we cannot read) means anything: we answer FHIR JSON.

@@ -29,6 +29,11 @@ public sealed class FhirResult(Resource resource, int statusCode = StatusCodes.S
         }
 
         httpContext.Response.ContentType = FhirJson.MediaType + "; charset=utf-8";
-        await JsonSerializer.SerializeAsync(httpContext.Response.Body, Resource, Resource.GetType(), FhirJson.Options, httpContext.RequestAborted);
+
+        // Straight into the response pipe's buffer, then one flush: the SDK's converters are
+        // synchronous, so SerializeAsync to the body stream only added a buffer and a copy (issue 23's profile).
+        var body = httpContext.Response.BodyWriter;
+        FhirJson.Write(body, Resource);
+        await body.FlushAsync(httpContext.RequestAborted);
     }
 }

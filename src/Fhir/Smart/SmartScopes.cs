@@ -42,7 +42,33 @@ public sealed class SmartScopes
     /// <summary>True when the token carries a resource scope we do not implement: it grants nothing.</summary>
     public bool Refused { get; }
 
-    public static SmartScopes Of(ClaimsPrincipal user) => Parse(user.FindAll(ClaimType).Select(c => c.Value));
+    /// <summary>
+    /// The scopes of a token's one <c>scope</c> claim are parsed once per distinct claim value, not on
+    /// every request: a client sends the same token many times (bounded: cleared when full).
+    /// </summary>
+    public static SmartScopes Of(ClaimsPrincipal user)
+    {
+        var claim = user.FindFirst(ClaimType);
+        if (claim is null || user.FindAll(ClaimType).Skip(1).Any())
+        {
+            return Parse(user.FindAll(ClaimType).Select(c => c.Value));
+        }
+
+        if (Parsed.TryGetValue(claim.Value, out var known))
+        {
+            return known;
+        }
+
+        if (Parsed.Count >= MaxParsed)
+        {
+            Parsed.Clear();
+        }
+
+        return Parsed[claim.Value] = Parse([claim.Value]);
+    }
+
+    private const int MaxParsed = 1_024;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SmartScopes> Parsed = new(StringComparer.Ordinal);
 
     public static SmartScopes Parse(IEnumerable<string> claimValues)
     {
