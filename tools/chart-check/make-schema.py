@@ -123,6 +123,7 @@ schema = {
         }),
         "silo": workload({
             "membership": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
+            "grainCollection": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
             "dashboard": obj({"enabled": B}),
             "audit": obj({"checkpoint": obj({"persistence": B, "existingClaim": OPT_DNS, "size": QTY, "storageClass": S,
                                              "accessModes": {"type": "array", "items": {"enum": ["ReadWriteOnce", "ReadWriteMany", "ReadWriteOncePod"]}}})}),
