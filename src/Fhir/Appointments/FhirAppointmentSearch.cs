@@ -57,7 +57,7 @@ public static class FhirAppointmentSearch
         var appointments = await AppointmentSearch.LoadAsync(grains, clinicId, pageIds);
         host.NoteSearch(http, query.Kind, appointments.Select(a => a.PatientId).ToList());
         var clinicalText = host.MayReadClinicalText(http, clinicId);
-        return new FhirResult(AppointmentBundle.Of(FhirBase.Of(http.Request, clinicId), "/Appointment", page.Ids.Count,
+        return new FhirResult(ResourceBundle.Of(FhirBase.Of(http.Request, clinicId), "/Appointment", page.Ids.Count,
             appointments.Select(a => AppointmentMapper.ToFhir(a, clinicalText)), next is null ? null : "/Appointment?_cursor=" + next));
     }
 }

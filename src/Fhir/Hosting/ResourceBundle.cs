@@ -2,7 +2,7 @@ using Hl7.Fhir.Model;
 
 namespace ClinicCluster.Fhir.Hosting;
 
-/// <summary>A searchset Bundle of resources that have ids; its links carry ids, instants, codes and a cursor at most, never search text.</summary>
+/// <summary>A searchset Bundle; its links carry ids, instants, codes and a cursor at most, never search text.</summary>
 public static class ResourceBundle
 {
     public static Bundle Of(string baseUrl, string selfPath, int? total, IEnumerable<Resource> resources, string? nextLink)
@@ -24,7 +24,8 @@ public static class ResourceBundle
         {
             bundle.Entry.Add(new Bundle.EntryComponent
             {
-                FullUrl = $"{baseUrl}/{resource.TypeName}/{resource.Id}",
+                // A proposal ($find) has no id yet: a fresh urn:uuid names it in this Bundle (R4 asks every entry for a fullUrl).
+                FullUrl = resource.Id is { } id ? $"{baseUrl}/{resource.TypeName}/{id}" : "urn:uuid:" + Guid.NewGuid().ToString("D"),
                 Resource = resource,
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             });

@@ -78,7 +78,7 @@ public static class FhirFindOperation
         var self = "/Appointment/$find";
         if (query.Place is { } place && place != clinicId && place != "Location/" + clinicId && place != "Organization/" + clinicId)
         {
-            return new FhirResult(AppointmentBundle.Of(FhirBase.Of(http.Request, clinicId), self, null, [], null));
+            return new FhirResult(ResourceBundle.Of(FhirBase.Of(http.Request, clinicId), self, null, [], null));
         }
 
         var native = new ClinicAvailabilityQuery(type.Name, window.FromDate, window.ToDate, query.Practitioners.Count > 0 ? query.Practitioners : null,
@@ -92,7 +92,7 @@ public static class FhirFindOperation
         var proposals = page.Items.Where(s => s.Start >= window.From && s.End <= window.To)
             .Select(s => Proposal.Of(s, type.Name, query.PatientId)).ToList();
         var next = page.NextCursor is { } cursor ? self + "?" + NextQuery(query, cursor) : null;
-        return new FhirResult(AppointmentBundle.Of(FhirBase.Of(http.Request, clinicId), self, null, proposals, next));
+        return new FhirResult(ResourceBundle.Of(FhirBase.Of(http.Request, clinicId), self, null, proposals, next));
     }
 
     // The next page repeats the query (ids, dates and codes: no PHI text) with the search's own cursor.
