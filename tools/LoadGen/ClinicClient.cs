@@ -55,6 +55,16 @@ public sealed class ClinicClient : IDisposable
         return (int)response.StatusCode;
     }
 
+    /// <summary>Posts a JSON body and answers the status and the parsed answer (a hold's id).</summary>
+    public async Task<(int Status, JsonNode? Body)> PostJsonAsync(string path, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
+        using var response = await _http.SendAsync(request, cancellationToken);
+        Observe?.Invoke(request, response);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
     /// <summary>Posts an NDJSON body (the patient import) and answers the status and the parsed answer.</summary>
     public async Task<(int Status, JsonNode? Body)> PostNdjsonAsync(string path, string ndjson, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace ClinicCluster.LoadGen;
 /// </summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] Scenarios = ["read-patient", "read-patient-fhir", "book", "contend", "availability", "availability-clinic", "find-fhir", "mixed", "register", "search", "import", "ceiling"];
+    public static readonly string[] Scenarios = ["read-patient", "read-patient-fhir", "book", "contend", "hold-race", "availability", "availability-clinic", "find-fhir", "mixed", "register", "search", "import", "ceiling"];
 
     private const int MaxDurationSeconds = 600;
     private const long MaxRequestsLimit = 10_000_000;
@@ -36,7 +36,7 @@ public sealed record LoadOptions
 
     public string? Output { get; init; }
 
-    /// <summary>register and search: an existing clinic (a register run's), instead of a new one.</summary>
+    /// <summary>register, search and availability-clinic: an existing clinic (a register or book run's), instead of a new one.</summary>
     public string? Clinic { get; init; }
 
     /// <summary>search: the name prefix asked for (limit 20).</summary>

@@ -8,7 +8,7 @@ namespace ClinicCluster.LoadGen;
 /// with the patient paired to that provider. A 409 there is therefore a lost state, a 201 in
 /// contend beyond the slot count a double booking.
 /// </summary>
-public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api, string runId, int slots, LoadOptions options)
+public sealed partial class Scenario(string name, SeededClinic clinic, ClinicClient api, string runId, int slots, LoadOptions options)
 {
     // register: similar names (issue 21), so most patients share a few index partitions and prefixes.
     private static readonly string[] Families = ["Smith", "Smyth", "Smithe", "Smithson", "Schmidt", "Smitt"];
@@ -31,12 +31,13 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
         var (providers, patients) = options.Scenario switch
         {
             // Every connection is its own patient, all after one provider's few slots.
-            "contend" => (1, Math.Max(options.Connections, options.Slots)),
+            "contend" or "hold-race" => (1, Math.Max(options.Connections, options.Slots)),
             // Issue 23's $find target is stated for 20 providers over 7 days.
             "find-fhir" => (FindProviders, options.Pairs),
             _ => (options.Pairs, options.Pairs),
         };
-        var clinic = options.Scenario is "register" or "search" or "import"
+        // availability-clinic may search a clinic another run is booking (bench-find.sh: search under booking load).
+        var clinic = options.Scenario is "register" or "search" or "import" || (options.Scenario == "availability-clinic" && options.Clinic is not null)
             ? options.Clinic is { } existing
                 ? new SeededClinic(existing, TimeZoneInfo.Utc, [], [])
                 : await SeededClinic.CreateAsync(api, options.Scenario, 1, 0)
@@ -56,6 +57,7 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
         "read-patient-fhir" => await ReadPatientFhirAsync(i, cancellationToken),
         "book" => await BookAsync(i, i, cancellationToken),
         "contend" => await ContendAsync(i, cancellationToken),
+        "hold-race" => await HoldRaceAsync(i, cancellationToken),
         "availability" => await AvailabilityAsync(i, cancellationToken),
         "availability-clinic" => await ClinicAvailabilityAsync(i, cancellationToken),
         "find-fhir" => await FindFhirAsync(i, cancellationToken),
@@ -69,6 +71,7 @@ public sealed class Scenario(string name, SeededClinic clinic, ClinicClient api,
     public IReadOnlyDictionary<string, object> Checks() => name switch
     {
         "contend" => new Dictionary<string, object> { ["slots"] = slots, ["created"] = Created, ["doubleBookings"] = Math.Max(0, Created - slots) },
+        "hold-race" => HoldRaceChecks(),
         "book" or "mixed" => new Dictionary<string, object> { ["created"] = Created },
         "register" => RegisterChecks(),
         "import" => new Dictionary<string, object>
