@@ -12,9 +12,9 @@ namespace ClinicCluster.Fhir.Appointments;
 /// <summary>
 /// <c>POST Appointment</c>: books (201, <c>Location .../Appointment/{id}/_history/1</c>) through
 /// <see cref="FhirBooking"/>. <c>If-None-Exist</c> (a query of the Appointment search parameters)
-/// makes it conditional: no match books, one match answers it (200), several are 412. Concurrent
-/// conditional creates with the same condition book one appointment: the booking's id comes from
-/// the condition (<see cref="ConditionalCreate"/>, decision 0051), the others answer it with 200.
+/// makes it conditional: no match books, one match answers it (200), several are 412. The search
+/// and the booking are two steps: two concurrent conditional creates for one slot still give one
+/// appointment (the calendars refuse the second, 409).
 /// </summary>
 public static class FhirAppointmentCreate
 {
@@ -61,7 +61,7 @@ public static class FhirAppointmentCreate
             return failed!;
         }
 
-        return ids.Count == 0 ? await FhirBooking.BookAsync(http, clinicId, appointment, query) : await AnswerMatchesAsync(http, clinicId, ids);
+        return ids.Count == 0 ? await FhirBooking.BookAsync(http, clinicId, appointment) : await AnswerMatchesAsync(http, clinicId, ids);
     }
 
     /// <summary>The answer to an If-None-Exist that matched: the one match (200), or 412 for several.</summary>

@@ -23,8 +23,7 @@ public static class FhirBooking
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    /// <summary>Books <paramref name="appointment"/>; with <paramref name="condition"/> (an If-None-Exist that matched nothing) as <see cref="ConditionalCreate"/>.</summary>
-    public static async Task<IResult> BookAsync(HttpContext http, string clinicId, FhirAppointment appointment, AppointmentSearchQuery? condition = null)
+    public static async Task<IResult> BookAsync(HttpContext http, string clinicId, FhirAppointment appointment)
     {
         var host = http.RequestServices.GetRequiredService<IFhirHost>();
         var grains = http.RequestServices.GetRequiredService<IGrainFactory>();
@@ -50,11 +49,6 @@ public static class FhirBooking
         }
 
         var scopedKey = key.Count == 1 ? $"{FhirBase.Subject(http)}\n{key[0]}" : null;
-        if (condition is not null)
-        {
-            return await ConditionalCreate.BookAsync(http, clinicId, command, condition, Fingerprint(http, command, scopedKey ?? "request\n" + http.TraceIdentifier));
-        }
-
         if (scopedKey is null)
         {
             appointmentId = Identifiers.New("apt");
@@ -63,7 +57,7 @@ public static class FhirBooking
         {
             // As AppointmentsApi.BookAppointment: the key (scoped to the caller) picks the grain that holds the first outcome.
             appointmentId = "apt-" + Hash(scopedKey)[..32];
-            fingerprint = Fingerprint(http, command, null);
+            fingerprint = Fingerprint(http, command);
         }
 
         host.NoteResource(http, appointmentId);
@@ -82,12 +76,11 @@ public static class FhirBooking
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    // The native fingerprint (the command in the API's JSON), with what makes this request its own when the id is shared.
-    private static string Fingerprint(HttpContext http, BookAppointment command, string? request)
+    // The native fingerprint: the command in the API's JSON, so a key names one booking on both APIs.
+    private static string Fingerprint(HttpContext http, BookAppointment command)
     {
         var json = http.RequestServices.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions;
-        var text = JsonSerializer.Serialize(command, json);
-        return Hash(request is null ? text : text + "\n" + request);
+        return Hash(JsonSerializer.Serialize(command, json));
     }
 
     private static async Task<int?> DurationAsync(IGrainFactory grains, string clinicId, string type) =>
