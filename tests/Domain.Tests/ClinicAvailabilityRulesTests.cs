@@ -131,16 +131,4 @@ public sealed class ClinicAvailabilityRulesTests
         Assert.Null(ClinicAvailabilityRules.Validate(Query(cursor), out var after));
         Assert.Equal("prv-1", after!.Value.ProviderId);
     }
-
-    [Fact]
-    public void Windows_double_and_cover_the_range_once()
-    {
-        var windows = ClinicAvailabilityRules.Windows(Day, Day.AddDays(13)).ToList();
-
-        Assert.Equal([1, 2, 4, 7], windows.Select(w => w.To.DayNumber - w.From.DayNumber + 1));
-        Assert.Equal(Day, windows[0].From);
-        Assert.Equal(Day.AddDays(13), windows[^1].To);
-        Assert.All(windows.Zip(windows.Skip(1)), pair => Assert.Equal(pair.First.To.AddDays(1), pair.Second.From));
-        Assert.Equal([(DateOnly.MaxValue, DateOnly.MaxValue)], ClinicAvailabilityRules.Windows(DateOnly.MaxValue, DateOnly.MaxValue));
-    }
 }

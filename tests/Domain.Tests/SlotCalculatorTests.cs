@@ -295,4 +295,38 @@ public sealed class SlotCalculatorTests
 
         Assert.Equal((3 * 12) + 4, slots.Count);
     }
+
+    [Fact]
+    public void Open_slots_stop_at_the_limit_in_start_order()
+    {
+        var to = new DateOnly(2026, 6, 13);
+        var all = Calculator().OpenSlots(NormalDay, to, OneHour, 60, [], NoEarliest, NoLatest);
+
+        var first = Calculator().OpenSlots(NormalDay, to, OneHour, 60, [], NoEarliest, NoLatest, limit: 5);
+
+        Assert.Equal(all.Take(5), first);
+    }
+
+    [Fact]
+    public void Open_slots_over_a_busy_fortnight_are_those_clear_of_every_busy_range()
+    {
+        // Random busy ranges, some long enough to span a window, against the plain definition: a
+        // slot is open when the calculator's check against all of them finds nothing in the way.
+        var random = new Random(24);
+        var to = NormalDay.AddDays(13);
+        var origin = Local(0);
+        var busy = Enumerable.Range(0, 300)
+            .Select(_ => origin.AddMinutes(random.Next(0, 14 * 24 * 4) * 15))
+            .Select(start => new TimeRange(start, start.AddMinutes(random.Next(1, 5) * 15 * (random.Next(20) == 0 ? 40 : 1))))
+            .ToList();
+        var calculator = Calculator();
+        var candidates = calculator.OpenSlots(NormalDay, to, ThirtyMinutesWithBuffer, 15, [], NoEarliest, NoLatest);
+
+        var open = calculator.OpenSlots(NormalDay, to, ThirtyMinutesWithBuffer, 15, busy, NoEarliest, NoLatest);
+
+        var expected = candidates.Where(slot => calculator.Check(slot.Start, ThirtyMinutesWithBuffer, busy) is null).ToList();
+        Assert.NotEmpty(expected);
+        Assert.NotEqual(candidates.Count, expected.Count);
+        Assert.Equal(expected, open);
+    }
 }

@@ -21,11 +21,23 @@ public interface IProviderScheduleGrain : IScheduleGrain
     Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, string appointmentType);
 
     /// <summary>
-    /// Open slots between two local dates under a context the caller read from the clinic (the
-    /// clinic-wide search reads it once for every provider).
+    /// Open slots between two local dates under a context the caller read from the clinic. The
+    /// clinic-wide search of the previous release calls it; kept so that a rolling update, where
+    /// such a search meets a calendar of this release, goes on answering.
     /// </summary>
     [ReadOnly]
     Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, SchedulingContext context);
+
+    /// <summary>
+    /// The first <paramref name="limit"/> open slots between two local dates that start at or after
+    /// <paramref name="notBefore"/>, under a context the caller read from the clinic (the clinic-wide
+    /// search reads it once for every provider and asks each calendar once, decision 0054).
+    /// Interleaved with every other call: it awaits nothing, so it runs whole between two steps of
+    /// any other call and reads the calendar as the last completed step left it, instead of queueing
+    /// behind bookings, reconciliations and their database round trips.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Result<IReadOnlyList<Slot>>> GetEarliestSlotsAsync(DateOnly from, DateOnly to, SchedulingContext context, DateTimeOffset notBefore, int limit);
 
     /// <summary>The provider's appointments on one local date of the clinic.</summary>
     [ReadOnly]

@@ -67,7 +67,7 @@ public sealed class SlotCalculator
     /// <summary>
     /// Open slots between two local dates (inclusive) on the policy's grid, counted from the start
     /// of each working window, that start no earlier than <paramref name="earliest"/> and no later
-    /// than <paramref name="latest"/>.
+    /// than <paramref name="latest"/>; the first <paramref name="limit"/> of them, in start order.
     /// </summary>
     public IReadOnlyList<TimeRange> OpenSlots(
         DateOnly from,
@@ -76,22 +76,26 @@ public sealed class SlotCalculator
         int slotIntervalMinutes,
         IReadOnlyCollection<TimeRange> busy,
         DateTimeOffset earliest,
-        DateTimeOffset latest)
+        DateTimeOffset latest,
+        int limit = int.MaxValue)
     {
         var slots = new List<TimeRange>();
+        var timeline = new BusyTimeline(busy);
         var step = TimeSpan.FromMinutes(Math.Max(1, slotIntervalMinutes));
-        for (var date = from; date <= to; date = date.AddDays(1))
+        for (var date = from; date <= to && slots.Count < limit; date = date.AddDays(1))
         {
             foreach (var window in WorkingWindows(date))
             {
-                for (var start = window.Start; start.AddMinutes(type.DurationMinutes) <= window.End; start += step)
+                // Only the ranges near this window can refuse one of its slots.
+                var near = timeline.Overlapping(window with { End = window.End.AddMinutes(type.BufferMinutes) });
+                for (var start = window.Start; start.AddMinutes(type.DurationMinutes) <= window.End && slots.Count < limit; start += step)
                 {
                     if (start < earliest || start > latest)
                     {
                         continue;
                     }
 
-                    if (Check(start, type, busy) is null)
+                    if (Check(start, type, near) is null)
                     {
                         slots.Add(new TimeRange(start, start.AddMinutes(type.DurationMinutes)));
                     }

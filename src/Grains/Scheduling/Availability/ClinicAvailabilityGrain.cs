@@ -5,19 +5,23 @@ using Orleans.Concurrency;
 namespace ClinicCluster.Scheduling;
 
 /// <summary>
-/// The clinic-wide earliest-slot search (decision 0036). It reads the clinic once, builds each
-/// chosen provider's scheduling context from it, and asks the providers' calendars for their open
-/// slots window by window (<see cref="ClinicAvailabilityRules.Windows"/>), at most
-/// <see cref="MaxParallelCalls"/> at a time; it stops after the first window that fills the page.
-/// The calendars answer from memory, so the answer is what a booking would find (a slot taken in
-/// between gets 409 at booking, never a double booking). It only orchestrates: the order and the
-/// cursor are <see cref="ClinicSlotMerge"/> and <see cref="AvailabilityCursor"/>.
+/// The clinic-wide earliest-slot search (decisions 0036, 0054). It reads the clinic once, builds
+/// each chosen provider's scheduling context from it, and asks every chosen provider's calendar
+/// once for its first open slots after the cursor, at most <see cref="MaxParallelCalls"/> at a
+/// time: a calendar stops as soon as it has a page's worth, so a free morning costs each calendar
+/// a morning and a fully booked fortnight one pass over it. The calendars answer from memory,
+/// interleaved with bookings, so the answer is what a booking would find (a slot taken in between
+/// gets 409 at booking, never a double booking). It only orchestrates: the order and the cursor are
+/// <see cref="ClinicSlotMerge"/> and <see cref="AvailabilityCursor"/>.
 /// </summary>
 [StatelessWorker]
 public sealed class ClinicAvailabilityGrain : Grain, IClinicAvailabilityGrain
 {
-    /// <summary>Calendar calls in flight per search: enough to hide latency, few enough to leave room for bookings.</summary>
-    public const int MaxParallelCalls = 16;
+    /// <summary>
+    /// Calendar calls in flight per search: every provider of a full clinic at once (one round trip),
+    /// still a bound on what one search can ask of the silo.
+    /// </summary>
+    public const int MaxParallelCalls = ClinicAvailabilityLimits.MaxProviders;
 
     public async Task<Result<ClinicAvailabilityPage>> FindAsync(ClinicAvailabilityQuery query)
     {
@@ -58,17 +62,11 @@ public sealed class ClinicAvailabilityGrain : Grain, IClinicAvailabilityGrain
             from = resume;
         }
 
-        var page = new List<ClinicSlot>();
-        foreach (var (windowFrom, windowTo) in ClinicAvailabilityRules.Windows(from, query.To))
-        {
-            if (page.Count >= query.Limit || providers.Count == 0)
-            {
-                break;
-            }
-
-            var slots = await ReadWindowAsync(clinicId, providers, windowFrom, windowTo);
-            page.AddRange(ClinicSlotMerge.Earliest(slots, after, query.Limit - page.Count));
-        }
+        // Each calendar answers its first slots from the cursor's start on (one more than the page
+        // needs: the cursor's own slot may be among them and is skipped by the merge).
+        var notBefore = after?.Start ?? DateTimeOffset.MinValue;
+        var slots = await ReadCalendarsAsync(clinicId, providers, from, query.To, notBefore, query.Limit + 1);
+        var page = ClinicSlotMerge.Earliest(slots, after, query.Limit);
 
         var cursor = page.Count == query.Limit
             ? AvailabilityCursor.Encode(SlotPosition.Of(page[^1]), AvailabilityCursor.Fingerprint(query))
@@ -76,9 +74,9 @@ public sealed class ClinicAvailabilityGrain : Grain, IClinicAvailabilityGrain
         return new ClinicAvailabilityPage(page, cursor);
     }
 
-    /// <summary>Every provider's open slots in one window, in batches of <see cref="MaxParallelCalls"/>.</summary>
-    private async Task<List<IReadOnlyList<ClinicSlot>>> ReadWindowAsync(
-        string clinicId, List<(string Id, SchedulingContext Context)> providers, DateOnly from, DateOnly to)
+    /// <summary>Every provider's first open slots, in batches of <see cref="MaxParallelCalls"/>.</summary>
+    private async Task<List<IReadOnlyList<ClinicSlot>>> ReadCalendarsAsync(
+        string clinicId, List<(string Id, SchedulingContext Context)> providers, DateOnly from, DateOnly to, DateTimeOffset notBefore, int limit)
     {
         var lists = new List<IReadOnlyList<ClinicSlot>>(providers.Count);
         foreach (var batch in providers.Chunk(MaxParallelCalls))
@@ -86,7 +84,7 @@ public sealed class ClinicAvailabilityGrain : Grain, IClinicAvailabilityGrain
             var answers = await Task.WhenAll(batch.Select(async provider =>
             {
                 var calendar = GrainFactory.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(clinicId, provider.Id));
-                var open = await calendar.GetAvailabilityAsync(from, to, provider.Context);
+                var open = await calendar.GetEarliestSlotsAsync(from, to, provider.Context, notBefore, limit);
                 return (IReadOnlyList<ClinicSlot>)(open.Value ?? []).Select(s => new ClinicSlot(provider.Id, s.Start, s.End)).ToList();
             }));
             lists.AddRange(answers);

@@ -3,9 +3,9 @@ using ClinicCluster.Common;
 namespace ClinicCluster.Scheduling;
 
 /// <summary>
-/// The limits of a clinic-wide search and the order in which it reads the window. The window is
-/// bounded (<see cref="MaxDays"/>) because a search that finds nothing reads every provider's every
-/// day; the limit bounds the page; a search that finds enough early stops early.
+/// The limits of a clinic-wide search. The window is bounded (<see cref="MaxDays"/>) because a
+/// search that finds nothing reads every provider's every day; the limit bounds the page, and each
+/// calendar stops reading once it has a page's worth.
 /// </summary>
 public static class ClinicAvailabilityRules
 {
@@ -45,26 +45,5 @@ public static class ClinicAvailabilityRules
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// The windows in which the search reads the calendars: 1 day, then 2, 4, 8... to the end, so a
-    /// busy week costs a few rounds and a free morning one round of one day per provider. Every slot
-    /// of a window starts before every slot of the next (a provider's hours lie within a local day).
-    /// </summary>
-    public static IEnumerable<(DateOnly From, DateOnly To)> Windows(DateOnly from, DateOnly to)
-    {
-        var days = 1;
-        for (var start = from; start <= to; days *= 2)
-        {
-            var end = to.DayNumber - start.DayNumber + 1 <= days ? to : start.AddDays(days - 1);
-            yield return (start, end);
-            if (end == to)
-            {
-                yield break;
-            }
-
-            start = end.AddDays(1);
-        }
     }
 }

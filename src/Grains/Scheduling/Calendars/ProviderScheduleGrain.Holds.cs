@@ -81,8 +81,11 @@ public sealed partial class ProviderScheduleGrain
         : to.DayNumber - from.DayNumber + 1 > Options.MaxAvailabilityDays ? Error.Validation("to", $"A request may cover at most {Options.MaxAvailabilityDays} days.")
         : null;
 
-    /// <summary>Open slots of the range under <paramref name="context"/>: neither booked nor held.</summary>
-    private Result<IReadOnlyList<Slot>> OpenSlots(DateOnly from, DateOnly to, SchedulingContext context)
+    /// <summary>
+    /// Open slots of the range under <paramref name="context"/>, neither booked nor held: the first
+    /// <paramref name="limit"/> that start at or after <paramref name="notBefore"/>.
+    /// </summary>
+    private Result<IReadOnlyList<Slot>> OpenSlots(DateOnly from, DateOnly to, SchedulingContext context, DateTimeOffset? notBefore = null, int limit = int.MaxValue)
     {
         var (timeZone, policy, type, provider) = context;
         var calculator = new SlotCalculator(timeZone, provider);
@@ -91,6 +94,11 @@ public sealed partial class ProviderScheduleGrain
         // Only the booking window can have slots; clamping to it also keeps the date arithmetic
         // far from DateOnly.MaxValue whatever dates a caller sends.
         var earliest = now.AddMinutes(policy.MinimumNoticeMinutes);
+        if (notBefore > earliest)
+        {
+            earliest = notBefore.Value;
+        }
+
         var latest = now.AddDays(policy.MaximumHorizonDays);
         var first = ClinicTimeZones.LocalDate(timeZone, earliest);
         var last = ClinicTimeZones.LocalDate(timeZone, latest);
@@ -103,7 +111,7 @@ public sealed partial class ProviderScheduleGrain
         var busy = BusyForOffers;
         busy.AddRange(_checkout.Blocking(now));
         return calculator
-            .OpenSlots(from, to, type, policy.SlotIntervalMinutes, busy, earliest, latest)
+            .OpenSlots(from, to, type, policy.SlotIntervalMinutes, busy, earliest, latest, limit)
             .Select(range => new Slot(calculator.ToZoned(range.Start), calculator.ToZoned(range.End)))
             .ToList();
     }

@@ -41,6 +41,14 @@ public sealed partial class ProviderScheduleGrain(
     public Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, SchedulingContext context) =>
         Task.FromResult(CheckRange(from, to) is { } invalid ? invalid : OpenSlots(from, to, context));
 
+    public Task<Result<IReadOnlyList<Slot>>> GetEarliestSlotsAsync(DateOnly from, DateOnly to, SchedulingContext context, DateTimeOffset notBefore, int limit)
+    {
+        var invalid = CheckRange(from, to) ?? (limit is < 1 or > ClinicAvailabilityLimits.MaxLimit + 1
+            ? Error.Validation("limit", $"Must be between 1 and {ClinicAvailabilityLimits.MaxLimit + 1}.")
+            : null);
+        return Task.FromResult(invalid is null ? OpenSlots(from, to, context, notBefore, limit) : invalid);
+    }
+
     public async Task<Result<IReadOnlyList<AppointmentSummary>>> ListDayAsync(DateOnly date)
     {
         if (date >= DateOnly.MaxValue.AddDays(-1))
