@@ -51,17 +51,9 @@ public sealed class SlotCalculator
         var blocked = visit with { End = visit.End.AddMinutes(type.BufferMinutes) };
 
         var localDate = DateOnly.FromDateTime(ToZoned(start).DateTime);
-        if (!WorkingWindows(localDate).Any(window => window.Contains(visit)))
-        {
-            return SlotRefusal.OutsideWorkingHours;
-        }
-
-        if (_provider.TimeOff.Any(off => new TimeRange(off.Start, off.End).Overlaps(visit)))
-        {
-            return SlotRefusal.TimeOff;
-        }
-
-        return busy.Any(other => other.Overlaps(blocked)) ? SlotRefusal.ProviderBusy : null;
+        return WorkingWindows(localDate).Any(window => window.Contains(visit))
+            ? Conflict(visit, blocked, busy)
+            : SlotRefusal.OutsideWorkingHours;
     }
 
     /// <summary>
@@ -95,9 +87,11 @@ public sealed class SlotCalculator
                         continue;
                     }
 
-                    if (Check(start, type, near) is null)
+                    // Inside this window by construction: only time off and other visits can refuse it.
+                    var visit = new TimeRange(start, start.AddMinutes(type.DurationMinutes));
+                    if (Conflict(visit, visit with { End = visit.End.AddMinutes(type.BufferMinutes) }, near) is null)
                     {
-                        slots.Add(new TimeRange(start, start.AddMinutes(type.DurationMinutes)));
+                        slots.Add(visit);
                     }
                 }
             }
@@ -105,6 +99,12 @@ public sealed class SlotCalculator
 
         return slots;
     }
+
+    /// <summary>Time off overlapping the visit, or another visit overlapping its blocked range (visit and buffer).</summary>
+    private SlotRefusal? Conflict(TimeRange visit, TimeRange blocked, IEnumerable<TimeRange> busy) =>
+        _provider.TimeOff.Any(off => new TimeRange(off.Start, off.End).Overlaps(visit)) ? SlotRefusal.TimeOff
+        : busy.Any(other => other.Overlaps(blocked)) ? SlotRefusal.ProviderBusy
+        : null;
 
     /// <summary>The instant with the clinic's UTC offset at that instant.</summary>
     public DateTimeOffset ToZoned(DateTimeOffset instant) =>
