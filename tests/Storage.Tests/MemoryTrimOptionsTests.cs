@@ -16,7 +16,7 @@ public sealed class MemoryTrimOptionsTests
         var options = Trim().GetRequiredService<IOptions<MemoryTrimOptions>>().Value;
 
         Assert.Equal((true, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10)), (options.Enabled, options.SampleInterval, options.MinimumInterval));
-        Assert.Equal((8, 10_000, 256), (options.IdleAllocationMiBPerSecond, options.MinimumDeactivations, options.MinimumUnusedCommittedMiB));
+        Assert.Equal((4, 10_000, 256), (options.IdleAllocationMiBPerSecond, options.MinimumDeactivations, options.MinimumUnusedCommittedMiB));
     }
 
     [Fact]

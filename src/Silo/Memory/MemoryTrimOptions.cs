@@ -28,7 +28,7 @@ public sealed class MemoryTrimOptions
     /// a silo serving requests allocates far more, so a trim never pauses traffic.
     /// </summary>
     [Range(1, 1024)]
-    public int IdleAllocationMiBPerSecond { get; set; } = 8;
+    public int IdleAllocationMiBPerSecond { get; set; } = 4;
 
     /// <summary>Grain deactivations since the last trim that make a large deactivation worth a trim.</summary>
     [Range(1, 100_000_000)]

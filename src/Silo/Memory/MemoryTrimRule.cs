@@ -10,7 +10,9 @@ namespace ClinicCluster.Silo.Memory;
 /// and an idle process is exactly the one whose GC will not run by itself);</item>
 /// <item>at least <see cref="MemoryTrimOptions.MinimumInterval"/> passed since the last trim;</item>
 /// <item>there is memory to return: at least <see cref="MemoryTrimOptions.MinimumDeactivations"/>
-/// grains deactivated since the last trim, or the GC keeps at least
+/// grains deactivated since the last trim and the wave is over (the last sample saw fewer than a
+/// tenth of that: a trim in the middle of it would compact grains about to die, pausing longer and
+/// returning less), or the GC keeps at least
 /// <see cref="MemoryTrimOptions.MinimumUnusedCommittedMiB"/> committed beyond what its last
 /// collection found in use.</item>
 /// </list>
@@ -44,7 +46,8 @@ public sealed class MemoryTrimRule(MemoryTrimOptions options)
             return MemoryTrimReason.None;
         }
 
-        if (sample.Deactivations - _deactivationsAtLastTrim >= options.MinimumDeactivations)
+        if (sample.Deactivations - _deactivationsAtLastTrim >= options.MinimumDeactivations
+            && sample.Deactivations - before.Deactivations < options.MinimumDeactivations / 10.0)
         {
             return MemoryTrimReason.Deactivations;
         }
