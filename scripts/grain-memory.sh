@@ -7,10 +7,14 @@
 # at the peak and after its idle collection deactivated them, against the chart's silo
 # resources.limits.memory (deploy/helm/clinic-cluster/values.yaml). The silo runs with
 # Silo__GrainCollection__CollectionAge=GRAIN_MEMORY_COLLECTION_AGE (00:01:00) so that the idle phase
-# takes minutes, not the default quarter hour. Not in CI (minutes; the options binding is tested in
-# tests/Storage.Tests/SiloGrainCollectionOptionsTests.cs). Loopback only; every step bounded.
-# Exit code 1 when the peak passes the limit or the grains do not deactivate. GRAIN_MEMORY_CONFIGURATION
-# (Release), STACK_NO_BUILD=1 reuses the binaries that are there.
+# takes minutes, not the default quarter hour. After the deactivation it waits up to
+# GRAIN_MEMORY_TRIM_WAIT (00:03:00) for the silo's memory trim (Silo:MemoryTrim, decision 0055; its
+# defaults, GRAIN_MEMORY_TRIM=false turns it off for comparison) and prints the trim's log lines.
+# Not in CI (minutes; the options binding and the trim rule are tested in tests/Storage.Tests:
+# SiloGrainCollectionOptionsTests, MemoryTrimOptionsTests, MemoryTrimRuleTests). Loopback only;
+# every step bounded. Exit code 1 when the peak passes the limit, the grains do not deactivate, or
+# RSS does not come back to before + GRAIN_MEMORY_RETURN_BOUND_PERCENT (25) % of (peak - before).
+# GRAIN_MEMORY_CONFIGURATION (Release), STACK_NO_BUILD=1 reuses the binaries that are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -21,6 +25,9 @@ clinics=${GRAIN_MEMORY_CLINICS:-200}
 per_clinic=${GRAIN_MEMORY_PER_CLINIC:-5000}
 active=${GRAIN_MEMORY_ACTIVE:-100000}
 age=${GRAIN_MEMORY_COLLECTION_AGE:-00:01:00}
+trim=${GRAIN_MEMORY_TRIM:-true}
+trim_wait=${GRAIN_MEMORY_TRIM_WAIT:-00:03:00}
+return_bound=${GRAIN_MEMORY_RETURN_BOUND_PERCENT:-25}
 out=.tmp/grain-memory
 mkdir -p "$out"
 
@@ -56,11 +63,16 @@ started=$(date +%s)
 tool 3600 seed --clinics "$clinics" --patients-per-clinic "$per_clinic"
 seeded=$(date +%s)
 stack_silo_start silo "Silo__GrainCollection__CollectionAge=$age" Silo__GrainCollection__CollectionQuantum=00:00:05 \
-  "Postgres__ConnectionString=$cs" Logging__LogLevel__Default=Warning
+  "Postgres__ConnectionString=$cs" Logging__LogLevel__Default=Warning "Silo__MemoryTrim__Enabled=$trim" \
+  Logging__LogLevel__ClinicCluster.Silo.Memory=Debug
 stack_wait silo
 echo "PostgreSQL: $(psql_owner -d "$stack_database" -c "SELECT pg_size_pretty(pg_total_relation_size('orleans.grain_state')) || ' of grain state (' || (SELECT count(*) FROM orleans.grain_state) || ' rows, ' || pg_total_relation_size('orleans.grain_state') / greatest(1, (SELECT count(*) FROM orleans.grain_state)) || ' bytes a row with its index)'")"
 status=0
 tool 1800 activate --silo-pid "$(stack_pid silo)" --cluster-id "$stack_cluster_id" --clinics "$clinics" \
-  --patients-per-clinic "$per_clinic" --active "$active" --limit-mib "$limit_mib" | tee "$out/report.json" || status=$?
+  --patients-per-clinic "$per_clinic" --active "$active" --limit-mib "$limit_mib" \
+  --trim-wait "$trim_wait" --return-bound-percent "$return_bound" | tee "$out/report.json" || status=$?
+echo "Memory trims logged by the silo (Silo:MemoryTrim:Enabled=$trim):"
+grep -h "Memory trim" "$stack_log_silo" || echo "  none"
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "grain-memory: seed $((seeded - started)) s, activation and idle $(( $(date +%s) - seeded )) s; silo limit $limit (chart values.yaml); report $out/report.json"
 exit "$status"

@@ -47,6 +47,7 @@ public sealed class StartupFailureTests : IClassFixture<StartupFailureTests.File
         data.Add(HostProcess.Silo, "missing dashboard credentials file", "Dashboard:CredentialsFile");
         data.Add(HostProcess.Silo, "dashboard sampling too fast", "Dashboard:CounterUpdateInterval");
         data.Add(HostProcess.Silo, "membership timeout that is no time", "Silo:Membership:ProbeTimeout");
+        data.Add(HostProcess.Silo, "memory trims closer than samples", "Silo:MemoryTrim:MinimumInterval");
         data.Add(HostProcess.Silo, "scheduling retries out of range", "Scheduling:RecordRetries");
         data.Add(HostProcess.Silo, "replaced no-show setting", "Scheduling:NoShowAfter");
         data.Add(HostProcess.Silo, "checkpoint interval not positive", "Audit:CheckpointInterval");
@@ -140,6 +141,10 @@ public sealed class StartupFailureTests : IClassFixture<StartupFailureTests.File
                 break;
             case "membership timeout that is no time":
                 environment["Silo__Membership__ProbeTimeout"] = "soon";
+                break;
+            case "memory trims closer than samples":
+                environment["Silo__MemoryTrim__SampleInterval"] = "00:05:00";
+                environment["Silo__MemoryTrim__MinimumInterval"] = "00:01:00";
                 break;
             case "scheduling retries out of range":
                 environment["Scheduling__RecordRetries"] = "50";

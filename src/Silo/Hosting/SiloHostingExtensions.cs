@@ -1,6 +1,7 @@
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Management;
 using ClinicCluster.Silo.Dashboard;
+using ClinicCluster.Silo.Memory;
 using Microsoft.Extensions.Options;
 
 namespace ClinicCluster.Silo.Hosting;
@@ -24,6 +25,7 @@ public static class SiloHostingExtensions
         builder.Services.AddClinicGrainServices();
         builder.AddSiloMembership();
         builder.AddSiloGrainCollection();
+        builder.AddSiloMemoryTrim();
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [ServiceDefaultsExtensions.ReadyTag]);
         if (options.Clustering == ClusteringMode.Localhost && options.Storage == StorageMode.Memory)
         {
