@@ -8,7 +8,7 @@ using Npgsql;
 
 // dotnet run -c Release --project tools/AuditScale -- --connection "<owner connection string>" --chain-key-file keys.json
 //     [--clinics 1 | --clinic ID] [--rows 5000000] [--patients 100000] [--days 365] [--start 2026-01-01] [--hot 10000]
-//     [--hot-patient ID] [--parallelism 2] [--samples 200] [--skip-load] [--skip-queries] [--skip-verify]
+//     [--hot-patient ID] [--add N (with --clinic)] [--parallelism 2] [--samples 200] [--skip-load] [--skip-queries] [--skip-verify]
 // Loads (or resumes) the trail, measures the auditor's queries, verifies one clinic's chain, prints storage.
 // dotnet run ... -- appointments --connection "<...>" --clinic ID --providers a,b,... --count 1000000
 //     [--time-zone America/New_York] [--type checkup]: the ledger's bulk seed (LedgerSeedCommand, decision 0056).
@@ -42,6 +42,12 @@ var shape = new AuditTrailShape(
     HotPatient: Get("hot-patient", AuditTrailShape.HotPatientId));
 
 await using var dataSource = NpgsqlDataSource.Create(connection);
+if (options.TryGetValue("add", out var add) && shape.ClinicId is { } one)
+{
+    // --add N with --clinic: N events beyond the chain as it stands (the API appends to it too).
+    shape = shape with { Rows = await AuditTrailStatistics.HeadAsync(dataSource, one, CancellationToken.None) + long.Parse(add, CultureInfo.InvariantCulture) };
+}
+
 if (!options.ContainsKey("skip-load"))
 {
     var load = await new AuditTrailLoader(dataSource, keys).LoadAsync(shape, Int("parallelism", 2), Console.WriteLine, CancellationToken.None);
