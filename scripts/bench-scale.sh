@@ -22,8 +22,9 @@
 # Settings: BENCH_SCALE_FACTOR (1: the sizes above; 0.1 makes 100x hold 10,000 patients...),
 # BENCH_SCALE_AUDIT_ROWS (1000000 at 100x, before the factor), BENCH_SCALE_DURATION (10 s per
 # scenario), BENCH_SCALE_WARMUP (3 s unmeasured before each), BENCH_SCALE_CONNECTIONS (16),
-# STACK_NO_BUILD=1 (reuse .tmp/bench-scale/bin). BENCH_SCALE_SMOKE=1: factor 0.01, 2 s scenarios,
-# about two minutes after the build (not part of scripts/test.sh).
+# STACK_NO_BUILD=1 (reuse .tmp/bench-scale/bin). BENCH_SCALE_SMOKE=1: factor 0.01, 2 s scenarios
+# (not part of scripts/test.sh): about 10 minutes on the loaded shared machine, most of it the 48
+# LoadGen starts and three host restarts. The full run took 2,140 s (docs/capacity.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

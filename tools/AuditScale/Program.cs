@@ -44,8 +44,10 @@ var shape = new AuditTrailShape(
 await using var dataSource = NpgsqlDataSource.Create(connection);
 if (options.TryGetValue("add", out var add) && shape.ClinicId is { } one)
 {
-    // --add N with --clinic: N events beyond the chain as it stands (the API appends to it too).
-    shape = shape with { Rows = await AuditTrailStatistics.HeadAsync(dataSource, one, CancellationToken.None) + long.Parse(add, CultureInfo.InvariantCulture) };
+    // --add N with --clinic: N events beyond the chain as it stands (the API appends to it too);
+    // --hot then counts the hot patient's events among those N (the generator spreads them over all rows).
+    var (head, added) = (await AuditTrailStatistics.HeadAsync(dataSource, one, CancellationToken.None), long.Parse(add, CultureInfo.InvariantCulture));
+    shape = shape with { Rows = head + added, HotPatientEvents = (int)Math.Min(int.MaxValue, shape.HotPatientEvents * (head + added) / Math.Max(1, added)) };
 }
 
 if (!options.ContainsKey("skip-load"))

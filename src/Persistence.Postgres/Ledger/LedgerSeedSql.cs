@@ -36,12 +36,15 @@ internal static class LedgerSeedSql
         ), rows AS (
             SELECT n, g, day, ((day + time '08:00' + slot * interval '30 minutes') AT TIME ZONE @time_zone) AS starts_at
             FROM placed
+        ), patients AS (
+            -- A hash join rather than subscripting the 100,000-element array parameter once per row.
+            SELECT id, ordinality - 1 AS position FROM unnest(@patients) WITH ORDINALITY AS p(id, ordinality)
         )
         INSERT INTO scheduling.appointment_ledger
             (clinic_id, appointment_id, patient_id, provider_id, appointment_type, starts_at, ends_at, blocked_until,
              buffer_minutes, status, time_zone, reason, cancellation_reason, request_fingerprint, created_at, updated_at,
              booked_starts_at, booked_ends_at, version)
-        SELECT @clinic_id, 'apt-' || md5(@clinic_id || '/' || n), @patients[1 + g % cardinality(@patients)],
+        SELECT @clinic_id, 'apt-' || md5(@clinic_id || '/' || n), patients.id,
                @providers[1 + g % cardinality(@providers)], @appointment_type,
                starts_at, starts_at + interval '30 minutes', starts_at + interval '30 minutes', 0,
                CASE WHEN day >= @today THEN 'booked' WHEN n % 20 < 2 THEN 'cancelled' WHEN n % 20 = 2 THEN 'noshow' ELSE 'fulfilled' END,
@@ -50,7 +53,7 @@ internal static class LedgerSeedSql
                CASE WHEN day >= @today THEN starts_at - interval '14 days' ELSE starts_at + interval '30 minutes' END,
                starts_at, starts_at + interval '30 minutes',
                CASE WHEN day >= @today THEN 1 ELSE 2 END
-        FROM rows
+        FROM rows JOIN patients ON patients.position = rows.g % cardinality(@patients)
         ON CONFLICT DO NOTHING
         """;
 }

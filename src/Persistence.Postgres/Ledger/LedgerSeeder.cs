@@ -26,12 +26,16 @@ public sealed record LedgerSeedShape(
     /// <summary>Provider-slots in the span: the most appointments a seed can place.</summary>
     public long Span => (long)(PastDays + FutureDays) * SlotsPerDay * ProviderIds.Count;
 
-    /// <summary>A step coprime to <see cref="Span"/>, about a third of it: consecutive numbers land far apart.</summary>
+    /// <summary>
+    /// A step coprime to <see cref="Span"/> near its golden section, so that every prefix of numbers is
+    /// spread evenly over the span (a third of it, tried first, put a tenth of a seed into three
+    /// clusters and one provider's column).
+    /// </summary>
     public long Step
     {
         get
         {
-            var step = (Span / 3) | 1;
+            var step = (long)(Span * 0.6180339887498949) | 1;
             while (Gcd(step, Span) != 1)
             {
                 step += 2;
