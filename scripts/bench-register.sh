@@ -36,18 +36,13 @@ stack_migrate >/dev/null
 stop() {
   trap - EXIT INT TERM
   stack_stop_hosts
-  if [ "$durable" = 1 ]; then
-    psql_super -c "ALTER SYSTEM RESET fsync" -c "ALTER SYSTEM RESET synchronous_commit" -c "ALTER SYSTEM RESET full_page_writes" -c "SELECT pg_reload_conf()" >/dev/null || true
-  fi
+  [ "$durable" != 1 ] || stack_durable_reset
   stack_stop
 }
 trap stop EXIT INT TERM
 
-if [ "$durable" = 1 ]; then
-  psql_super -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
-  sleep 1
-fi
-echo "PostgreSQL: $(psql_owner -d clinic -c "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")"
+[ "$durable" != 1 ] || stack_durable_on
+echo "PostgreSQL: $(stack_durable_settings)"
 
 stack_keys "$out"
 stack_silo_start silo

@@ -67,7 +67,6 @@ stack_postgres_start clinic_bench
 stack_migrate >/dev/null
 database=$stack_database
 pg_port=${PGPORT_CLINIC:-55432}
-pg_owner_password=${CLINIC_PG_OWNER_PASSWORD:-clinic-owner-dev}
 
 pids=()
 stop() {
@@ -193,14 +192,7 @@ fi
 
 echo "Ceilings..."
 loadgen ceiling --connections "$connections" --duration "$duration" --warmup "$warmup" --out "$out/ceiling-http.json"
-psql_owner -d "$database" -c "CREATE TABLE public.bench_upsert (k integer PRIMARY KEY, v bigint NOT NULL)"
-cat >"$out/upsert.sql" <<'SQL'
-\set k random(1, 100000)
-INSERT INTO public.bench_upsert (k, v) VALUES (:k, 1) ON CONFLICT (k) DO UPDATE SET v = bench_upsert.v + 1;
-SQL
-PGPASSWORD=$pg_owner_password pgbench -n -h 127.0.0.1 -p "$pg_port" -U clinic_owner -c "$connections" -j 2 \
-  -T "$duration" -f "$out/upsert.sql" "$database" >"$out/pgbench.txt" 2>&1
-pgbench_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$out/pgbench.txt" | head -n 1)
+pgbench_tps=$(stack_pgbench_ceiling "$out/pgbench.txt" "$connections" "$duration")
 echo "pgbench upsert: $pgbench_tps tps"
 
 echo "Scenarios..."

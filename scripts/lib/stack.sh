@@ -17,6 +17,10 @@
 #   stack_api_start NAME [options] [VAR=VALUE...]    the API, waited for
 #   stack_silo_command ARGS / stack_dev_token ARGS   the silo's one-shot commands, the API's dev-token
 #   stack_stop                           SIGTERM to every host, wait, drop the database
+#   stack_durable_on / stack_durable_reset   fsync, synchronous_commit, full_page_writes on in the
+#                                        private server for a run, and back to its own settings
+#   stack_pgbench_ceiling OUT CONNECTIONS SECONDS   the durable-write ceiling: pgbench upserts on the
+#                                        stack's database, tps on stdout, pgbench's report in OUT
 #
 # Each host runs from its bin folder (its content root: appsettings.json, as in the images) with
 # its log in STACK_OUT/<name>.log; every listener takes a free_port unless given. Without a
@@ -71,6 +75,40 @@ psql_owner() {
 psql_super() {
   as_server_user "$(pg_bin)/psql" -X -q -t -A -h "/tmp/clinic-pg-${PGPORT_CLINIC:-55432}/socket" \
     -p "${PGPORT_CLINIC:-55432}" -U "$(server_user)" -d postgres "$@"
+}
+
+# stack_durable_on: production's commit settings (fsync, synchronous_commit, full_page_writes on) in
+# the private server of scripts/postgres.sh, which runs without them; stack_durable_reset (in the
+# caller's exit trap) gives the server back its own settings. Both reload, no restart.
+stack_durable_on() {
+  psql_super -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+}
+
+stack_durable_reset() {
+  psql_super -c "ALTER SYSTEM RESET fsync" -c "ALTER SYSTEM RESET synchronous_commit" -c "ALTER SYSTEM RESET full_page_writes" -c "SELECT pg_reload_conf()" >/dev/null || true
+}
+
+# stack_durable_settings: the three settings as the server has them now (for the run's output).
+stack_durable_settings() {
+  psql_owner -d clinic -c "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')"
+}
+
+# stack_pgbench_ceiling OUT CONNECTIONS SECONDS: what PostgreSQL itself commits per second here, a
+# one-row upsert per transaction on the stack's database (table public.bench_upsert), with the
+# server's current settings; prints the tps, keeps pgbench's output in OUT.
+stack_pgbench_ceiling() {
+  local report=$1 connections=$2 seconds=$3 script
+  script=$(mktemp)
+  psql_owner -d "$stack_database" -c "CREATE TABLE IF NOT EXISTS public.bench_upsert (k integer PRIMARY KEY, v bigint NOT NULL)"
+  cat >"$script" <<'SQL'
+\set k random(1, 100000)
+INSERT INTO public.bench_upsert (k, v) VALUES (:k, 1) ON CONFLICT (k) DO UPDATE SET v = bench_upsert.v + 1;
+SQL
+  PGPASSWORD=${CLINIC_PG_OWNER_PASSWORD:-clinic-owner-dev} pgbench -n -h 127.0.0.1 -p "${PGPORT_CLINIC:-55432}" -U clinic_owner \
+    -c "$connections" -j 2 -T "$seconds" -f "$script" "$stack_database" >"$report" 2>&1
+  rm -f "$script"
+  sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$report" | head -n 1
 }
 
 stack_postgres_start() {

@@ -45,7 +45,7 @@ public static class AuditTrailGenerator
     {
         // Skewed: squaring a uniform draw puts most reads on the low-numbered patients.
         var draw = random.NextDouble();
-        var patient = hot ? AuditTrailShape.HotPatientId : AuditTrailShape.PatientId((int)(draw * draw * shape.Patients));
+        var patient = hot ? shape.HotPatient : AuditTrailShape.PatientId((int)(draw * draw * shape.Patients));
         var kind = random.Next(100);
         var operation = kind switch { < 60 => 0, < 70 => 1, < 85 => 2, < 93 => 3, < 97 => 4, _ => 5 };
         var search = operation == 2;
@@ -54,7 +54,7 @@ public static class AuditTrailGenerator
             : null;
         if (search && hot)
         {
-            disclosed![0] = AuditTrailShape.HotPatientId;
+            disclosed![0] = shape.HotPatient;
         }
 
         var actor = random.Next(shape.Actors);

@@ -7,9 +7,16 @@ using ClinicCluster.Security;
 using Npgsql;
 
 // dotnet run -c Release --project tools/AuditScale -- --connection "<owner connection string>" --chain-key-file keys.json
-//     [--clinics 1] [--rows 5000000] [--patients 100000] [--days 365] [--start 2026-01-01] [--hot 10000]
-//     [--parallelism 2] [--samples 200] [--skip-load] [--skip-verify]
+//     [--clinics 1 | --clinic ID] [--rows 5000000] [--patients 100000] [--days 365] [--start 2026-01-01] [--hot 10000]
+//     [--hot-patient ID] [--add N (with --clinic)] [--parallelism 2] [--samples 200] [--skip-load] [--skip-queries] [--skip-verify]
 // Loads (or resumes) the trail, measures the auditor's queries, verifies one clinic's chain, prints storage.
+// dotnet run ... -- appointments --connection "<...>" --clinic ID --providers a,b,... --count 1000000
+//     [--time-zone America/New_York] [--type checkup]: the ledger's bulk seed (LedgerSeedCommand, decision 0056).
+if (args.Length > 0 && args[0] == "appointments")
+{
+    return await LedgerSeedCommand.RunAsync(Args(args[1..]));
+}
+
 var options = Args(args);
 string Get(string name, string fallback) => options.TryGetValue(name, out var value) ? value : fallback;
 int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
@@ -30,9 +37,19 @@ var shape = new AuditTrailShape(
     Actors: Int("actors", 200),
     Start: DateOnly.ParseExact(Get("start", "2026-01-01"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
     Days: Int("days", 365),
-    HotPatientEvents: Int("hot", 10_000));
+    HotPatientEvents: Int("hot", 10_000),
+    ClinicId: options.GetValueOrDefault("clinic"),
+    HotPatient: Get("hot-patient", AuditTrailShape.HotPatientId));
 
 await using var dataSource = NpgsqlDataSource.Create(connection);
+if (options.TryGetValue("add", out var add) && shape.ClinicId is { } one)
+{
+    // --add N with --clinic: N events beyond the chain as it stands (the API appends to it too);
+    // --hot then counts the hot patient's events among those N (the generator spreads them over all rows).
+    var (head, added) = (await AuditTrailStatistics.HeadAsync(dataSource, one, CancellationToken.None), long.Parse(add, CultureInfo.InvariantCulture));
+    shape = shape with { Rows = head + added, HotPatientEvents = (int)Math.Min(int.MaxValue, shape.HotPatientEvents * (head + added) / Math.Max(1, added)) };
+}
+
 if (!options.ContainsKey("skip-load"))
 {
     var load = await new AuditTrailLoader(dataSource, keys).LoadAsync(shape, Int("parallelism", 2), Console.WriteLine, CancellationToken.None);
@@ -42,6 +59,11 @@ if (!options.ContainsKey("skip-load"))
 var storage = await AuditTrailStatistics.StorageAsync(dataSource, CancellationToken.None);
 Console.WriteLine(FormattableString.Invariant(
     $"storage: {storage.Events:N0} events, {storage.TotalBytes / 1048576.0:N0} MiB ({storage.EventBytes / 1048576.0:N0} events+indexes, {storage.EventIdBytes / 1048576.0:N0} ids, {storage.ChainPositionBytes / 1048576.0:N0} positions), {storage.BytesPerEvent:N0} bytes/event"));
+
+if (options.ContainsKey("skip-queries"))
+{
+    return 0;
+}
 
 var figures = await new AuditQueryBench(dataSource, keys).RunAsync(shape, Int("samples", 200), CancellationToken.None);
 Console.WriteLine($"patient disclosures (all pages): {figures.PatientDisclosures}");
@@ -60,10 +82,10 @@ if (!options.ContainsKey("skip-verify"))
 
 return 0;
 
-static Dictionary<string, string> Args(string[] args)
+static Dictionary<string, string> Args(IReadOnlyList<string> args)
 {
     var options = new Dictionary<string, string>(StringComparer.Ordinal);
-    for (var i = 0; i < args.Length; i++)
+    for (var i = 0; i < args.Count; i++)
     {
         if (!args[i].StartsWith("--", StringComparison.Ordinal))
         {
@@ -71,7 +93,7 @@ static Dictionary<string, string> Args(string[] args)
         }
 
         var name = args[i][2..];
-        options[name] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+        options[name] = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
     }
 
     return options;

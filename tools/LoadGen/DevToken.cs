@@ -12,7 +12,12 @@ namespace ClinicCluster.LoadGen;
 /// </summary>
 public static class DevToken
 {
-    public static string Admin(string signingKey)
+    public static string Admin(string signingKey) => Sign(signingKey, "admin");
+
+    /// <summary>The audit trail's reader: an admin may not read it (separation of duties, RolePermissions).</summary>
+    public static string Auditor(string signingKey) => Sign(signingKey, "auditor");
+
+    private static string Sign(string signingKey, string role)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var header = new Dictionary<string, object> { ["alg"] = "HS256", ["typ"] = "JWT" };
@@ -21,7 +26,7 @@ public static class DevToken
             ["iss"] = "clinic-cluster-dev",
             ["aud"] = "clinic-cluster-api",
             ["sub"] = "loadgen",
-            ["clinic_roles"] = new[] { "*:admin" },
+            ["clinic_roles"] = new[] { $"*:{role}" },
             // SMART v2 scopes for the FHIR routes (read-patient-fhir); the native routes ignore them.
             ["scope"] = "user/*.rs",
             ["iat"] = now,

@@ -5,7 +5,7 @@ namespace ClinicCluster.LoadGen;
 
 /// <summary>
 /// The command line: <c>LoadGen &lt;scenario&gt; [--url http://127.0.0.1:5080] [--connections 64]
-/// [--duration 10] [--warmup 0] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--clinic ID] [--name Smith] [--start 0] [--chunk 1000] [--run-id ID] [--out file.json] [--acks acks.txt]
+/// [--duration 10] [--warmup 0] [--rate 0] [--max-requests 1000000] [--pairs 32] [--slots 10] [--clinic ID] [--clinic-file F] [--patient ID] [--name Smith] [--start 0] [--chunk 1000] [--run-id ID] [--out file.json] [--acks acks.txt]
 /// [--timeout 30] [--signing-key KEY] [--token-file FILE] [--webhook URL]</c>. Closed loop (each connection sends its next request when the last one
 /// answered) unless <c>--rate</c> is set: then open loop at that many requests per second, at most
 /// <c>--connections</c> in flight. Bounded: loopback targets only, at most 10 minutes, at most
@@ -13,7 +13,8 @@ namespace ClinicCluster.LoadGen;
 /// </summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] Scenarios = ["read-patient", "read-patient-fhir", "book", "contend", "hold-race", "availability", "availability-clinic", "find-fhir", "mixed", "register", "search", "import", "ceiling"];
+    public static readonly string[] Scenarios = ["read-patient", "read-patient-fhir", "book", "contend", "hold-race", "availability", "availability-clinic", "find-fhir", "mixed", "register", "search", "import", "ceiling",
+        "seed", "mrn", "provider-day", "patient-appointments", "audit-patient", "audit-window", "disclosures"];
 
     private const int MaxDurationSeconds = 600;
     private const long MaxRequestsLimit = 10_000_000;
@@ -48,7 +49,16 @@ public sealed record LoadOptions
     /// <summary>import: the run id the MRNs are made from; the same value re-imports the same file.</summary>
     public string? RunId { get; init; }
 
-    /// <summary>register: the number of the first patient, so a run can continue another's clinic.</summary>
+    /// <summary>
+    /// seed: where to write the clinic it creates (--pairs providers, twice as many patients);
+    /// any other scenario: measure that clinic instead of a new one (scripts/bench-scale.sh).
+    /// </summary>
+    public string? ClinicFile { get; init; }
+
+    /// <summary>disclosures: the patient whose accounting is exported (default: the clinic's first).</summary>
+    public string? Patient { get; init; }
+
+    /// <summary>register: the number of the first patient, so a run can continue another's clinic; book: of the first booking.</summary>
     public long Start { get; init; }
 
     /// <summary>Where to list acknowledged writes (see <see cref="Acknowledgements"/>); none when unset.</summary>
@@ -84,7 +94,7 @@ public sealed record LoadOptions
     {
         if (args.Count == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--clinic ID] [--name P] [--start N] [--chunk N] [--run-id ID] [--out FILE] [--acks FILE] [--timeout S] [--signing-key K] [--token-file F] [--webhook URL]");
+            throw new ArgumentException($"usage: LoadGen <{string.Join("|", Scenarios)}> [--url U] [--connections N] [--duration S] [--warmup S] [--rate R] [--max-requests N] [--pairs N] [--slots N] [--clinic ID] [--clinic-file F] [--patient ID] [--name P] [--start N] [--chunk N] [--run-id ID] [--out FILE] [--acks FILE] [--timeout S] [--signing-key K] [--token-file F] [--webhook URL]");
         }
 
         var options = new LoadOptions { Scenario = args[0] };
@@ -108,6 +118,8 @@ public sealed record LoadOptions
                 "--slots" => options with { Slots = Int(value) },
                 "--out" => options with { Output = value },
                 "--clinic" => options with { Clinic = value },
+                "--clinic-file" => options with { ClinicFile = value },
+                "--patient" => options with { Patient = value },
                 "--chunk" => options with { Chunk = Int(value) },
                 "--run-id" => options with { RunId = value },
                 "--name" => options with { Name = value },
@@ -145,6 +157,11 @@ public sealed record LoadOptions
         if (TimeoutSeconds is < 1 or > 120)
         {
             throw new ArgumentException("--timeout 1..120 s");
+        }
+
+        if (Scenario == "seed" && ClinicFile is null)
+        {
+            throw new ArgumentException("seed needs --clinic-file: where to write the clinic it creates");
         }
 
         if (Chunk is < 1 or > 10_000)

@@ -25,9 +25,17 @@ if (options.Scenario == "ceiling")
 }
 else
 {
-    var token = options.TokenFile is { } tokenFile ? (await File.ReadAllTextAsync(tokenFile)).Trim() : DevToken.Admin(options.SigningKey);
+    var token = options.TokenFile is { } tokenFile ? (await File.ReadAllTextAsync(tokenFile)).Trim()
+        : options.Scenario is "audit-patient" or "audit-window" or "disclosures" ? DevToken.Auditor(options.SigningKey)
+        : DevToken.Admin(options.SigningKey);
     using var api = new ClinicClient(options.Url, token, options.Connections, TimeSpan.FromSeconds(options.TimeoutSeconds));
     var scenario = await Scenario.PrepareAsync(options, api);
+    if (options.Scenario == "seed")
+    {
+        await scenario.WriteClinicAsync(options.ClinicFile!);
+        return 0;
+    }
+
     var next = await WarmUpAsync(options, scenario.SendAsync);
     using var acknowledgements = new Acknowledgements(options.Acks);
     api.Observe = acknowledgements.Observe;

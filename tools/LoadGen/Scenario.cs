@@ -36,8 +36,13 @@ public sealed partial class Scenario(string name, SeededClinic clinic, ClinicCli
             "find-fhir" => (FindProviders, options.Pairs),
             _ => (options.Pairs, options.Pairs),
         };
-        // availability-clinic may search a clinic another run is booking (bench-find.sh: search under booking load).
-        var clinic = options.Scenario is "register" or "search" or "import" || (options.Scenario == "availability-clinic" && options.Clinic is not null)
+        // availability-clinic may search a clinic another run is booking (bench-find.sh: search under booking load);
+        // --clinic-file names a clinic a seed run made, measured as it grows (bench-scale.sh).
+        var clinic = options.ClinicFile is { } file && options.Scenario != "seed"
+            ? await SeededClinicFile.ReadAsync(file)
+            : options.Scenario == "seed"
+            ? await SeededClinic.CreateAsync(api, options.Scenario, options.Pairs, options.Pairs * 2)
+            : options.Scenario is "register" or "search" or "import" || (options.Scenario == "availability-clinic" && options.Clinic is not null)
             ? options.Clinic is { } existing
                 ? new SeededClinic(existing, TimeZoneInfo.Utc, [], [])
                 : await SeededClinic.CreateAsync(api, options.Scenario, 1, 0)
@@ -55,7 +60,8 @@ public sealed partial class Scenario(string name, SeededClinic clinic, ClinicCli
     {
         "read-patient" => await ReadPatientAsync(i, cancellationToken),
         "read-patient-fhir" => await ReadPatientFhirAsync(i, cancellationToken),
-        "book" => await BookAsync(i, i, cancellationToken),
+        // --start moves a run's bookings past an earlier run's in the same clinic.
+        "book" => await BookAsync(i, options.Start + i, cancellationToken),
         "contend" => await ContendAsync(i, cancellationToken),
         "hold-race" => await HoldRaceAsync(i, cancellationToken),
         "availability" => await AvailabilityAsync(i, cancellationToken),
@@ -64,6 +70,12 @@ public sealed partial class Scenario(string name, SeededClinic clinic, ClinicCli
         "mixed" => await MixedAsync(i, cancellationToken),
         "register" => await RegisterAsync(i, cancellationToken),
         "import" => await ImportAsync(i, cancellationToken),
+        "mrn" => await MrnAsync(i, cancellationToken),
+        "provider-day" => await ProviderDayAsync(i, cancellationToken),
+        "patient-appointments" => await PatientAppointmentsAsync(i, cancellationToken),
+        "audit-patient" => await AuditPatientAsync(i, cancellationToken),
+        "audit-window" => await AuditWindowAsync(cancellationToken),
+        "disclosures" => await DisclosuresAsync(cancellationToken),
         "search" => await api.SendAsync(HttpMethod.Get, $"/api/clinics/{clinic.Id}/patients?name={Uri.EscapeDataString(options.Name)}&limit=20", cancellationToken: cancellationToken),
         _ => throw new InvalidOperationException(name),
     };

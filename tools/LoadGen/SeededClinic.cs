@@ -9,6 +9,9 @@ namespace ClinicCluster.LoadGen;
 /// </summary>
 public sealed record SeededClinic(string Id, TimeZoneInfo Zone, IReadOnlyList<string> Providers, IReadOnlyList<string> Patients)
 {
+    /// <summary>The patients' MRNs, in the order of <see cref="Patients"/> (the mrn scenario looks them up).</summary>
+    public IReadOnlyList<string> Mrns { get; init; } = [];
+
     public const string Checkup = "checkup";
     public const int SlotMinutes = 30;
     public const int SlotsPerDay = 20;
@@ -40,6 +43,7 @@ public sealed record SeededClinic(string Id, TimeZoneInfo Zone, IReadOnlyList<st
 
         var mrnPrefix = Guid.NewGuid().ToString("N")[..8];
         var patientIds = new string[patients];
+        var mrns = new string[patients];
         await Parallel.ForAsync(0, patients, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             var created = await api.CreateAsync($"/api/clinics/{id}/patients", attempt => new
@@ -51,9 +55,10 @@ public sealed record SeededClinic(string Id, TimeZoneInfo Zone, IReadOnlyList<st
                 sex = "other",
             });
             patientIds[i] = created?["id"]?.GetValue<string>() ?? throw new InvalidOperationException("patient without id");
+            mrns[i] = created?["demographics"]?["mrn"]?.GetValue<string>() ?? "";
         });
 
-        return new SeededClinic(id, TimeZoneInfo.FindSystemTimeZoneById(timeZone), providerIds, patientIds);
+        return new SeededClinic(id, TimeZoneInfo.FindSystemTimeZoneById(timeZone), providerIds, patientIds) { Mrns = mrns };
     }
 
     /// <summary>Subscribes the clinic's webhooks (every appointment event) to <paramref name="url"/>.</summary>
