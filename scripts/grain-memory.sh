@@ -72,7 +72,8 @@ tool 1800 activate --silo-pid "$(stack_pid silo)" --cluster-id "$stack_cluster_i
   --patients-per-clinic "$per_clinic" --active "$active" --limit-mib "$limit_mib" \
   --trim-wait "$trim_wait" --return-bound-percent "$return_bound" | tee "$out/report.json" || status=$?
 echo "Memory trims logged by the silo (Silo:MemoryTrim:Enabled=$trim):"
-grep -h "Memory trim" "$stack_log_silo" || echo "  none"
+silo_log=stack_log_silo  # set by stack_silo_start through printf -v
+grep -h "Memory trim" "${!silo_log}" || echo "  none"
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "grain-memory: seed $((seeded - started)) s, activation and idle $(( $(date +%s) - seeded )) s; silo limit $limit (chart values.yaml); report $out/report.json"
 exit "$status"
