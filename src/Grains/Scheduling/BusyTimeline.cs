@@ -1,49 +1,52 @@
 namespace ClinicCluster.Scheduling;
 
 /// <summary>
-/// A calendar's busy ranges sorted by start, so that a slot search asks only the ranges near each
-/// working window. Checking every candidate slot against every range of the calendar made a search
-/// over a fully booked fortnight quadratic (hundreds of candidates times hundreds of ranges per
-/// provider), and a clinic-wide search does it for every provider.
+/// A calendar's busy ranges as their union: sorted, disjoint intervals, so that a slot search can
+/// walk candidates and busy time together in one pass. Checking every candidate slot against every
+/// range of the calendar made a search over a fully booked fortnight quadratic (hundreds of
+/// candidates times hundreds of ranges per provider), and a clinic-wide search does it for every
+/// provider.
 /// </summary>
 public sealed class BusyTimeline
 {
-    private readonly TimeRange[] _ranges;
-    private readonly long _longestTicks;
+    private readonly TimeRange[] _union;
 
     public BusyTimeline(IEnumerable<TimeRange> ranges)
     {
-        _ranges = ranges.ToArray();
-        Array.Sort(_ranges, static (a, b) => a.Start.CompareTo(b.Start));
-        _longestTicks = _ranges.Length == 0 ? 0 : _ranges.Max(r => (r.End - r.Start).Ticks);
-    }
-
-    public int Count => _ranges.Length;
-
-    /// <summary>The ranges that overlap <paramref name="span"/>, in start order.</summary>
-    public List<TimeRange> Overlapping(TimeRange span)
-    {
-        // A range that overlaps the span starts before the span's end, and no earlier than the
-        // span's start less the longest range: everything before that ended before the span began.
-        var near = new List<TimeRange>();
-        for (var i = FirstStartingAtOrAfter(span.Start.UtcTicks - _longestTicks); i < _ranges.Length && _ranges[i].Start < span.End; i++)
+        var sorted = ranges.Where(r => r.Start < r.End).ToArray();
+        Array.Sort(sorted, static (a, b) => a.Start.CompareTo(b.Start));
+        var union = new List<TimeRange>(sorted.Length);
+        foreach (var range in sorted)
         {
-            if (_ranges[i].Overlaps(span))
+            // Overlapping or touching ranges merge: a span overlaps the merged range exactly when
+            // it overlaps one of the two (the ranges are half-open).
+            if (union.Count > 0 && range.Start <= union[^1].End)
             {
-                near.Add(_ranges[i]);
+                union[^1] = union[^1] with { End = range.End > union[^1].End ? range.End : union[^1].End };
+            }
+            else
+            {
+                union.Add(range);
             }
         }
 
-        return near;
+        _union = [.. union];
     }
 
-    private int FirstStartingAtOrAfter(long utcTicks)
+    /// <summary>The number of disjoint busy intervals.</summary>
+    public int Count => _union.Length;
+
+    /// <summary>
+    /// The walk's place for spans that start at or after <paramref name="instant"/>: the first
+    /// interval that ends after it (the intervals are disjoint, so their ends are sorted too).
+    /// </summary>
+    public int Seek(DateTimeOffset instant)
     {
-        var (low, high) = (0, _ranges.Length);
+        var (low, high) = (0, _union.Length);
         while (low < high)
         {
             var middle = low + ((high - low) / 2);
-            if (_ranges[middle].Start.UtcTicks < utcTicks)
+            if (_union[middle].End <= instant)
             {
                 low = middle + 1;
             }
@@ -54,5 +57,20 @@ public sealed class BusyTimeline
         }
 
         return low;
+    }
+
+    /// <summary>
+    /// The busy interval that overlaps <paramref name="span"/>, or null. <paramref name="position"/>
+    /// is the walk's place (from <see cref="Seek"/>, or 0): asked for spans in order of start, the
+    /// whole walk costs one pass over the intervals.
+    /// </summary>
+    public TimeRange? FirstOverlapping(TimeRange span, ref int position)
+    {
+        while (position < _union.Length && _union[position].End <= span.Start)
+        {
+            position++;
+        }
+
+        return position < _union.Length && _union[position].Start < span.End ? _union[position] : null;
     }
 }

@@ -78,21 +78,27 @@ public sealed class SlotCalculator
         {
             foreach (var window in WorkingWindows(date))
             {
-                // Only the ranges near this window can refuse one of its slots.
-                var near = timeline.Overlapping(window with { End = window.End.AddMinutes(type.BufferMinutes) });
-                for (var start = window.Start; start.AddMinutes(type.DurationMinutes) <= window.End && slots.Count < limit; start += step)
+                // Windows of one day may overlap: each starts its own walk.
+                var start = window.Start;
+                var position = timeline.Seek(start);
+                while (start.AddMinutes(type.DurationMinutes) <= window.End && slots.Count < limit)
                 {
-                    if (start < earliest || start > latest)
+                    // Inside this window by construction: only other visits and time off can refuse it.
+                    var visit = new TimeRange(start, start.AddMinutes(type.DurationMinutes));
+                    var blocked = visit with { End = visit.End.AddMinutes(type.BufferMinutes) };
+                    if (timeline.FirstOverlapping(blocked, ref position) is { } taken)
                     {
+                        // Every grid point before the busy interval's end is refused by it too.
+                        start = window.Start + (step * Math.Ceiling((taken.End - window.Start) / step));
                         continue;
                     }
 
-                    // Inside this window by construction: only time off and other visits can refuse it.
-                    var visit = new TimeRange(start, start.AddMinutes(type.DurationMinutes));
-                    if (Conflict(visit, visit with { End = visit.End.AddMinutes(type.BufferMinutes) }, near) is null)
+                    if (start >= earliest && start <= latest && !OnTimeOff(visit))
                     {
                         slots.Add(visit);
                     }
+
+                    start += step;
                 }
             }
         }
@@ -102,9 +108,11 @@ public sealed class SlotCalculator
 
     /// <summary>Time off overlapping the visit, or another visit overlapping its blocked range (visit and buffer).</summary>
     private SlotRefusal? Conflict(TimeRange visit, TimeRange blocked, IEnumerable<TimeRange> busy) =>
-        _provider.TimeOff.Any(off => new TimeRange(off.Start, off.End).Overlaps(visit)) ? SlotRefusal.TimeOff
+        OnTimeOff(visit) ? SlotRefusal.TimeOff
         : busy.Any(other => other.Overlaps(blocked)) ? SlotRefusal.ProviderBusy
         : null;
+
+    private bool OnTimeOff(TimeRange visit) => _provider.TimeOff.Any(off => new TimeRange(off.Start, off.End).Overlaps(visit));
 
     /// <summary>The instant with the clinic's UTC offset at that instant.</summary>
     public DateTimeOffset ToZoned(DateTimeOffset instant) =>
