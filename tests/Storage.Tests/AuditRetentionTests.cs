@@ -112,6 +112,9 @@ public sealed class AuditRetentionTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.True(largeTime.TotalMilliseconds <= 5 * Math.Max(smallTime.TotalMilliseconds, 100),
             $"detaching 200,000 rows took {largeTime.TotalMilliseconds:F1} ms against {smallTime.TotalMilliseconds:F1} ms for 10,000");
         Assert.True(await _database.ScalarAsync<bool>("SELECT to_regclass('audit.events_2026_02') IS NULL"));
+        // The month's patient index rows go with it (migration 0480); the next month's stay.
+        Assert.True(await _database.ScalarAsync<bool>("SELECT to_regclass('audit.event_patients_2026_02') IS NULL"));
+        Assert.True(await _database.ScalarAsync<bool>("SELECT to_regclass('audit.event_patients_2026_03') IS NOT NULL"));
 
         var verifier = new AuditChainVerifier(owner, _keys);
         var jan = await verifier.VerifyAsync("jan-001", CancellationToken.None);

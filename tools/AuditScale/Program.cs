@@ -58,7 +58,7 @@ if (!options.ContainsKey("skip-load"))
 
 var storage = await AuditTrailStatistics.StorageAsync(dataSource, CancellationToken.None);
 Console.WriteLine(FormattableString.Invariant(
-    $"storage: {storage.Events:N0} events, {storage.TotalBytes / 1048576.0:N0} MiB ({storage.EventBytes / 1048576.0:N0} events+indexes, {storage.EventIdBytes / 1048576.0:N0} ids, {storage.ChainPositionBytes / 1048576.0:N0} positions), {storage.BytesPerEvent:N0} bytes/event"));
+    $"storage: {storage.Events:N0} events, {storage.TotalBytes / 1048576.0:N0} MiB ({storage.EventBytes / 1048576.0:N0} events+indexes, {storage.EventIdBytes / 1048576.0:N0} ids, {storage.ChainPositionBytes / 1048576.0:N0} positions, {storage.QueryIndexBytes / 1048576.0:N0} query indexes), {storage.BytesPerEvent:N0} bytes/event"));
 
 if (options.ContainsKey("skip-queries"))
 {

@@ -54,28 +54,66 @@ internal static class AuditSql
         query_kind, result_count, previous_hash, hash, clinic_id, chain_key_id, disclosed_patient_ids
         """;
 
+    /// <summary>The columns <see cref="Columns"/> names, of the events aliased <c>e</c>.</summary>
+    private static readonly string EventColumns = string.Join(", ", Columns.Split(',').Select(c => "e." + c.Trim()));
+
     /// <summary>
     /// One page of a clinic's trail in sequence order (keyset: <c>sequence &gt; @after</c>), with only
-    /// the filters asked for. A filter left out is left out of the text, not written as
-    /// <c>@x IS NULL OR ...</c>, so a plan (custom or generic) can use the patient and time indexes
-    /// (migration 0470): the two queries auditors ask, a patient's disclosures and a day's events,
-    /// read an index range instead of walking the clinic's chain.
+    /// the filters asked for: a filter left out is left out of the text, not written as
+    /// <c>@x IS NULL OR ...</c>, so the plan can use the index that serves it (migration 0480).
+    /// A patient's events are read from audit.event_patients in sequence order and joined to their
+    /// events, so a page reads its own rows whatever the patient's history; a time window becomes
+    /// the sequence range its hours' marks give, walked on the primary key.
     /// </summary>
-    private static readonly TimeSpan NarrowWindow = TimeSpan.FromDays(7);
-
     public static string Query(AuditQuery query)
     {
-        var where = new List<string> { "clinic_id = @clinic_id", "sequence > @after" };
         if (query.PatientId is not null)
         {
-            where.Add("(patient_id = @patient_id OR disclosed_patient_ids @> ARRAY[@patient_id::text])");
+            var patient = new List<string> { "clinic_id = @clinic_id", "patient_id = @patient_id", "sequence > @after" };
+            Window(patient, query);
+            if (query.ActorSubject is null)
+            {
+                // The page is cut on the index, before the join: planned as one join, the row
+                // estimate of a patient is far too low and the plan joins all of them and sorts.
+                // Every index row has its event (they are written by one trigger and a month of
+                // both is detached and dropped by one function), so the cut never shortens a page.
+                return $"""
+                    SELECT {EventColumns} FROM (
+                        SELECT clinic_id, sequence, recorded_at FROM audit.event_patients
+                        WHERE {string.Join(" AND ", patient)} ORDER BY sequence LIMIT @limit) p
+                    JOIN audit.events e ON e.clinic_id = p.clinic_id AND e.sequence = p.sequence AND e.recorded_at = p.recorded_at
+                    ORDER BY e.sequence
+                    """;
+            }
+
+            // With an actor too, the page is cut after the join (the actor is the event's).
+            return $"""
+                SELECT {EventColumns} FROM audit.event_patients p
+                JOIN audit.events e ON e.clinic_id = p.clinic_id AND e.sequence = p.sequence AND e.recorded_at = p.recorded_at
+                WHERE {string.Join(" AND ", patient.Select(c => "p." + c))} AND e.actor_subject = @actor
+                ORDER BY p.sequence LIMIT @limit
+                """;
         }
 
+        var where = new List<string> { "clinic_id = @clinic_id", "sequence > @after" };
         if (query.ActorSubject is not null)
         {
             where.Add("actor_subject = @actor");
         }
 
+        if (query.From is not null || query.To is not null)
+        {
+            // Scalar subqueries are computed once, before the walk, and bound the index range.
+            Window(where, query);
+            where.Add("sequence >= (SELECT min(first_sequence) FROM audit.time_marks WHERE clinic_id = @clinic_id AND hour >= @from_hour AND hour < @to_hour)");
+            where.Add("sequence <= (SELECT max(last_sequence) FROM audit.time_marks WHERE clinic_id = @clinic_id AND hour >= @from_hour AND hour < @to_hour)");
+        }
+
+        return $"SELECT {Columns} FROM audit.events WHERE {string.Join(" AND ", where)} ORDER BY sequence LIMIT @limit";
+    }
+
+    private static void Window(List<string> where, AuditQuery query)
+    {
         if (query.From is not null)
         {
             where.Add("recorded_at >= @from");
@@ -85,23 +123,6 @@ internal static class AuditSql
         {
             where.Add("recorded_at < @to");
         }
-
-        var filter = string.Join(" AND ", where);
-        if (query.PatientId is null && query.From is { } from && query.To is { } to && to - from <= NarrowWindow)
-        {
-            // A narrow time window (a day's events): in sequence order the planner walks the
-            // clinic's month from its first row to the window. "sequence + 0" takes the order away
-            // from the primary key, so the window is read from events_by_time (index only), its page
-            // picked there, and only the page's rows are fetched. The cost follows the window's rows,
-            // not the trail's; a wide window keeps the walk, which stops at the page.
-            return $"""
-                SELECT {Columns} FROM audit.events WHERE {filter} AND (sequence, recorded_at) IN (
-                    SELECT sequence, recorded_at FROM audit.events WHERE {filter} ORDER BY sequence + 0 LIMIT @limit)
-                ORDER BY sequence
-                """;
-        }
-
-        return $"SELECT {Columns} FROM audit.events WHERE {filter} ORDER BY sequence LIMIT @limit";
     }
 
     /// <summary>Binds the parameters <see cref="Query"/> names for this query.</summary>
@@ -129,6 +150,19 @@ internal static class AuditSql
         {
             p.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = to.UtcDateTime });
         }
+
+        if (query.PatientId is null && (query.From is not null || query.To is not null))
+        {
+            // The hours (UTC, since the epoch) that overlap [from, to): the marks' buckets.
+            p.AddWithValue("from_hour", query.From is { } start ? Hour(start, ceiling: false) : long.MinValue);
+            p.AddWithValue("to_hour", query.To is { } end ? Hour(end, ceiling: true) : long.MaxValue);
+        }
+    }
+
+    private static long Hour(DateTimeOffset at, bool ceiling)
+    {
+        var seconds = at.ToUnixTimeMilliseconds() / 1000.0;
+        return (long)(ceiling ? Math.Ceiling(seconds / 3600) : Math.Floor(seconds / 3600));
     }
 
     /// <summary>
