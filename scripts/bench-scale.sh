@@ -9,7 +9,11 @@
 #          1,000,000 appointments over three years (the ledger's bulk seed, AuditScale
 #          appointments: past ones fulfilled/cancelled/no-show, 5 % booked 130-180 days ahead),
 #          1,000,000 audit events over the last year (AuditScale --add: the store's own append,
-#          keyed chain; 1 % name the clinic's first patient, whose disclosures are exported)
+#          keyed chain; 1 % name the clinic's first patient, whose events the audit-by-patient
+#          scenario pages through)
+# The disclosures export is of a patient with the same 10,000 events (times the factor) at every
+# size, written before the empty size and read by no other scenario: its ratio is the trail's
+# growth around it, not the patient's own history.
 # After each fill, VACUUM (ANALYZE) and a CHECKPOINT; then the silo and the API restart (grains load from the ledger), warm up unmeasured,
 # measure both ceilings (HTTP: LoadGen ceiling; PostgreSQL: pgbench upserts, durable too), then
 # every scenario on that clinic: register, MRN lookup, name search (Smi, Smith, the rare Zel), read
@@ -88,6 +92,11 @@ clinic=$(jq -r .id "$out/clinic.json")
 first_patient=$(jq -r '.patients[0]' "$out/clinic.json")
 provider_list=$(jq -r '.providers | join(",")' "$out/clinic.json")
 echo "Clinic $clinic: $providers providers, $(jq '.patients | length' "$out/clinic.json") patients"
+export_patient=pat-export-000001 export_events=$(count 10000)
+# --hot equal to --add: every added event names (or discloses) the export patient.
+scale_tool --connection "$stack_owner_cs" --chain-key-file "$out/audit-chain-keys.json" --clinic "$clinic" --add "$export_events" \
+  --hot-patient "$export_patient" --hot "$export_events" --patients 100 --start "$(date -u -d '30 days ago' +%F)" --days 30 \
+  --parallelism 1 --skip-queries --skip-verify | grep -E '^load:'
 
 # fill SIZE PATIENTS APPOINTMENTS AUDIT_EVENTS: the clinic grows to that many imported patients and
 # seeded appointments, and the audit trail by that many events; each step timed into fill-SIZE.json.
@@ -140,7 +149,7 @@ measure() {
   run patient-appointments patient-appointments --clinic-file "$out/clinic.json"
   run audit-patient audit-patient --clinic-file "$out/clinic.json"
   run audit-window audit-window --clinic-file "$out/clinic.json"
-  connections_override=4 run disclosures disclosures --clinic-file "$out/clinic.json" --timeout 120
+  connections_override=4 run disclosures disclosures --clinic-file "$out/clinic.json" --patient "$export_patient" --timeout 120
   load_average >"$out/$size-load-after.txt"
 }
 
