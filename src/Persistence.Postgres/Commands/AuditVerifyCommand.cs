@@ -103,12 +103,6 @@ internal static class AuditVerifyCommand
 
             await report.TotalAsync();
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopped (Ctrl+C, SIGTERM): say how to continue, and leave the exit code to the host.
-            await error.WriteLineAsync($"Interrupted: progress was recorded every {progressEvery} rows; run again with --resume to continue from it.");
-            throw;
-        }
         catch (InvalidDataException exception)
         {
             await error.WriteLineAsync($"Cannot read a checkpoint: {exception.Message}");
