@@ -136,10 +136,12 @@ public sealed class AuditTamperTests(StorageFixture fixture)
 
             using var okOut = new StringWriter();
             Assert.Equal(0, await SiloCommandLine.InvokeAsync(["audit", "verify", .. arguments], okOut, TextWriter.Null));
-            string[] expected = [$"{first}: intact, 3 record(s) verified, no checkpoint.", $"{second}: intact, 2 record(s) verified, no checkpoint."];
-            Assert.Equal(
-                expected.Order(StringComparer.Ordinal),
-                okOut.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+            // One line per clinic (its walk's seconds and rows/s at the end), then the total line.
+            string[] expected = [$"{first}: intact, 3 record(s) verified, no checkpoint (", $"{second}: intact, 2 record(s) verified, no checkpoint ("];
+            var lines = okOut.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, lines.Length);
+            Assert.Equal(expected.Order(StringComparer.Ordinal), lines[..2].Select(l => l[..(l.LastIndexOf(" (", StringComparison.Ordinal) + 2)]).Order(StringComparer.Ordinal));
+            Assert.StartsWith("all clinics: intact, 5 record(s) verified in 2 clinic(s) (", lines[2], StringComparison.Ordinal);
 
             await ExecuteAsync(database.Superuser, Bypass + $"UPDATE audit.events SET operation = 'Forged' WHERE clinic_id = '{second}' AND sequence = 2");
             using var badOut = new StringWriter();

@@ -11,10 +11,15 @@ namespace ClinicCluster.Persistence.Postgres.Audit;
 /// must reach the clinic's signed checkpoint and hold the checkpoint's hash there: a tail dropped
 /// or rewritten behind the anchor is detected too. After retention the walk begins at the clinic's
 /// latest signed cut (<see cref="AuditRetentionCut"/>), whose hash the first remaining record must follow.
+/// With <see cref="AuditVerifyRun.Resume"/> it begins at the row of the clinic's signed progress
+/// record instead, which must still hold the recorded hash (decision 0058).
 /// </summary>
 public sealed class AuditChainVerifier(NpgsqlDataSource dataSource, AuditChainKeys keys, AuditCheckpoints? checkpoints = null)
 {
-    public async Task<AuditVerification> VerifyAsync(string clinicId, CancellationToken cancellationToken)
+    public Task<AuditVerification> VerifyAsync(string clinicId, CancellationToken cancellationToken) =>
+        VerifyAsync(clinicId, new AuditVerifyRun(), cancellationToken);
+
+    public async Task<AuditVerification> VerifyAsync(string clinicId, AuditVerifyRun run, CancellationToken cancellationToken)
     {
         var checkpoint = checkpoints?.Read(clinicId);
         if (checkpoint is not null && (checkpoint.ClinicId != clinicId || !checkpoints!.IsAuthentic(checkpoint)))
@@ -23,9 +28,7 @@ public sealed class AuditChainVerifier(NpgsqlDataSource dataSource, AuditChainKe
         }
 
         // After retention the chain begins at the clinic's latest cut, which must carry a valid signature.
-        long expected = 1;
-        var previousHash = AuditChain.Genesis;
-        var keyed = false;
+        var walk = new AuditChainWalk(keys, clinicId, checkpoint, run);
         var cut = await AuditRetentionCut.LatestAsync(dataSource, clinicId, cancellationToken);
         if (cut is not null)
         {
@@ -35,80 +38,84 @@ public sealed class AuditChainVerifier(NpgsqlDataSource dataSource, AuditChainKe
                     "its retention cut is unsigned or its signature does not hold (run `audit retention` to sign a cut it recorded)");
             }
 
-            (expected, previousHash, keyed) = (cut.Sequence + 1, cut.Hash, true);
+            walk.StartAfterCut(cut);
         }
 
-        var first = expected;
+        if (run.Resume && run.Progress?.Read(clinicId) is { } progress)
+        {
+            if (progress.ClinicId != clinicId || !run.Progress.IsAuthentic(progress))
+            {
+                return new AuditVerification(clinicId, 0, progress.Sequence,
+                    "its verify progress record's signature does not hold (a forged progress record; verify without --resume)", CutSequence: cut?.Sequence);
+            }
+
+            // A cut past the progress point expired the rows it names; the signed cut is then the later start.
+            if (progress.Sequence > (cut?.Sequence ?? 0))
+            {
+                walk.StartAtProgress(progress);
+                if (await CheckpointBeforeResumeAsync(clinicId, checkpoint, cut, progress, cancellationToken) is { } moved)
+                {
+                    return new AuditVerification(clinicId, 0, checkpoint!.Sequence, moved, CutSequence: cut?.Sequence);
+                }
+            }
+        }
+
         await using var command = dataSource.CreateCommand(AuditSql.Chain);
         command.Parameters.AddWithValue("clinic_id", clinicId);
-        command.Parameters.AddWithValue("after", expected - 1);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-
-        while (await reader.ReadAsync(cancellationToken))
+        command.Parameters.AddWithValue("after", walk.Expected - 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var record = AuditRows.Read(reader);
-            var problem = Check(record, expected, previousHash, ref keyed);
-            if (problem is null && checkpoint is not null && record.Sequence == checkpoint.Sequence && record.Hash != checkpoint.Hash)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                problem = "it differs from the signed checkpoint (the chain was rewritten from here or before)";
+                // Checked here too: a kill signal stops the walk between rows, after the last record written.
+                cancellationToken.ThrowIfCancellationRequested();
+                if (walk.Next(AuditRows.Read(reader)) is { } broken)
+                {
+                    return broken with { CutSequence = cut?.Sequence };
+                }
             }
-
-            if (problem is not null)
-            {
-                return new AuditVerification(clinicId, expected - first, record.Sequence, problem, CutSequence: cut?.Sequence);
-            }
-
-            previousHash = record.Hash;
-            expected++;
         }
 
-        var last = expected - 1;
-        if (checkpoint is not null && last < checkpoint.Sequence)
-        {
-            return new AuditVerification(clinicId, last - first + 1, last + 1,
-                $"the chain ends at sequence {last} but its signed checkpoint is at {checkpoint.Sequence} (a removed tail)", CutSequence: cut?.Sequence);
-        }
-
-        return new AuditVerification(clinicId, last - first + 1, BrokenAt: null, Problem: null, CheckpointSequence: checkpoint?.Sequence, CutSequence: cut?.Sequence);
+        return walk.End() with { CutSequence = cut?.Sequence };
     }
 
-    private string? Check(AuditRecord record, long expected, string previousHash, ref bool keyed)
+    /// <summary>
+    /// The walk from a progress point never passes a checkpoint behind it, so that row is looked up
+    /// alone: a chain rewritten there since is still reported.
+    /// </summary>
+    private async Task<string?> CheckpointBeforeResumeAsync(
+        string clinicId, AuditCheckpoint? checkpoint, AuditRetentionCut? cut, AuditVerifyProgress progress, CancellationToken cancellationToken)
     {
-        if (record.Sequence != expected)
+        if (checkpoint is null || checkpoint.Sequence >= progress.Sequence || checkpoint.Sequence <= (cut?.Sequence ?? 0))
         {
-            return record.Sequence < expected
-                ? $"sequence {record.Sequence} appears again (an inserted row)"
-                : $"sequence jumps from {expected - 1} to {record.Sequence} (a deleted row)";
+            return null;
         }
 
-        if (record.PreviousHash != previousHash)
+        await using var command = dataSource.CreateCommand(AuditSql.HashesAt);
+        command.Parameters.AddWithValue("clinic_id", clinicId);
+        command.Parameters.AddWithValue("sequence", checkpoint.Sequence);
+        var hashes = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return "its previous-hash does not match the row before (a removed or reordered row)";
+            hashes.Add(reader.GetString(0));
         }
 
-        if (record.ChainKeyId is null)
-        {
-            // Rows from before the chain was keyed may only precede the keyed ones.
-            return keyed
-                ? "an unkeyed row after keyed ones (a forged tail)"
-                : AuditChain.UnkeyedHash(previousHash, record.Event) != record.Hash ? "its hash does not match its content (a modified row)" : null;
-        }
-
-        keyed = true;
-        if (keys.Find(record.ChainKeyId) is not { } key)
-        {
-            return $"its chain key '{record.ChainKeyId}' is not in the chain key ring";
-        }
-
-        return AuditChain.Hash(previousHash, record.Event, key) != record.Hash
-            ? "its hash does not match its content under its chain key (a modified or forged row)"
-            : null;
+        return hashes.Count == 1 && hashes[0] == checkpoint.Hash
+            ? null
+            : "it differs from the signed checkpoint (the chain was rewritten from here or before)";
     }
 }
 
 /// <summary>The outcome of a chain walk: how many records held, and the first broken one if any.</summary>
-/// <remarks><see cref="CutSequence"/>: the retention cut the walk began after (records up to it were expired), or null.</remarks>
-public sealed record AuditVerification(string ClinicId, long VerifiedRecords, long? BrokenAt, string? Problem, long? CheckpointSequence = null, long? CutSequence = null)
+/// <remarks>
+/// <see cref="CutSequence"/>: the retention cut the walk began after (records up to it were expired), or null.
+/// <see cref="ResumedAfter"/>: the progress point a resumed walk began after (records up to it were verified by an earlier run), or null.
+/// <see cref="ProgressNotRecorded"/>: why the walk's progress could not be written, or null.
+/// </remarks>
+public sealed record AuditVerification(
+    string ClinicId, long VerifiedRecords, long? BrokenAt, string? Problem, long? CheckpointSequence = null, long? CutSequence = null,
+    long? ResumedAfter = null, string? ProgressNotRecorded = null)
 {
     public bool IsIntact => Problem is null;
 }

@@ -186,4 +186,7 @@ internal static class AuditSql
     public const string Chain = $"""
         SELECT {Columns} FROM audit.events WHERE clinic_id = @clinic_id AND sequence > @after ORDER BY sequence, recorded_at
         """;
+
+    // Every row at one sequence (an inserted duplicate shows as a second one).
+    public const string HashesAt = "SELECT hash FROM audit.events WHERE clinic_id = @clinic_id AND sequence = @sequence";
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using ClinicCluster.Audit;
 using ClinicCluster.Persistence.Postgres.Audit;
 using ClinicCluster.Security;
@@ -15,6 +16,8 @@ namespace ClinicCluster.Persistence.Postgres.Commands;
 /// (Audit:ChainKeyFile, Audit:CheckpointDirectory). <c>--all</c> verifies every clinic with audit
 /// records, and every clinic with a checkpoint: a clinic whose whole chain was deleted has no row
 /// left to be found by, but its checkpoint still names it (the scheduled CronJob runs this).
+/// Each line carries the clinic's rows and rows/s, and a last line the totals. The walk records
+/// signed progress beside the checkpoints; <c>--resume</c> starts after it (decision 0058).
 /// Exit codes: 0 every chain intact, 1 a chain is broken, 2 configuration or an unreadable
 /// checkpoint, 64 usage, 69 the database cannot be read.
 /// </summary>
@@ -24,25 +27,45 @@ internal static class AuditVerifyCommand
     {
         var clinics = new Option<string[]>("--clinic") { Description = "A clinic whose chain to verify (repeat for more).", HelpName = "id" };
         var all = new Option<bool>("--all") { Description = "Every clinic with audit records or a signed checkpoint." };
-        var verify = new Command("verify", "Walk each clinic's audit hash chain and check its signed checkpoint.") { clinics, all };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Start each clinic's walk after the signed progress an earlier run recorded in Audit:CheckpointDirectory, not at the genesis.",
+        };
+        var progressEvery = new Option<long>("--progress-every")
+        {
+            Description = "Rows between two signed progress records (1-100000000).",
+            HelpName = "rows",
+            DefaultValueFactory = _ => AuditVerifyRun.DefaultProgressEvery,
+        };
+        progressEvery.Require(rows => rows < 1 || rows > 100_000_000 ? "--progress-every must be between 1 and 100000000." : null);
+        var verify = new Command("verify", "Walk each clinic's audit hash chain and check its signed checkpoint.") { clinics, all, resume, progressEvery };
         verify.Require(result => (result.GetValue(clinics) ?? []).Length == 0 && !result.GetValue(all)
             ? "Name a clinic (--clinic <id>) or ask for --all."
             : null);
-        verify.SetAction((parse, _) => RunAsync(
-            [.. parse.GetValue(clinics) ?? []], parse.GetValue(all), CommandConfiguration.Build(parse.ConfigurationArguments()), output));
+        verify.SetAction((parse, cancellationToken) => RunAsync(
+            [.. parse.GetValue(clinics) ?? []], parse.GetValue(all), parse.GetValue(resume), parse.GetValue(progressEvery),
+            CommandConfiguration.Build(parse.ConfigurationArguments()), output, cancellationToken));
         return new Command("audit", "The audit trail's commands.") { verify, AuditRetentionCommand.Create(output) };
     }
 
-    private static async Task<int> RunAsync(List<string> clinics, bool all, IConfiguration configuration, CommandOutput output)
+    private static async Task<int> RunAsync(
+        List<string> clinics, bool all, bool resume, long progressEvery, IConfiguration configuration, CommandOutput output, CancellationToken cancellationToken)
     {
         var error = output.Error;
         var connectionString = PostgresOptions.Read(configuration).ResolveRuntime();
         var chain = ConfiguredOptions.Read(configuration, AuditChainOptions.SectionName, validator: new AuditChainOptionsValidator(" to verify the keyed chain"));
         var keys = new AuditChainKeys(CommandConfiguration.LoadKeyRing(chain.ChainKeyFile!, AuditChainOptions.ChainKeySetting, requireIndexKey: false));
         AuditCheckpoints? checkpoints = null;
+        AuditVerifyProgressFiles? progress = null;
         if (!string.IsNullOrWhiteSpace(chain.CheckpointDirectory))
         {
             checkpoints = new AuditCheckpoints(chain.CheckpointDirectory, keys);
+            progress = new AuditVerifyProgressFiles(chain.CheckpointDirectory, keys);
+        }
+        else if (resume)
+        {
+            await error.WriteLineAsync("Configuration error: Audit:CheckpointDirectory: --resume reads the verify progress recorded there; set it.");
+            return ExitCodes.ConfigurationError;
         }
         else
         {
@@ -51,7 +74,9 @@ internal static class AuditVerifyCommand
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var verifier = new AuditChainVerifier(dataSource, keys, checkpoints);
-        var broken = false;
+        var run = new AuditVerifyRun(progress, resume, progressEvery);
+        var report = new AuditVerifyReport(output.Output);
+        var warned = false;
         try
         {
             if (all)
@@ -65,19 +90,18 @@ internal static class AuditVerifyCommand
 
             foreach (var clinic in clinics)
             {
-                var result = await verifier.VerifyAsync(clinic, CancellationToken.None);
-                if (result.IsIntact)
+                var watch = Stopwatch.StartNew();
+                var result = await verifier.VerifyAsync(clinic, run, cancellationToken);
+                await report.ClinicAsync(result, watch.Elapsed);
+                if (result.ProgressNotRecorded is { } why && !warned)
                 {
-                    var anchor = result.CheckpointSequence is { } at ? $", signed checkpoint at sequence {at} matches" : ", no checkpoint";
-                    await output.Output.WriteLineAsync($"{clinic}: intact, {result.VerifiedRecords} record(s) verified{anchor}.");
-                }
-                else
-                {
-                    broken = true;
-                    await output.Output.WriteLineAsync(
-                        $"{clinic}: BROKEN at sequence {result.BrokenAt} after {result.VerifiedRecords} intact record(s): {result.Problem}.");
+                    // Once, not per clinic: a read-only directory (the CronJob's mount) refuses them all alike.
+                    warned = true;
+                    await error.WriteLineAsync($"warning: verify progress not recorded in Audit:CheckpointDirectory ({why}); a later --resume starts earlier.");
                 }
             }
+
+            await report.TotalAsync();
         }
         catch (InvalidDataException exception)
         {
@@ -90,7 +114,7 @@ internal static class AuditVerifyCommand
             return CommandConfiguration.ExitCodeOf(exception);
         }
 
-        return broken ? ExitCodes.ProblemFound : ExitCodes.Ok;
+        return report.Broken ? ExitCodes.ProblemFound : ExitCodes.Ok;
     }
 
     private static async Task<List<string>> ClinicsWithAuditRecordsAsync(NpgsqlDataSource dataSource)
