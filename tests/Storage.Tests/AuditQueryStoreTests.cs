@@ -45,6 +45,31 @@ public sealed class AuditQueryStoreTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task An_index_row_whose_event_does_not_name_the_patient_is_skipped_and_the_pages_still_fill()
+    {
+        var clinic = TestData.NewId("aq");
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.App);
+        var store = new PostgresAuditStore(dataSource, TestKeyRings.ChainKeys);
+        var records = await store.AppendBatchAsync(
+            [.. Enumerable.Range(0, 30).Select(i => Event(clinic, i % 3 == 0 ? "pat-x" : "pat-y", null, Noon.AddMinutes(i), "alice"))]);
+
+        // What a 64-bit key collision would leave: pat-y's events under pat-x's key (only the owner may write there).
+        await using var owner = NpgsqlDataSource.Create(fixture.Database.Owner);
+        await using var forge = owner.CreateCommand("""
+            INSERT INTO audit.event_patients (patient_key, sequence, recorded_at)
+            SELECT audit.patient_key(clinic_id, 'pat-x'), sequence, recorded_at FROM audit.events WHERE clinic_id = $1 AND patient_id = 'pat-y'
+            """);
+        forge.Parameters.AddWithValue(clinic);
+        Assert.Equal(20, await forge.ExecuteNonQueryAsync());
+
+        var query = new AuditQuery("pat-x", null, null, null, 0, 3);
+        var first = await store.QueryAsync(clinic, query);
+        Assert.Equal(3, first.Count);
+        Assert.All(first, r => Assert.Equal("pat-x", r.Event.PatientId));
+        Assert.Equal(records.Where(r => r.Event.PatientId == "pat-x").Select(r => r.Sequence), await AllPagesAsync(store, clinic, query));
+    }
+
+    [Fact]
     public async Task A_time_window_pages_in_sequence_order_and_keeps_events_recorded_late_or_early()
     {
         var clinic = TestData.NewId("aq");

@@ -69,28 +69,30 @@ internal static class AuditSql
     {
         if (query.PatientId is not null)
         {
-            var patient = new List<string> { "clinic_id = @clinic_id", "patient_id = @patient_id", "sequence > @after" };
+            var patient = new List<string> { "patient_key = audit.patient_key(@clinic_id, @patient_id)", "sequence > @after" };
             Window(patient, query);
-            if (query.ActorSubject is null)
+            const string Names = "(e.patient_id = @patient_id OR e.disclosed_patient_ids @> ARRAY[@patient_id::text])";
+            if (IsIndexPage(query))
             {
                 // The page is cut on the index, before the join: planned as one join, the row
                 // estimate of a patient is far too low and the plan joins all of them and sorts.
-                // Every index row has its event (they are written by one trigger and a month of
-                // both is detached and dropped by one function), so the cut never shortens a page.
+                // The index row's sequence comes last, with no event when the event does not name
+                // the patient (a key collision): the store then reads on from it (PostgresAuditStore).
                 return $"""
-                    SELECT {EventColumns} FROM (
-                        SELECT clinic_id, sequence, recorded_at FROM audit.event_patients
+                    SELECT {EventColumns}, p.sequence FROM (
+                        SELECT sequence, recorded_at FROM audit.event_patients
                         WHERE {string.Join(" AND ", patient)} ORDER BY sequence LIMIT @limit) p
-                    JOIN audit.events e ON e.clinic_id = p.clinic_id AND e.sequence = p.sequence AND e.recorded_at = p.recorded_at
-                    ORDER BY e.sequence
+                    LEFT JOIN audit.events e ON e.clinic_id = @clinic_id AND e.sequence = p.sequence AND e.recorded_at = p.recorded_at
+                        AND {Names}
+                    ORDER BY p.sequence
                     """;
             }
 
             // With an actor too, the page is cut after the join (the actor is the event's).
             return $"""
                 SELECT {EventColumns} FROM audit.event_patients p
-                JOIN audit.events e ON e.clinic_id = p.clinic_id AND e.sequence = p.sequence AND e.recorded_at = p.recorded_at
-                WHERE {string.Join(" AND ", patient.Select(c => "p." + c))} AND e.actor_subject = @actor
+                JOIN audit.events e ON e.clinic_id = @clinic_id AND e.sequence = p.sequence AND e.recorded_at = p.recorded_at
+                WHERE {string.Join(" AND ", patient.Select(c => "p." + c))} AND {Names} AND e.actor_subject = @actor
                 ORDER BY p.sequence LIMIT @limit
                 """;
         }
@@ -111,6 +113,9 @@ internal static class AuditSql
 
         return $"SELECT {Columns} FROM audit.events WHERE {string.Join(" AND ", where)} ORDER BY sequence LIMIT @limit";
     }
+
+    /// <summary>Whether <see cref="Query"/> cuts the page on the patient index (its last column is the index row's sequence).</summary>
+    public static bool IsIndexPage(AuditQuery query) => query.PatientId is not null && query.ActorSubject is null;
 
     private static void Window(List<string> where, AuditQuery query)
     {
