@@ -9,7 +9,7 @@
 --    month like audit.events (the months are created, detached and dropped together), and kept by
 --    the trigger that already claims chain positions, so it is true whoever appends. The patient is
 --    a 64-bit hash of clinic and patient id (audit.patient_key), not the two texts: a search that
---    discloses 20 patients writes 20 rows, and the texts made each row about 2.4 times larger. The
+--    discloses 20 patients writes 20 rows, and the texts made each row about twice as large. The
 --    query checks every hit against the event itself, so a collision costs a skipped row, never a
 --    wrong one.
 -- 2. A time window in sequence order. audit.time_marks holds, per clinic and UTC hour of
