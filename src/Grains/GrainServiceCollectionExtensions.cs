@@ -21,6 +21,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<SchedulingMetrics>();
         services.TryAddSingleton<IAuditStore, MemoryAuditStore>();
         services.TryAddSingleton<IPatientIndexStore, MemoryPatientIndexStore>();
+        services.TryAddSingleton<INameIndexSnapshotStore, NoNameIndexSnapshots>();
         services.TryAddSingleton<PatientIndexWriter>();
         services.AddPhiProtection();
         services.AddAuditChainKeys();

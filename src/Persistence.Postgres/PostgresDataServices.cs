@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ClinicCluster.Persistence.Postgres;
 
-/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger, the audit trail, the patient index entries, the webhook outbox and the waitlist's offers into it.</summary>
+/// <summary>The silo's own PostgreSQL tables beside Orleans': the appointment ledger, the audit trail, the patient index entries and name index snapshots, the webhook outbox and the waitlist's offers into it.</summary>
 public static class PostgresDataServices
 {
     /// <summary>On the silo's one <see cref="NpgsqlDataSource"/>, registered by the host.</summary>
@@ -20,6 +20,7 @@ public static class PostgresDataServices
         services.AddSingleton<IAppointmentLedger, PostgresAppointmentLedger>();
         services.AddSingleton<IAuditStore, PostgresAuditStore>();
         services.AddSingleton<IPatientIndexStore, PostgresPatientIndexStore>();
+        services.AddSingleton<INameIndexSnapshotStore, PostgresNameIndexSnapshotStore>();
         services.AddOptions<AuditPartitionOptions>().BindConfiguration(AuditPartitionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<AuditPartitionMaintainer>();

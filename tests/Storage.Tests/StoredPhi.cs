@@ -63,6 +63,18 @@ internal static class StoredPhi
                 : PhiField.NameIndexEntry(clinicId, owner)));
         }
 
+        await rows.DisposeAsync();
+
+        // The name index snapshots (decision 0059): one encrypted value per large partition.
+        await using var snapshots = new NpgsqlCommand(
+            "SELECT partition_key, payload FROM orleans.name_index_snapshots WHERE partition_key LIKE @clinic || '/%' ORDER BY partition_key", connection);
+        snapshots.Parameters.AddWithValue("clinic", clinicId);
+        await using var snapshotRows = await snapshots.ExecuteReaderAsync();
+        while (await snapshotRows.ReadAsync())
+        {
+            values.Add((snapshotRows.GetString(1), PhiField.NameIndexSnapshot(clinicId, snapshotRows.GetString(0))));
+        }
+
         return values;
     }
 }

@@ -21,6 +21,48 @@ public sealed class NameIndex
 
     public int Count => _patients.Count;
 
+    /// <summary>The patient as held, or null.</summary>
+    public PatientSummary? Find(string patientId) => _patients.TryGetValue(patientId, out var held) ? held.Entry.Summary : null;
+
+    /// <summary>
+    /// Fills an empty index in one pass: each token's list is sorted once and built whole, which
+    /// at 100,000 patients costs a fraction of adding them one by one (an activation's path).
+    /// </summary>
+    public void Load(IEnumerable<(PatientSummary Patient, IEnumerable<string> Tokens)> patients)
+    {
+        if (_patients.Count > 0)
+        {
+            throw new InvalidOperationException("Only an empty name index is loaded in bulk.");
+        }
+
+        var lists = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
+        foreach (var (patient, tokens) in patients)
+        {
+            var entry = new Entry(NameTokens.SortKey(patient.FamilyName), NameTokens.SortKey(patient.GivenName), patient);
+            var distinct = tokens.Distinct(StringComparer.Ordinal).ToArray();
+            if (!_patients.TryAdd(patient.Id, (entry, distinct)))
+            {
+                throw new ArgumentException("A patient appears twice in a name index load.", nameof(patients));
+            }
+
+            foreach (var token in distinct)
+            {
+                if (!lists.TryGetValue(token, out var list))
+                {
+                    lists[token] = list = [];
+                }
+
+                list.Add(entry);
+            }
+        }
+
+        foreach (var (token, list) in lists)
+        {
+            _byToken[token] = new SortedSet<Entry>(list, Order);
+            _tokens.Add(token);
+        }
+    }
+
     /// <summary>Adds or replaces the patient under <paramref name="tokens"/> (the tokens this partition holds).</summary>
     public void Upsert(PatientSummary patient, IEnumerable<string> tokens)
     {

@@ -1,4 +1,5 @@
 using ClinicCluster.Security;
+using Microsoft.Extensions.Logging;
 
 namespace ClinicCluster.Patients;
 
@@ -6,17 +7,28 @@ namespace ClinicCluster.Patients;
 /// One partition of a clinic's name index (decision 0030). Stored, it is one row per patient in
 /// <see cref="IPatientIndexStore"/> holding the encrypted search hit, so an upsert writes one small
 /// row whatever the partition's size; the sorted tokens and decrypted hits (<see cref="NameIndex"/>)
-/// are rebuilt in memory on activation, and no name or token ever reaches storage. Reentrant: the
-/// store orders the writes, and each call changes the memory in one turn after its row is written.
+/// are rebuilt in memory on activation, and no name or token ever reaches storage. A partition of
+/// a large clinic also keeps a snapshot (decision 0059), so its activation decrypts only the rows
+/// changed since. Reentrant: the store orders the writes, and each call changes the memory in one
+/// turn after its row is written.
 /// </summary>
 [Reentrant]
-public sealed class NameIndexGrain(
+public sealed partial class NameIndexGrain(
     [PersistentState("names", StorageNames.Patients)] IPersistentState<NameIndexState> legacy,
     IPatientIndexStore store,
+    INameIndexSnapshotStore snapshots,
     IPhiProtector protector,
-    PatientIndexKeys keys) : Grain, INameIndexGrain
+    PatientIndexKeys keys,
+    ILogger<NameIndexGrain> logger) : Grain, INameIndexGrain
 {
     private readonly NameIndex _index = new();
+
+    // Patients whose row is being written and whose memory is not yet updated (a snapshot skips them).
+    private readonly Dictionary<string, int> _changing = new(StringComparer.Ordinal);
+
+    // Whether each first character's tokens hash to this partition: one keyed hash per character, not per token.
+    private readonly Dictionary<char, bool> _ownsInitial = [];
+
     private string _self = "";
     private string _clinicId = "";
 
@@ -37,38 +49,93 @@ public sealed class NameIndexGrain(
             await legacy.ClearStateAsync();
         }
 
-        foreach (var entry in await store.LoadAsync(_self))
+        var rows = await store.LoadAsync(_self);
+        var restore = NameIndexSnapshot.Restore(await ReadSnapshotAsync(cancellationToken), rows);
+        var patients = new List<PatientSummary>(rows.Count);
+        patients.AddRange(restore.Reused);
+        foreach (var row in restore.ToDecrypt)
         {
-            var patient = await protector.UnprotectAsync<PatientSummary>(entry.Value, PhiField.NameIndexEntry(_clinicId, entry.Owner), cancellationToken);
-            _index.Upsert(patient, OwnTokens(patient));
+            patients.Add(await protector.UnprotectAsync<PatientSummary>(row.Value, PhiField.NameIndexEntry(_clinicId, row.Owner), cancellationToken));
         }
 
+        _index.Load(patients.Select(p => (p, OwnTokens(p))));
+        _unsnapshotted = restore.ToDecrypt.Count + restore.Stale;
+        StartSnapshotTimer();
         await base.OnActivateAsync(cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A rolling update deactivates gracefully: the next silo then starts from a fresh snapshot.
+        if (NameIndexSnapshotPolicy.OnDeactivation(_index.Count, _unsnapshotted))
+        {
+            await WriteSnapshotAsync();
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public async Task UpsertAsync(PatientSummary patient)
     {
         var value = await protector.ProtectAsync(patient, PhiField.NameIndexEntry(_clinicId, patient.Id));
-        await store.PutAsync(_self, new PatientIndexEntry(patient.Id, patient.Id, value));
+        await WhileChangingAsync(patient.Id, () => store.PutAsync(_self, new PatientIndexEntry(patient.Id, patient.Id, value)));
         _index.Upsert(patient, OwnTokens(patient));
+        Done(patient.Id);
     }
 
     public Task AddStoredAsync(PatientSummary patient)
     {
         // Activation may have loaded the row already: an upsert of the same patient is idempotent.
         _index.Upsert(patient, OwnTokens(patient));
+        _unsnapshotted++;
         return Task.CompletedTask;
     }
 
     public async Task RemoveAsync(string patientId)
     {
-        await store.RemoveAsync(_self, patientId, patientId);
+        await WhileChangingAsync(patientId, () => store.RemoveAsync(_self, patientId, patientId));
         _index.Remove(patientId);
+        Done(patientId);
     }
 
     public Task<IReadOnlyList<PatientSummary>> SearchAsync(string prefix, int limit) => Task.FromResult(_index.Search(prefix, limit));
 
     /// <summary>The patient's tokens that hash to this partition (the others live in sibling partitions).</summary>
     private IEnumerable<string> OwnTokens(PatientSummary patient) =>
-        NameTokens.Of(patient.GivenName, patient.FamilyName).Where(t => keys.Name(PatientIndexKeys.GenerationOf(_self), _clinicId, t) == _self);
+        NameTokens.Of(patient.GivenName, patient.FamilyName).Where(Owns);
+
+    private bool Owns(string token)
+    {
+        var initial = token[0];
+        if (!_ownsInitial.TryGetValue(initial, out var owns))
+        {
+            _ownsInitial[initial] = owns = keys.Name(PatientIndexKeys.GenerationOf(_self), _clinicId, token) == _self;
+        }
+
+        return owns;
+    }
+
+    /// <summary>
+    /// Marks the patient as changing for the write. A write that failed may still have been stored
+    /// (a commit whose answer was lost), so its mark stays: this activation never snapshots that
+    /// patient, and the next one decrypts its row.
+    /// </summary>
+    private async Task WhileChangingAsync<T>(string patientId, Func<Task<T>> write)
+    {
+        _changing[patientId] = _changing.GetValueOrDefault(patientId) + 1;
+        await write();
+    }
+
+    private void Done(string patientId)
+    {
+        _unsnapshotted++;
+        if (_changing.TryGetValue(patientId, out var count) && count > 1)
+        {
+            _changing[patientId] = count - 1;
+        }
+        else
+        {
+            _changing.Remove(patientId);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using ClinicCluster.Persistence.Postgres.Patients;
 using System.CommandLine;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
@@ -69,6 +70,7 @@ internal static class EncryptionReindexCommand
             var grains = client.Services.GetRequiredService<IClusterClient>();
             var (patients, conflicts) = await MoveAsync(dataSource, grains, serviceId, batchSize, output);
             var left = await PartitionsLeftAsync(dataSource, serviceId, indexKeys.ActiveId);
+            await new PostgresNameIndexSnapshotStore(dataSource).DropOrphansAsync();
             foreach (var partition in left)
             {
                 await output.WriteLineAsync($"still holds entries under another index key: {partition}");

@@ -1,3 +1,4 @@
+using ClinicCluster.Persistence.Postgres.Patients;
 using System.CommandLine;
 using ClinicCluster.Persistence.Postgres.Encryption;
 using ClinicCluster.Security;
@@ -42,6 +43,8 @@ internal static class EncryptionRotateCommand
             await WriteAsync(result, "grain state", grains);
             var index = await new PatientIndexReencryptor(dataSource, protector).RunAsync(batchSize, result, CancellationToken.None);
             await WriteAsync(result, "patient index", index);
+            var dropped = await new PostgresNameIndexSnapshotStore(dataSource).DropOutsideKeyAsync(ring.ActiveKeyId);
+            await result.WriteLineAsync($"name index snapshots: dropped {dropped} not under the active key (each partition writes a new one).");
             var ledger = await new LedgerReencryptor(dataSource, protector).RunAsync(batchSize, result, CancellationToken.None);
             await WriteAsync(result, "appointment ledger", ledger);
             var webhooks = await new WebhookSecretReencryptor(dataSource, protector).RunAsync(batchSize, result, CancellationToken.None);
