@@ -3,7 +3,7 @@ using ClinicCluster.Patients;
 namespace ClinicCluster.Domain.Tests;
 
 /// <summary>
-/// The name index snapshot's rules (decision 0059): a bulk load answers as upserts do, an
+/// The name index snapshot's rules (decision 0060): a bulk load answers as upserts do, an
 /// activation reuses only entries whose stored row is unchanged, and a snapshot never pairs a
 /// row with a patient whose write is in flight.
 /// </summary>
@@ -68,11 +68,11 @@ public sealed class NameIndexSnapshotTests
     }
 
     [Fact]
-    public void A_stamp_tells_two_encryptions_of_the_same_value_apart_and_is_short()
+    public void A_stamp_is_the_end_of_the_value_where_its_tag_is()
     {
-        Assert.Equal(NameIndexSnapshot.Stamp("phi2:k:w:abc"), NameIndexSnapshot.Stamp("phi2:k:w:abc"));
-        Assert.NotEqual(NameIndexSnapshot.Stamp("phi2:k:w:abc"), NameIndexSnapshot.Stamp("phi2:k:w:abd"));
-        Assert.Equal(16, NameIndexSnapshot.Stamp("x").Length);
+        var value = "phi2:k:wrapped:" + new string('n', 40) + "0123456789abcdefghijklmn";
+        Assert.Equal("0123456789abcdefghijklmn", PatientIndexStamp.Of(value));
+        Assert.Equal("short", PatientIndexStamp.Of("short"));
     }
 
     [Theory]
@@ -92,7 +92,7 @@ public sealed class NameIndexSnapshotTests
     private static Func<string, PatientSummary?> Held(params PatientSummary[] patients) =>
         id => patients.FirstOrDefault(p => p.Id == id);
 
-    private static PatientIndexEntry Row(string patientId, string value) => new(patientId, patientId, value);
+    private static PatientIndexStamp Row(string patientId, string value) => new(patientId, patientId, PatientIndexStamp.Of(value));
 
     private static PatientSummary Patient(string id, string given, string family) => new(id, "MRN-" + id, given, family, new DateOnly(1980, 1, 1));
 }

@@ -65,7 +65,7 @@ internal static class StoredPhi
 
         await rows.DisposeAsync();
 
-        // The name index snapshots (decision 0059): one encrypted value per large partition.
+        // The name index snapshots (decision 0060): one encrypted value per large partition.
         await using var snapshots = new NpgsqlCommand(
             "SELECT partition_key, payload FROM orleans.name_index_snapshots WHERE partition_key LIKE @clinic || '/%' ORDER BY partition_key", connection);
         snapshots.Parameters.AddWithValue("clinic", clinicId);

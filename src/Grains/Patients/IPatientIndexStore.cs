@@ -11,6 +11,15 @@ public interface IPatientIndexStore
     /// <summary>Every entry of a partition, read when the partition activates.</summary>
     Task<IReadOnlyList<PatientIndexEntry>> LoadAsync(string partition);
 
+    /// <summary>
+    /// Every entry's key, owner and <see cref="PatientIndexStamp.Of">stamp</see> without its value:
+    /// what a name index partition checks its snapshot against (decision 0060).
+    /// </summary>
+    Task<IReadOnlyList<PatientIndexStamp>> LoadStampsAsync(string partition);
+
+    /// <summary>The entries of a partition with these keys (those that exist).</summary>
+    Task<IReadOnlyList<PatientIndexEntry>> LoadAsync(string partition, IReadOnlyCollection<string> keys);
+
     /// <summary>One entry, or null.</summary>
     Task<PatientIndexEntry?> GetAsync(string partition, string key);
 
@@ -40,3 +49,17 @@ public sealed record PatientIndexEntry([property: Id(0)] string Key, [property: 
 /// <summary>An index entry and the partition it belongs to.</summary>
 [GenerateSerializer, Immutable, Alias("cc.PartitionedIndexEntry")]
 public sealed record PartitionedIndexEntry([property: Id(0)] string Partition, [property: Id(1)] PatientIndexEntry Entry);
+
+/// <summary>An entry without its value: its key, owner and the stamp of its stored value.</summary>
+public sealed record PatientIndexStamp(string Key, string Owner, string Stamp)
+{
+    /// <summary>
+    /// How many trailing characters of a stored value stamp it. A value ends with its AES-GCM tag
+    /// (16 bytes, 22 characters of base64url), which differs for every encryption (random nonce
+    /// and data key), so a rewritten row never keeps its stamp; the store can cut it out without
+    /// shipping the value.
+    /// </summary>
+    public const int Length = 24;
+
+    public static string Of(string storedValue) => storedValue[^Math.Min(Length, storedValue.Length)..];
+}

@@ -8,6 +8,15 @@ public sealed class MemoryPatientIndexStore(IGrainFactory grains) : IPatientInde
 {
     public Task<IReadOnlyList<PatientIndexEntry>> LoadAsync(string partition) => Partition(partition).LoadAsync();
 
+    public async Task<IReadOnlyList<PatientIndexStamp>> LoadStampsAsync(string partition) =>
+        [.. (await LoadAsync(partition)).Select(e => new PatientIndexStamp(e.Key, e.Owner, PatientIndexStamp.Of(e.Value)))];
+
+    public async Task<IReadOnlyList<PatientIndexEntry>> LoadAsync(string partition, IReadOnlyCollection<string> keys)
+    {
+        var wanted = keys.ToHashSet(StringComparer.Ordinal);
+        return [.. (await LoadAsync(partition)).Where(e => wanted.Contains(e.Key))];
+    }
+
     public Task<PatientIndexEntry?> GetAsync(string partition, string key) => Partition(partition).GetAsync(key);
 
     public Task<string> PutAsync(string partition, PatientIndexEntry entry) => Partition(partition).PutAsync(entry);

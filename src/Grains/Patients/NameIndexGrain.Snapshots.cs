@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClinicCluster.Patients;
 
-/// <summary>The partition's snapshot (decision 0059): read on activation, written by a timer and on deactivation.</summary>
+/// <summary>The partition's snapshot (decision 0060): read on activation, written by a timer and on deactivation.</summary>
 public sealed partial class NameIndexGrain
 {
     // Rows the next activation would decrypt, roughly: changes and decrypted rows since the last snapshot.
@@ -49,7 +49,7 @@ public sealed partial class NameIndexGrain
         _writingSnapshot = true;
         try
         {
-            var rows = await store.LoadAsync(_self);
+            var rows = await store.LoadStampsAsync(_self);
 
             // Paired in one turn after the read: what memory holds and what is changing now.
             var counted = _unsnapshotted;

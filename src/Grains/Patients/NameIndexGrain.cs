@@ -8,7 +8,7 @@ namespace ClinicCluster.Patients;
 /// <see cref="IPatientIndexStore"/> holding the encrypted search hit, so an upsert writes one small
 /// row whatever the partition's size; the sorted tokens and decrypted hits (<see cref="NameIndex"/>)
 /// are rebuilt in memory on activation, and no name or token ever reaches storage. A partition of
-/// a large clinic also keeps a snapshot (decision 0059), so its activation decrypts only the rows
+/// a large clinic also keeps a snapshot (decision 0060), so its activation decrypts only the rows
 /// changed since. Reentrant: the store orders the writes, and each call changes the memory in one
 /// turn after its row is written.
 /// </summary>
@@ -49,17 +49,30 @@ public sealed partial class NameIndexGrain(
             await legacy.ClearStateAsync();
         }
 
-        var rows = await store.LoadAsync(_self);
-        var restore = NameIndexSnapshot.Restore(await ReadSnapshotAsync(cancellationToken), rows);
-        var patients = new List<PatientSummary>(rows.Count);
-        patients.AddRange(restore.Reused);
-        foreach (var row in restore.ToDecrypt)
+        // With a snapshot, the rows' stamps say which entries it still holds, and only the others
+        // are read whole; without one, every row is.
+        var snapshot = await ReadSnapshotAsync(cancellationToken);
+        IReadOnlyList<PatientIndexEntry> rows;
+        var patients = new List<PatientSummary>();
+        if (snapshot is null)
+        {
+            rows = await store.LoadAsync(_self);
+        }
+        else
+        {
+            var restore = NameIndexSnapshot.Restore(snapshot, await store.LoadStampsAsync(_self));
+            patients.AddRange(restore.Reused);
+            rows = restore.ToDecrypt.Count == 0 ? [] : await store.LoadAsync(_self, [.. restore.ToDecrypt.Select(r => r.Key)]);
+            _unsnapshotted = restore.Stale;
+        }
+
+        foreach (var row in rows)
         {
             patients.Add(await protector.UnprotectAsync<PatientSummary>(row.Value, PhiField.NameIndexEntry(_clinicId, row.Owner), cancellationToken));
         }
 
         _index.Load(patients.Select(p => (p, OwnTokens(p))));
-        _unsnapshotted = restore.ToDecrypt.Count + restore.Stale;
+        _unsnapshotted += rows.Count;
         StartSnapshotTimer();
         await base.OnActivateAsync(cancellationToken);
     }

@@ -1,23 +1,14 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace ClinicCluster.Patients;
 
 /// <summary>
 /// A name index partition's decrypted entries, kept as one encrypted value so that the next
-/// activation decrypts one value instead of one per patient (decision 0059). It is a cache, never
-/// the truth: each entry carries the <see cref="Stamp"/> of the stored row it was decrypted from,
+/// activation decrypts one value instead of one per patient (decision 0060). It is a cache, never
+/// the truth: each entry carries the <see cref="PatientIndexStamp">stamp</see> of the stored row it was decrypted from,
 /// and an activation takes from it only the rows whose stored value still has that stamp; every
 /// other row is decrypted as before, and entries whose row is gone are dropped.
 /// </summary>
 public sealed record NameIndexSnapshot(IReadOnlyList<NameIndexSnapshotEntry> Entries)
 {
-    /// <summary>
-    /// A stored value's fingerprint: a hash of its ciphertext, which differs for every encryption
-    /// (random nonce), so a rewritten row (renamed patient, re-encrypted value) never matches.
-    /// </summary>
-    public static string Stamp(string storedValue) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(storedValue)).AsSpan(0, 12));
-
     /// <summary>
     /// The snapshot of a partition holding <paramref name="held"/> (patient id to what memory
     /// holds), paired with <paramref name="rows"/> read from the store. Only a row whose patient is
@@ -26,14 +17,14 @@ public sealed record NameIndexSnapshot(IReadOnlyList<NameIndexSnapshotEntry> Ent
     /// revive the old name. A row read before a write that then finished pairs an old stamp with
     /// the new entry, which the next activation sees as changed and decrypts: the safe direction.
     /// </summary>
-    public static NameIndexSnapshot Take(IReadOnlyList<PatientIndexEntry> rows, Func<string, PatientSummary?> held, IReadOnlySet<string> changing)
+    public static NameIndexSnapshot Take(IReadOnlyList<PatientIndexStamp> rows, Func<string, PatientSummary?> held, IReadOnlySet<string> changing)
     {
         var entries = new List<NameIndexSnapshotEntry>(rows.Count);
         foreach (var row in rows)
         {
             if (held(row.Owner) is { } patient && !changing.Contains(row.Owner))
             {
-                entries.Add(new NameIndexSnapshotEntry(Stamp(row.Value), patient));
+                entries.Add(new NameIndexSnapshotEntry(row.Stamp, patient));
             }
         }
 
@@ -42,9 +33,9 @@ public sealed record NameIndexSnapshot(IReadOnlyList<NameIndexSnapshotEntry> Ent
 
     /// <summary>
     /// What an activation takes from the snapshot (<paramref name="snapshot"/> may be null) for the
-    /// partition's <paramref name="rows"/>: the patients whose row is unchanged, and the rows to decrypt.
+    /// partition's <paramref name="rows"/>: the patients whose row is unchanged, and the rows to read and decrypt.
     /// </summary>
-    public static NameIndexRestore Restore(NameIndexSnapshot? snapshot, IReadOnlyList<PatientIndexEntry> rows)
+    public static NameIndexRestore Restore(NameIndexSnapshot? snapshot, IReadOnlyList<PatientIndexStamp> rows)
     {
         var cached = new Dictionary<string, NameIndexSnapshotEntry>(StringComparer.Ordinal);
         foreach (var entry in snapshot?.Entries ?? [])
@@ -53,10 +44,10 @@ public sealed record NameIndexSnapshot(IReadOnlyList<NameIndexSnapshotEntry> Ent
         }
 
         var reused = new List<PatientSummary>(rows.Count);
-        var toDecrypt = new List<PatientIndexEntry>();
+        var toDecrypt = new List<PatientIndexStamp>();
         foreach (var row in rows)
         {
-            if (cached.TryGetValue(row.Owner, out var entry) && entry.Stamp == Stamp(row.Value))
+            if (cached.TryGetValue(row.Owner, out var entry) && entry.Stamp == row.Stamp)
             {
                 reused.Add(entry.Patient);
             }
@@ -77,4 +68,4 @@ public sealed record NameIndexSnapshotEntry(string Stamp, PatientSummary Patient
 /// An activation's plan: the patients taken from the snapshot, the rows it must decrypt, and how
 /// many snapshot entries no longer matched a row (<see cref="NameIndexSnapshot.Restore"/>).
 /// </summary>
-public sealed record NameIndexRestore(IReadOnlyList<PatientSummary> Reused, IReadOnlyList<PatientIndexEntry> ToDecrypt, int Stale);
+public sealed record NameIndexRestore(IReadOnlyList<PatientSummary> Reused, IReadOnlyList<PatientIndexStamp> ToDecrypt, int Stale);

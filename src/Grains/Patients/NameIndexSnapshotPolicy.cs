@@ -1,7 +1,7 @@
 namespace ClinicCluster.Patients;
 
 /// <summary>
-/// When a name index partition writes its snapshot (decision 0059). A small partition decrypts its
+/// When a name index partition writes its snapshot (decision 0060). A small partition decrypts its
 /// rows in milliseconds and never needs one; a large one writes one when enough of it changed
 /// since the last, checked every <see cref="Interval"/>, and when it deactivates with any change.
 /// </summary>

@@ -18,7 +18,7 @@ public readonly record struct PhiField(string ClinicId, string Record, string Re
     /// <summary>A patient's search hit in a name index partition, bound to the patient it names.</summary>
     public static PhiField NameIndexEntry(string clinicId, string patientId) => new(clinicId, "patient", patientId, "name-index-entry");
 
-    /// <summary>A name index partition's snapshot (decision 0059), bound to the partition it was taken of.</summary>
+    /// <summary>A name index partition's snapshot (decision 0060), bound to the partition it was taken of.</summary>
     public static PhiField NameIndexSnapshot(string clinicId, string partition) => new(clinicId, "name-index", partition, "snapshot");
 
     public static PhiField AppointmentReason(string clinicId, string appointmentId) => new(clinicId, "appointment", appointmentId, "reason");

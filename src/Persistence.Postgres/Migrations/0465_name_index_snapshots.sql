@@ -1,4 +1,4 @@
--- A name index partition's snapshot (decision 0059): its decrypted entries as one encrypted value,
+-- A name index partition's snapshot (decision 0060): its decrypted entries as one encrypted value,
 -- so a partition of 100,000 patients activates by decrypting one value instead of 100,000. A
 -- cache beside orleans.patient_index_entries, which stays the truth: an activation takes from the
 -- snapshot only the entries whose row still has the stamp recorded with them.

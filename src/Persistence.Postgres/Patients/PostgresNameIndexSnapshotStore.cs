@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace ClinicCluster.Persistence.Postgres.Patients;
 
-/// <summary>Name index snapshots in <c>orleans.name_index_snapshots</c> (decision 0059): one row per partition, replaced whole.</summary>
+/// <summary>Name index snapshots in <c>orleans.name_index_snapshots</c> (decision 0060): one row per partition, replaced whole.</summary>
 public sealed class PostgresNameIndexSnapshotStore(NpgsqlDataSource dataSource) : INameIndexSnapshotStore
 {
     private const string Read = "SELECT payload FROM orleans.name_index_snapshots WHERE partition_key = @p";

@@ -14,6 +14,10 @@ public sealed class PostgresPatientIndexStore(NpgsqlDataSource dataSource) : IPa
 {
     private const string Load = "SELECT entry_key, owner_id, payload FROM orleans.patient_index_entries WHERE partition_key = @p";
 
+    private const string LoadStamps = "SELECT entry_key, owner_id, right(payload, @n) FROM orleans.patient_index_entries WHERE partition_key = @p";
+
+    private const string LoadKeys = "SELECT entry_key, owner_id, payload FROM orleans.patient_index_entries WHERE partition_key = @p AND entry_key = ANY(@k)";
+
     private const string Get = "SELECT entry_key, owner_id, payload FROM orleans.patient_index_entries WHERE partition_key = @p AND entry_key = @k";
 
     // The claim, then the other entries only if the claim returned a row (this owner holds the key):
@@ -45,6 +49,29 @@ public sealed class PostgresPatientIndexStore(NpgsqlDataSource dataSource) : IPa
     {
         await using var command = dataSource.CreateCommand(Load);
         command.Parameters.AddWithValue("p", partition);
+        return await ReadAsync(command);
+    }
+
+    public async Task<IReadOnlyList<PatientIndexStamp>> LoadStampsAsync(string partition)
+    {
+        await using var command = dataSource.CreateCommand(LoadStamps);
+        command.Parameters.AddWithValue("p", partition);
+        command.Parameters.AddWithValue("n", PatientIndexStamp.Length);
+        var stamps = new List<PatientIndexStamp>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            stamps.Add(new PatientIndexStamp(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return stamps;
+    }
+
+    public async Task<IReadOnlyList<PatientIndexEntry>> LoadAsync(string partition, IReadOnlyCollection<string> keys)
+    {
+        await using var command = dataSource.CreateCommand(LoadKeys);
+        command.Parameters.AddWithValue("p", partition);
+        command.Parameters.AddWithValue("k", keys.ToArray());
         return await ReadAsync(command);
     }
 
