@@ -75,6 +75,18 @@ public sealed class NameIndexSnapshotTests
         Assert.Equal("short", PatientIndexStamp.Of("short"));
     }
 
+    [Fact]
+    public void The_stored_columns_give_back_the_snapshot_and_refuse_columns_of_different_lengths()
+    {
+        var snapshot = new NameIndexSnapshot([new("s1", Patient("p1", "Jo", "Smith")), new("s2", Patient("p2", "Zoë", "Ávila"))]);
+        var columns = NameIndexSnapshotColumns.Of(snapshot);
+        var json = System.Text.Json.JsonSerializer.Serialize(columns, Security.PhiJson.SerializerOptions);
+        var back = System.Text.Json.JsonSerializer.Deserialize<NameIndexSnapshotColumns>(json, Security.PhiJson.SerializerOptions)!.ToSnapshot();
+
+        Assert.Equal(snapshot.Entries, back.Entries);
+        Assert.Throws<System.Text.Json.JsonException>(() => (columns with { Mrns = ["only one"] }).ToSnapshot());
+    }
+
     [Theory]
     [InlineData(999, 10_000, false)]
     [InlineData(1_000, 499, false)]

@@ -42,9 +42,9 @@ public sealed class NameIndexSnapshotStoreTests(StorageFixture fixture) : IClass
 
         // A snapshot entry that still matches its row is served as the snapshot says: forged here,
         // to see it used. Meanwhile (partition inactive) one row is rewritten, one removed, one added.
-        var snapshot = await protector.UnprotectAsync<NameIndexSnapshot>(first.Payload, field);
+        var snapshot = (await protector.UnprotectAsync<NameIndexSnapshotColumns>(first.Payload, field)).ToSnapshot();
         var forged = snapshot with { Entries = [.. snapshot.Entries.Select(e => e.Patient.Id == Id(1) ? e with { Patient = e.Patient with { FamilyName = "Smithforged" } } : e)] };
-        await WriteSnapshotAsync(smiths, await protector.ProtectAsync(forged, field));
+        await WriteSnapshotAsync(smiths, await protector.ProtectAsync(NameIndexSnapshotColumns.Of(forged), field));
         await store.PutAsync(smiths, await EntryAsync(protector, clinicId, Summary(2) with { FamilyName = "Smithnew" }));
         Assert.True(await store.RemoveAsync(smiths, Id(3), Id(3)));
         await store.PutAsync(smiths, await EntryAsync(protector, clinicId, Summary(Patients + 1)));

@@ -30,7 +30,8 @@ public sealed partial class NameIndexGrain
 
         try
         {
-            return await protector.UnprotectAsync<NameIndexSnapshot>(payload, PhiField.NameIndexSnapshot(_clinicId, _self), cancellationToken);
+            var columns = await protector.UnprotectAsync<NameIndexSnapshotColumns>(payload, PhiField.NameIndexSnapshot(_clinicId, _self), cancellationToken);
+            return columns.ToSnapshot();
         }
         catch (Exception exception) when (exception is CryptographicException or System.Text.Json.JsonException)
         {
@@ -57,7 +58,7 @@ public sealed partial class NameIndexGrain
 
             // Serializing and encrypting 100,000 entries takes a while: off the grain's turn.
             var field = PhiField.NameIndexSnapshot(_clinicId, _self);
-            var payload = await Task.Run(async () => await protector.ProtectAsync(snapshot, field));
+            var payload = await Task.Run(async () => await protector.ProtectAsync(NameIndexSnapshotColumns.Of(snapshot), field));
             await snapshots.WriteAsync(_self, snapshot.Entries.Count, payload);
             _unsnapshotted = Math.Max(0, _unsnapshotted - counted);
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ClinicCluster.Security;
 using Microsoft.Extensions.Logging;
 
@@ -26,8 +27,9 @@ public sealed partial class NameIndexGrain(
     // Patients whose row is being written and whose memory is not yet updated (a snapshot skips them).
     private readonly Dictionary<string, int> _changing = new(StringComparer.Ordinal);
 
-    // Whether each first character's tokens hash to this partition: one keyed hash per character, not per token.
-    private readonly Dictionary<char, bool> _ownsInitial = [];
+    // Whether each first character's tokens hash to this partition: one keyed hash per character,
+    // not per token. Concurrent: a bulk load asks from every core.
+    private readonly ConcurrentDictionary<char, bool> _ownsInitial = new();
 
     private string _self = "";
     private string _clinicId = "";
@@ -117,16 +119,9 @@ public sealed partial class NameIndexGrain(
     private IEnumerable<string> OwnTokens(PatientSummary patient) =>
         NameTokens.Of(patient.GivenName, patient.FamilyName).Where(Owns);
 
-    private bool Owns(string token)
-    {
-        var initial = token[0];
-        if (!_ownsInitial.TryGetValue(initial, out var owns))
-        {
-            _ownsInitial[initial] = owns = keys.Name(PatientIndexKeys.GenerationOf(_self), _clinicId, token) == _self;
-        }
-
-        return owns;
-    }
+    private bool Owns(string token) =>
+        _ownsInitial.GetOrAdd(token[0], static (_, state) => state.keys.Name(PatientIndexKeys.GenerationOf(state.self), state.clinic, state.token) == state.self,
+            (keys, self: _self, clinic: _clinicId, token));
 
     /// <summary>
     /// Marks the patient as changing for the write. A write that failed may still have been stored
