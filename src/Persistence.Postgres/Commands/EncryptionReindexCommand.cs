@@ -1,7 +1,7 @@
-using ClinicCluster.Persistence.Postgres.Patients;
 using System.CommandLine;
 using ClinicCluster.Common;
 using ClinicCluster.Patients;
+using ClinicCluster.Persistence.Postgres.Patients;
 using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults.Commands;
 using Microsoft.Extensions.Options;

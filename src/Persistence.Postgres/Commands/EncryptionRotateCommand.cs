@@ -1,6 +1,6 @@
-using ClinicCluster.Persistence.Postgres.Patients;
 using System.CommandLine;
 using ClinicCluster.Persistence.Postgres.Encryption;
+using ClinicCluster.Persistence.Postgres.Patients;
 using ClinicCluster.Security;
 using ClinicCluster.ServiceDefaults;
 using ClinicCluster.ServiceDefaults.Commands;
