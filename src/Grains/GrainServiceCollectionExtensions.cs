@@ -22,6 +22,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore, MemoryAuditStore>();
         services.TryAddSingleton<IPatientIndexStore, MemoryPatientIndexStore>();
         services.TryAddSingleton<INameIndexSnapshotStore, NoNameIndexSnapshots>();
+        services.TryAddSingleton<NameIndexSnapshotGate>();
         services.TryAddSingleton<PatientIndexWriter>();
         services.AddPhiProtection();
         services.AddAuditChainKeys();

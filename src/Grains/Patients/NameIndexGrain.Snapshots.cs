@@ -50,16 +50,20 @@ public sealed partial class NameIndexGrain
         _writingSnapshot = true;
         try
         {
-            var rows = await store.LoadStampsAsync(_self);
+            var counted = await snapshotGate.RunAsync(async () =>
+            {
+                var rows = await store.LoadStampsAsync(_self);
 
-            // Paired in one turn after the read: what memory holds and what is changing now.
-            var counted = _unsnapshotted;
-            var snapshot = NameIndexSnapshot.Take(rows, _index.Find, _changing.Keys.ToHashSet(StringComparer.Ordinal));
+                // Paired in one turn after the read: what memory holds and what is changing now.
+                var counted = _unsnapshotted;
+                var snapshot = NameIndexSnapshot.Take(rows, _index.Find, _changing.Keys.ToHashSet(StringComparer.Ordinal));
 
-            // Serializing and encrypting 100,000 entries takes a while: off the grain's turn.
-            var field = PhiField.NameIndexSnapshot(_clinicId, _self);
-            var payload = await Task.Run(async () => await protector.ProtectAsync(NameIndexSnapshotColumns.Of(snapshot), field));
-            await snapshots.WriteAsync(_self, snapshot.Entries.Count, payload);
+                // Serializing and encrypting 100,000 entries takes a while: off the grain's turn.
+                var field = PhiField.NameIndexSnapshot(_clinicId, _self);
+                var payload = await Task.Run(async () => await protector.ProtectAsync(NameIndexSnapshotColumns.Of(snapshot), field));
+                await snapshots.WriteAsync(_self, snapshot.Entries.Count, payload);
+                return counted;
+            });
             _unsnapshotted = Math.Max(0, _unsnapshotted - counted);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

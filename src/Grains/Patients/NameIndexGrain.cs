@@ -18,6 +18,7 @@ public sealed partial class NameIndexGrain(
     [PersistentState("names", StorageNames.Patients)] IPersistentState<NameIndexState> legacy,
     IPatientIndexStore store,
     INameIndexSnapshotStore snapshots,
+    NameIndexSnapshotGate snapshotGate,
     IPhiProtector protector,
     PatientIndexKeys keys,
     ILogger<NameIndexGrain> logger) : Grain, INameIndexGrain
