@@ -39,6 +39,15 @@ public interface IProviderScheduleGrain : IScheduleGrain
     [AlwaysInterleave]
     Task<Result<IReadOnlyList<Slot>>> GetEarliestSlotsAsync(DateOnly from, DateOnly to, SchedulingContext context, DateTimeOffset notBefore, int limit);
 
+    /// <summary>
+    /// The calendar's busy time as it publishes it to the clinic's replica (decision 0059): asked
+    /// by the replica when it has no current data for this provider (on its first search, or after a
+    /// publication failed). Interleaved like <see cref="GetEarliestSlotsAsync"/>: it awaits nothing,
+    /// and a calendar waiting on its own publication must still answer it.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<CalendarBusyTime> GetBusyTimeAsync();
+
     /// <summary>The provider's appointments on one local date of the clinic.</summary>
     [ReadOnly]
     Task<Result<IReadOnlyList<AppointmentSummary>>> ListDayAsync(DateOnly date);

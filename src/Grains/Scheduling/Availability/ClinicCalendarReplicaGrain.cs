@@ -1,0 +1,88 @@
+using ClinicCluster.Common;
+using Microsoft.Extensions.Logging;
+
+namespace ClinicCluster.Scheduling;
+
+/// <summary>
+/// The clinic's replica of its provider calendars' busy time (decision 0059), so that a clinic-wide
+/// search is one turn here instead of one call per provider, each waiting its turn on a calendar
+/// busy with bookings. The calendars publish every change of their busy set before their call
+/// returns (<see cref="ProviderScheduleGrain"/>); the slots are placed by the calendars' own rule
+/// (<see cref="OpenSlotSearch"/>) and merged by <see cref="ClinicSlotMerge"/>, so the page is the
+/// merge of what the calendars would answer. Memory only: an activation starts empty and asks each
+/// provider's calendar once, on its first search, for what no publication has brought yet (today's
+/// fan-out, once per activation); a provider it has no current data for (a publication it failed to
+/// take) is asked directly in the same way.
+/// </summary>
+public sealed partial class ClinicCalendarReplicaGrain(TimeProvider clock, IReplicaFaults faults, ILogger<ClinicCalendarReplicaGrain> logger)
+    : Grain, IClinicCalendarReplicaGrain
+{
+    private readonly ReplicaCalendars _calendars = new();
+    private long _directAsks;
+
+    public async Task<long> PublishAsync(CalendarBusyTime busy)
+    {
+        try
+        {
+            await faults.AtPublishAsync(this.GetPrimaryKeyString(), busy.ProviderId);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // What is held may now be older than the calendar: forget it, so that searches ask the
+            // calendar directly until it publishes again (it retries, having seen this fail).
+            _calendars.Forget(busy.ProviderId);
+            LogPublicationRefused(logger, exception);
+            throw;
+        }
+
+        return _calendars.Apply(busy);
+    }
+
+    public async Task<IReadOnlyList<ClinicSlot>> FindAsync(ReplicaSearch search)
+    {
+        var missing = search.Providers.Where(p => !_calendars.Has(p.ProviderId)).Select(p => p.ProviderId).ToList();
+        if (missing.Count > 0)
+        {
+            await AskCalendarsAsync(missing);
+        }
+
+        // From here on nothing is awaited: the page is one turn over what is held now.
+        var now = clock.GetUtcNow();
+        DateTimeOffset? notBefore = search.AfterStart;
+        var after = search.AfterStart is { } start && search.AfterProviderId is { } provider ? new SlotPosition(start, provider) : (SlotPosition?)null;
+        var lists = new List<IReadOnlyList<ClinicSlot>>(search.Providers.Count);
+        foreach (var (providerId, context) in search.Providers)
+        {
+            // One more than the page: the cursor's own slot may be among them and is skipped by the merge.
+            var busy = _calendars.BusyAt(providerId, now) ?? [];
+            var slots = OpenSlotSearch.Find(context, search.From, search.To, busy, now, notBefore, search.Limit + 1);
+            lists.Add(slots.Select(s => new ClinicSlot(providerId, s.Start, s.End)).ToList());
+        }
+
+        return ClinicSlotMerge.Earliest(lists, after, search.Limit);
+    }
+
+    public Task<ReplicaStatus> GetStatusAsync() => Task.FromResult(new ReplicaStatus(_calendars.Versions, _directAsks));
+
+    /// <summary>
+    /// Asks the calendars of <paramref name="providerIds"/> for their busy time, all at once. A
+    /// calendar that cannot answer fails the search, as it did when every search asked every calendar:
+    /// leaving its provider out would show later slots as the earliest.
+    /// </summary>
+    private async Task AskCalendarsAsync(List<string> providerIds)
+    {
+        var clinicId = this.GetPrimaryKeyString();
+        _directAsks += providerIds.Count;
+        var answers = await Task.WhenAll(providerIds.Select(id =>
+            GrainFactory.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(clinicId, id)).GetBusyTimeAsync()));
+
+        // Versions order these answers against publications that arrived meanwhile.
+        foreach (var answer in answers)
+        {
+            _calendars.Apply(answer);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The clinic's calendar replica could not take a publication; the provider is asked directly until it publishes again")]
+    private static partial void LogPublicationRefused(ILogger logger, Exception exception);
+}
