@@ -61,13 +61,16 @@ public sealed class ReplicaCalendarsTests
 
         var context = AllDay();
         var day = DateOnly.FromDateTime(Start.UtcDateTime);
-        foreach (var minutes in new[] { 0, 1, 2, 3, 4 })
+        var pendingEnds = Now + PendingTimeout;
+        foreach (var at in new[] { Now, pendingEnds, pendingEnds.AddTicks(1), Now.AddMinutes(2), Now.AddMinutes(3), Now.AddMinutes(4) })
         {
-            // What the calendar offers at that instant (its own busy ranges), against the replica's read then.
-            var at = Now.AddMinutes(minutes);
+            // What the calendar offers at that instant (its own busy ranges), against the replica's
+            // read then: its ranges, and its timeline kept between reads (rebuilt at each expiry).
             var calendarBusy = book.BusyForOffers(at - PendingTimeout);
             calendarBusy.AddRange(checkout.Blocking(at));
-            Assert.Equal(OpenSlotSearch.Find(context, day, day, calendarBusy, at), OpenSlotSearch.Find(context, day, day, calendars.BusyAt("prv-1", at)!, at));
+            var expected = OpenSlotSearch.Find(context, day, day, calendarBusy, at);
+            Assert.Equal(expected, OpenSlotSearch.Find(context, day, day, calendars.BusyAt("prv-1", at)!, at));
+            Assert.Equal(expected, OpenSlotSearch.Find(context, day, day, calendars.TimelineAt("prv-1", at)!, at));
         }
 
         Assert.Equal(3, calendars.BusyAt("prv-1", Now.AddMinutes(1))!.Count);

@@ -40,11 +40,8 @@ public sealed partial class ClinicCalendarReplicaGrain(TimeProvider clock, IRepl
 
     public async Task<IReadOnlyList<ClinicSlot>> FindAsync(ReplicaSearch search)
     {
-        var missing = search.Providers.Where(p => !_calendars.Has(p.ProviderId)).Select(p => p.ProviderId).ToList();
-        if (missing.Count > 0)
-        {
-            await AskCalendarsAsync(missing);
-        }
+        var missing = search.Providers.Where(p => !_calendars.Has(p.ProviderId)).ToList();
+        var answered = missing.Count > 0 ? await AskCalendarsAsync(search, missing) : [];
 
         // From here on nothing is awaited: the page is one turn over what is held now.
         var now = clock.GetUtcNow();
@@ -53,8 +50,14 @@ public sealed partial class ClinicCalendarReplicaGrain(TimeProvider clock, IRepl
         var lists = new List<IReadOnlyList<ClinicSlot>>(search.Providers.Count);
         foreach (var (providerId, context) in search.Providers)
         {
+            if (answered.TryGetValue(providerId, out var direct))
+            {
+                lists.Add(direct);
+                continue;
+            }
+
             // One more than the page: the cursor's own slot may be among them and is skipped by the merge.
-            var busy = _calendars.BusyAt(providerId, now) ?? [];
+            var busy = _calendars.TimelineAt(providerId, now) ?? new BusyTimeline([]);
             var slots = OpenSlotSearch.Find(context, search.From, search.To, busy, now, notBefore, search.Limit + 1);
             lists.Add(slots.Select(s => new ClinicSlot(providerId, s.Start, s.End)).ToList());
         }
@@ -65,24 +68,44 @@ public sealed partial class ClinicCalendarReplicaGrain(TimeProvider clock, IRepl
     public Task<ReplicaStatus> GetStatusAsync() => Task.FromResult(new ReplicaStatus(_calendars.Versions, _directAsks));
 
     /// <summary>
-    /// Asks the calendars of <paramref name="providerIds"/> for their busy time, all at once. A
-    /// calendar that cannot answer fails the search, as it did when every search asked every calendar:
+    /// Asks the calendars of <paramref name="providers"/> for their busy time, all at once. A calendar
+    /// that cannot give it (a silo of the previous release during a rolling update has no such method)
+    /// is asked for its first slots instead, as every search used to ask every calendar; those answers
+    /// are returned for this search only. A calendar that answers neither fails the search, as before:
     /// leaving its provider out would show later slots as the earliest.
     /// </summary>
-    private async Task AskCalendarsAsync(List<string> providerIds)
+    private async Task<Dictionary<string, IReadOnlyList<ClinicSlot>>> AskCalendarsAsync(ReplicaSearch search, List<ReplicaProvider> providers)
     {
         var clinicId = this.GetPrimaryKeyString();
-        _directAsks += providerIds.Count;
-        var answers = await Task.WhenAll(providerIds.Select(id =>
-            GrainFactory.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(clinicId, id)).GetBusyTimeAsync()));
+        _directAsks += providers.Count;
+        var answers = await Task.WhenAll(providers.Select(async provider =>
+        {
+            var calendar = GrainFactory.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(clinicId, provider.ProviderId));
+            try
+            {
+                return (provider.ProviderId, Busy: (CalendarBusyTime?)await calendar.GetBusyTimeAsync(), Slots: (IReadOnlyList<ClinicSlot>?)null);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogBusyTimeUnanswered(logger, exception);
+                var open = await calendar.GetEarliestSlotsAsync(search.From, search.To, provider.Context, search.AfterStart ?? DateTimeOffset.MinValue, search.Limit + 1);
+                return (provider.ProviderId, Busy: (CalendarBusyTime?)null,
+                    Slots: (IReadOnlyList<ClinicSlot>?)(open.Value ?? []).Select(s => new ClinicSlot(provider.ProviderId, s.Start, s.End)).ToList());
+            }
+        }));
 
         // Versions order these answers against publications that arrived meanwhile.
-        foreach (var answer in answers)
+        foreach (var busy in answers.Select(a => a.Busy).OfType<CalendarBusyTime>())
         {
-            _calendars.Apply(answer);
+            _calendars.Apply(busy);
         }
+
+        return answers.Where(a => a.Slots is not null).ToDictionary(a => a.ProviderId, a => a.Slots!, StringComparer.Ordinal);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The clinic's calendar replica could not take a publication; the provider is asked directly until it publishes again")]
     private static partial void LogPublicationRefused(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A calendar did not give the clinic's calendar replica its busy time; its first slots were asked instead")]
+    private static partial void LogBusyTimeUnanswered(ILogger logger, Exception exception);
 }

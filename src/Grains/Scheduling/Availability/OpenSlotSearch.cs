@@ -16,6 +16,12 @@ public static class OpenSlotSearch
     /// </summary>
     public static IReadOnlyList<Slot> Find(
         SchedulingContext context, DateOnly from, DateOnly to, IReadOnlyCollection<TimeRange> busy, DateTimeOffset now,
+        DateTimeOffset? notBefore = null, int limit = int.MaxValue) =>
+        Find(context, from, to, new BusyTimeline(busy), now, notBefore, limit);
+
+    /// <summary>The same, against a timeline already built.</summary>
+    public static IReadOnlyList<Slot> Find(
+        SchedulingContext context, DateOnly from, DateOnly to, BusyTimeline busy, DateTimeOffset now,
         DateTimeOffset? notBefore = null, int limit = int.MaxValue)
     {
         var (timeZone, policy, type, provider) = context;

@@ -5,24 +5,29 @@ namespace ClinicCluster.Scheduling;
 /// rules; <see cref="ClinicCalendarReplicaGrain"/> serialises access. A publication older than what
 /// is held is ignored, so calendars may publish again, late or twice, without harm.
 /// </summary>
+/// <remarks>
+/// Every search reads every provider, while a provider changes only when it publishes or one of its
+/// holds expires. Each provider's merged timeline is therefore kept between searches and rebuilt only
+/// after a publication or once the earliest expiry among the ranges it counted has passed: a search
+/// then costs each provider a binary search and a walk over the days it shows, not a pass over every
+/// booking it has.
+/// </remarks>
 public sealed class ReplicaCalendars
 {
-    private readonly Dictionary<string, CalendarBusyTime> _byProvider = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Held> _byProvider = new(StringComparer.Ordinal);
 
     /// <summary>The version held of each provider.</summary>
-    public IReadOnlyDictionary<string, long> Versions => _byProvider.ToDictionary(p => p.Key, p => p.Value.Version, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, long> Versions => _byProvider.ToDictionary(p => p.Key, p => p.Value.Busy.Version, StringComparer.Ordinal);
 
     /// <summary>Keeps <paramref name="busy"/> unless a newer version is held; the version held afterwards.</summary>
     public long Apply(CalendarBusyTime busy)
     {
-        if (_byProvider.TryGetValue(busy.ProviderId, out var held) && held.Version >= busy.Version)
+        if (_byProvider.TryGetValue(busy.ProviderId, out var held) && held.Busy.Version >= busy.Version)
         {
-            return held.Version;
+            return held.Busy.Version;
         }
 
-        // Sorted once here, so each search's timeline is built from ordered ranges.
-        var sorted = busy.Ranges.OrderBy(r => r.Start).ToList();
-        _byProvider[busy.ProviderId] = busy with { Ranges = sorted };
+        _byProvider[busy.ProviderId] = new Held(busy);
         return busy.Version;
     }
 
@@ -34,7 +39,40 @@ public sealed class ReplicaCalendars
 
     /// <summary>The provider's ranges that still block at <paramref name="now"/> (expiries checked now, as the calendar does); null when none are held.</summary>
     public List<TimeRange>? BusyAt(string providerId, DateTimeOffset now) =>
-        _byProvider.TryGetValue(providerId, out var held)
-            ? held.Ranges.Where(r => r.End > now && r.BlocksAt(now)).Select(r => new TimeRange(r.Start, r.End)).ToList()
-            : null;
+        _byProvider.TryGetValue(providerId, out var held) ? Blocking(held.Busy, now) : null;
+
+    /// <summary>The union of <see cref="BusyAt"/> as a timeline, kept until it can change; null when none is held.</summary>
+    public BusyTimeline? TimelineAt(string providerId, DateTimeOffset now)
+    {
+        if (!_byProvider.TryGetValue(providerId, out var held))
+        {
+            return null;
+        }
+
+        // A clock that went back could revive a range counted as expired: rebuild then too.
+        if (held.Timeline is null || now < held.BuiltAt || now >= held.ValidUntil)
+        {
+            var blocking = held.Busy.Ranges.Where(r => r.BlocksAt(now)).ToList();
+            held.Timeline = new BusyTimeline(blocking.Select(r => new TimeRange(r.Start, r.End)));
+            held.BuiltAt = now;
+            held.ValidUntil = blocking.Min(r => r.Until) ?? DateTimeOffset.MaxValue;
+        }
+
+        return held.Timeline;
+    }
+
+    private static List<TimeRange> Blocking(CalendarBusyTime busy, DateTimeOffset now) =>
+        busy.Ranges.Where(r => r.End > now && r.BlocksAt(now)).OrderBy(r => r.Start).Select(r => new TimeRange(r.Start, r.End)).ToList();
+
+    private sealed class Held(CalendarBusyTime busy)
+    {
+        public CalendarBusyTime Busy { get; } = busy;
+
+        public BusyTimeline? Timeline { get; set; }
+
+        public DateTimeOffset BuiltAt { get; set; }
+
+        /// <summary>The first expiry among the ranges the timeline counts: it is stale from then on.</summary>
+        public DateTimeOffset ValidUntil { get; set; }
+    }
 }
