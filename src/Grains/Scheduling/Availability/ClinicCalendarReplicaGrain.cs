@@ -18,6 +18,10 @@ public sealed partial class ClinicCalendarReplicaGrain(TimeProvider clock, IRepl
     : Grain, IClinicCalendarReplicaGrain
 {
     private readonly ReplicaCalendars _calendars = new();
+
+    // Asks in flight, shared by the searches that arrive meanwhile (a fresh activation under load
+    // would otherwise ask every calendar once per waiting search).
+    private readonly Dictionary<string, Task<CalendarBusyTime>> _asking = new(StringComparer.Ordinal);
     private long _directAsks;
 
     public async Task<long> PublishAsync(CalendarBusyTime busy)
@@ -77,13 +81,18 @@ public sealed partial class ClinicCalendarReplicaGrain(TimeProvider clock, IRepl
     private async Task<Dictionary<string, IReadOnlyList<ClinicSlot>>> AskCalendarsAsync(ReplicaSearch search, List<ReplicaProvider> providers)
     {
         var clinicId = this.GetPrimaryKeyString();
-        _directAsks += providers.Count;
         var answers = await Task.WhenAll(providers.Select(async provider =>
         {
             var calendar = GrainFactory.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(clinicId, provider.ProviderId));
+            if (!_asking.TryGetValue(provider.ProviderId, out var asking))
+            {
+                _directAsks++;
+                _asking[provider.ProviderId] = asking = calendar.GetBusyTimeAsync();
+            }
+
             try
             {
-                return (provider.ProviderId, Busy: (CalendarBusyTime?)await calendar.GetBusyTimeAsync(), Slots: (IReadOnlyList<ClinicSlot>?)null);
+                return (provider.ProviderId, Busy: (CalendarBusyTime?)await asking, Slots: (IReadOnlyList<ClinicSlot>?)null);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -93,6 +102,14 @@ public sealed partial class ClinicCalendarReplicaGrain(TimeProvider clock, IRepl
                     Slots: (IReadOnlyList<ClinicSlot>?)(open.Value ?? []).Select(s => new ClinicSlot(provider.ProviderId, s.Start, s.End)).ToList());
             }
         }));
+
+        foreach (var provider in providers)
+        {
+            if (_asking.TryGetValue(provider.ProviderId, out var asked) && asked.IsCompleted)
+            {
+                _asking.Remove(provider.ProviderId);
+            }
+        }
 
         // Versions order these answers against publications that arrived meanwhile.
         foreach (var busy in answers.Select(a => a.Busy).OfType<CalendarBusyTime>())
