@@ -30,8 +30,9 @@ public interface IProviderScheduleGrain : IScheduleGrain
 
     /// <summary>
     /// The first <paramref name="limit"/> open slots between two local dates that start at or after
-    /// <paramref name="notBefore"/>, under a context the caller read from the clinic (the clinic-wide
-    /// search reads it once for every provider and asks each calendar once, decision 0054).
+    /// <paramref name="notBefore"/>, under a context the caller read from the clinic. The clinic-wide
+    /// search of the previous release asks every calendar this (decision 0054); this release's replica
+    /// asks it only of a calendar that cannot give its busy time (decision 0059). Kept for one release.
     /// Interleaved with every other call: it awaits nothing, so it runs whole between two steps of
     /// any other call and reads the calendar as the last completed step left it, instead of queueing
     /// behind bookings, reconciliations and their database round trips.
