@@ -17,6 +17,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAppointmentLedger, MemoryAppointmentLedger>();
         services.TryAddSingleton<ISchedulingFaults, NoSchedulingFaults>();
+        services.TryAddSingleton<IReplicaFaults, NoReplicaFaults>();
         services.AddMetrics();
         services.TryAddSingleton<SchedulingMetrics>();
         services.TryAddSingleton<IAuditStore, MemoryAuditStore>();

@@ -27,6 +27,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The fault seam of both silos; disarmed unless a fault-injection test arms it.</summary>
     public static ArmedFaults Faults { get; } = new();
 
+    /// <summary>The seam where the clinics' calendar replicas take publications; disarmed unless a test arms it.</summary>
+    public static ArmedReplicaFaults ReplicaFaults { get; } = new();
+
     private TestCluster? _cluster;
 
     public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
@@ -69,6 +72,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Registered after AddClinicGrainServices' TryAddSingleton(TimeProvider.System): the last one wins.
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
             siloBuilder.Services.AddSingleton<ISchedulingFaults>(Faults);
+            siloBuilder.Services.AddSingleton<IReplicaFaults>(ReplicaFaults);
         }
     }
 }

@@ -41,6 +41,17 @@ public sealed class SchedulingOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(1), Bind(("Scheduling:HoldMinute", "00:00:01")).HoldMinute);
     }
 
+    [Theory]
+    [InlineData("00:00:00.005")]
+    [InlineData("00:00:31")]
+    public void A_replica_publish_timeout_outside_10_ms_to_30_s_stops_the_host_naming_the_setting(string value)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(("Scheduling:ReplicaPublishTimeout", value)));
+
+        Assert.Contains("Scheduling:ReplicaPublishTimeout", Assert.Single(error.Failures), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(1), Bind().ReplicaPublishTimeout);
+    }
+
     private static SchedulingOptions Bind(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()

@@ -30,14 +30,24 @@ public interface IProviderScheduleGrain : IScheduleGrain
 
     /// <summary>
     /// The first <paramref name="limit"/> open slots between two local dates that start at or after
-    /// <paramref name="notBefore"/>, under a context the caller read from the clinic (the clinic-wide
-    /// search reads it once for every provider and asks each calendar once, decision 0054).
+    /// <paramref name="notBefore"/>, under a context the caller read from the clinic. The clinic-wide
+    /// search of the previous release asks every calendar this (decision 0054); this release's replica
+    /// asks it only of a calendar that cannot give its busy time (decision 0059). Kept for one release.
     /// Interleaved with every other call: it awaits nothing, so it runs whole between two steps of
     /// any other call and reads the calendar as the last completed step left it, instead of queueing
     /// behind bookings, reconciliations and their database round trips.
     /// </summary>
     [AlwaysInterleave]
     Task<Result<IReadOnlyList<Slot>>> GetEarliestSlotsAsync(DateOnly from, DateOnly to, SchedulingContext context, DateTimeOffset notBefore, int limit);
+
+    /// <summary>
+    /// The calendar's busy time as it publishes it to the clinic's replica (decision 0059): asked
+    /// by the replica when it has no current data for this provider (on its first search, or after a
+    /// publication failed). Interleaved like <see cref="GetEarliestSlotsAsync"/>: it awaits nothing,
+    /// and a calendar waiting on its own publication must still answer it.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<CalendarBusyTime> GetBusyTimeAsync();
 
     /// <summary>The provider's appointments on one local date of the clinic.</summary>
     [ReadOnly]

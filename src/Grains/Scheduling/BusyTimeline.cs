@@ -14,7 +14,12 @@ public sealed class BusyTimeline
     public BusyTimeline(IEnumerable<TimeRange> ranges)
     {
         var sorted = ranges.Where(r => r.Start < r.End).ToArray();
-        Array.Sort(sorted, static (a, b) => a.Start.CompareTo(b.Start));
+        if (!InStartOrder(sorted))
+        {
+            // Calendars keep their entries by start: a sort is mostly a check.
+            Array.Sort(sorted, static (a, b) => a.Start.CompareTo(b.Start));
+        }
+
         var union = new List<TimeRange>(sorted.Length);
         foreach (var range in sorted)
         {
@@ -31,6 +36,19 @@ public sealed class BusyTimeline
         }
 
         _union = [.. union];
+    }
+
+    private static bool InStartOrder(TimeRange[] ranges)
+    {
+        for (var i = 1; i < ranges.Length; i++)
+        {
+            if (ranges[i].Start < ranges[i - 1].Start)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The number of disjoint busy intervals.</summary>

@@ -35,6 +35,13 @@ public sealed class SchedulingOptions
     /// </summary>
     public TimeSpan HoldMinute { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a provider calendar waits for the clinic's replica to take a publication before it
+    /// answers its caller anyway and publishes again later (decision 0059): a slow or unreachable
+    /// replica costs a booking at most this, never its outcome.
+    /// </summary>
+    public TimeSpan ReplicaPublishTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The widest date range one availability request may cover.</summary>
     public int MaxAvailabilityDays { get; set; } = 31;
 

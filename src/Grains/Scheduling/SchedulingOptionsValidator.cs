@@ -20,6 +20,8 @@ public sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOpti
         Check(options.RecordRetries is >= 0 and <= 20, "Scheduling:RecordRetries must be between 0 and 20.");
         Check(options.HoldMinute >= TimeSpan.FromMilliseconds(100) && options.HoldMinute <= TimeSpan.FromMinutes(1),
             "Scheduling:HoldMinute must be between 100 ms and one minute.");
+        Check(options.ReplicaPublishTimeout >= TimeSpan.FromMilliseconds(10) && options.ReplicaPublishTimeout <= TimeSpan.FromSeconds(30),
+            "Scheduling:ReplicaPublishTimeout must be between 10 ms and 30 seconds.");
         Check(options.MaxAvailabilityDays is >= 1 and <= 366, "Scheduling:MaxAvailabilityDays must be between 1 and 366.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 

@@ -69,10 +69,24 @@ public sealed class SlotCalculator
         IReadOnlyCollection<TimeRange> busy,
         DateTimeOffset earliest,
         DateTimeOffset latest,
+        int limit = int.MaxValue) =>
+        OpenSlots(from, to, type, slotIntervalMinutes, new BusyTimeline(busy), earliest, latest, limit);
+
+    /// <summary>
+    /// <see cref="OpenSlots(DateOnly, DateOnly, AppointmentType, int, IReadOnlyCollection{TimeRange}, DateTimeOffset, DateTimeOffset, int)"/>
+    /// against a timeline already built (the clinic's replica keeps one per provider between searches).
+    /// </summary>
+    public IReadOnlyList<TimeRange> OpenSlots(
+        DateOnly from,
+        DateOnly to,
+        AppointmentType type,
+        int slotIntervalMinutes,
+        BusyTimeline timeline,
+        DateTimeOffset earliest,
+        DateTimeOffset latest,
         int limit = int.MaxValue)
     {
         var slots = new List<TimeRange>();
-        var timeline = new BusyTimeline(busy);
         var step = TimeSpan.FromMinutes(Math.Max(1, slotIntervalMinutes));
         for (var date = from; date <= to && slots.Count < limit; date = date.AddDays(1))
         {

@@ -3,8 +3,9 @@ using ClinicCluster.Common;
 namespace ClinicCluster.Scheduling;
 
 /// <summary>
-/// The clinic-wide earliest-slot search (decision 0036): a bounded fan-out over the providers'
-/// calendars that stops as soon as a page is certain. Stateless, so every silo can answer. Key: the clinic id.
+/// The clinic-wide earliest-slot search (decisions 0036, 0059): checks the query, reads the clinic,
+/// and asks the clinic's replica of the calendars (<see cref="IClinicCalendarReplicaGrain"/>) for
+/// the page. Stateless, so every silo can answer. Key: the clinic id.
 /// </summary>
 public interface IClinicAvailabilityGrain : IGrainWithStringKey
 {

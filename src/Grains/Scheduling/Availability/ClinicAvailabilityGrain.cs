@@ -5,24 +5,18 @@ using Orleans.Concurrency;
 namespace ClinicCluster.Scheduling;
 
 /// <summary>
-/// The clinic-wide earliest-slot search (decisions 0036, 0054). It reads the clinic once, builds
-/// each chosen provider's scheduling context from it, and asks every chosen provider's calendar
-/// once for its first open slots after the cursor, at most <see cref="MaxParallelCalls"/> at a
-/// time: a calendar stops as soon as it has a page's worth, so a free morning costs each calendar
-/// a morning and a fully booked fortnight one pass over it. The calendars answer from memory,
-/// interleaved with bookings, so the answer is what a booking would find (a slot taken in between
-/// gets 409 at booking, never a double booking). It only orchestrates: the order and the cursor are
+/// The clinic-wide earliest-slot search (decisions 0036, 0054, 0059). It checks the query, reads the
+/// clinic once and builds each chosen provider's scheduling context from it, then asks the clinic's
+/// replica of the calendars (<see cref="ClinicCalendarReplicaGrain"/>) for the page: one call, answered
+/// in one turn from the busy time the calendars published, with the calendars' own slot rule. The
+/// calendars publish before their calls return, so a hold or booking acknowledged to a client is
+/// already out of the search; a slot taken in between still gets 409 at booking, never a double
+/// booking. Stateless, so every silo validates and reads the clinic; the order and the cursor are
 /// <see cref="ClinicSlotMerge"/> and <see cref="AvailabilityCursor"/>.
 /// </summary>
 [StatelessWorker]
 public sealed class ClinicAvailabilityGrain : Grain, IClinicAvailabilityGrain
 {
-    /// <summary>
-    /// Calendar calls in flight per search: every provider of a full clinic at once (one round trip),
-    /// still a bound on what one search can ask of the silo.
-    /// </summary>
-    public const int MaxParallelCalls = ClinicAvailabilityLimits.MaxProviders;
-
     public async Task<Result<ClinicAvailabilityPage>> FindAsync(ClinicAvailabilityQuery query)
     {
         if (ClinicAvailabilityRules.Validate(query, out var after) is { } invalid)
@@ -52,7 +46,7 @@ public sealed class ClinicAvailabilityGrain : Grain, IClinicAvailabilityGrain
         var providers = clinic.Providers
             .Where(p => wanted is null || wanted.Contains(p.Id))
             .Where(p => query.Specialty is null || string.Equals(p.Profile.Specialty, query.Specialty.Trim(), StringComparison.OrdinalIgnoreCase))
-            .Select(p => (p.Id, Context: new SchedulingContext(settings.TimeZone, settings.Policy, type, p.Profile)))
+            .Select(p => new ReplicaProvider(p.Id, new SchedulingContext(settings.TimeZone, settings.Policy, type, p.Profile)))
             .ToList();
 
         // A next page starts on the local date of the previous page's last slot.
@@ -62,34 +56,13 @@ public sealed class ClinicAvailabilityGrain : Grain, IClinicAvailabilityGrain
             from = resume;
         }
 
-        // Each calendar answers its first slots from the cursor's start on (one more than the page
-        // needs: the cursor's own slot may be among them and is skipped by the merge).
-        var notBefore = after?.Start ?? DateTimeOffset.MinValue;
-        var slots = await ReadCalendarsAsync(clinicId, providers, from, query.To, notBefore, query.Limit + 1);
-        var page = ClinicSlotMerge.Earliest(slots, after, query.Limit);
+        // Each provider's first slots from the cursor's start on, merged after the cursor's position.
+        var search = new ReplicaSearch(providers, from, query.To, after?.Start, after?.ProviderId, query.Limit);
+        var page = await GrainFactory.GetGrain<IClinicCalendarReplicaGrain>(clinicId).FindAsync(search);
 
         var cursor = page.Count == query.Limit
             ? AvailabilityCursor.Encode(SlotPosition.Of(page[^1]), AvailabilityCursor.Fingerprint(query))
             : null;
         return new ClinicAvailabilityPage(page, cursor);
-    }
-
-    /// <summary>Every provider's first open slots, in batches of <see cref="MaxParallelCalls"/>.</summary>
-    private async Task<List<IReadOnlyList<ClinicSlot>>> ReadCalendarsAsync(
-        string clinicId, List<(string Id, SchedulingContext Context)> providers, DateOnly from, DateOnly to, DateTimeOffset notBefore, int limit)
-    {
-        var lists = new List<IReadOnlyList<ClinicSlot>>(providers.Count);
-        foreach (var batch in providers.Chunk(MaxParallelCalls))
-        {
-            var answers = await Task.WhenAll(batch.Select(async provider =>
-            {
-                var calendar = GrainFactory.GetGrain<IProviderScheduleGrain>(ClinicScopedKey.Format(clinicId, provider.Id));
-                var open = await calendar.GetEarliestSlotsAsync(from, to, provider.Context, notBefore, limit);
-                return (IReadOnlyList<ClinicSlot>)(open.Value ?? []).Select(s => new ClinicSlot(provider.Id, s.Start, s.End)).ToList();
-            }));
-            lists.AddRange(answers);
-        }
-
-        return lists;
     }
 }

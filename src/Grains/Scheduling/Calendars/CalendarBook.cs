@@ -51,6 +51,16 @@ public sealed partial class CalendarBook
     public List<TimeRange> BusyForOffers(DateTimeOffset pendingCutoff) =>
         _byStart.Where(e => e.IsActive && (e.Recorded || e.HeldAt >= pendingCutoff)).Select(e => e.Blocked).ToList();
 
+    /// <summary>
+    /// <see cref="BusyForOffers"/> as the clinic's replica keeps it (decision 0059): the ranges that end
+    /// after <paramref name="now"/>, each pending hold with the instant it stops counting, so the
+    /// replica checks it at read time as <see cref="BusyForOffers"/> does here.
+    /// </summary>
+    public IEnumerable<BusyRange> BusyTime(DateTimeOffset now, TimeSpan pendingHoldTimeout) =>
+        _byStart.Where(e => e.IsActive && e.Blocked.End > now && (e.Recorded || e.HeldAt >= now - pendingHoldTimeout))
+            // A pending hold counts while HeldAt >= now - timeout, so up to and including HeldAt + timeout.
+            .Select(e => new BusyRange(e.Blocked.Start, e.Blocked.End, e.Recorded ? null : e.HeldAt + pendingHoldTimeout + TimeSpan.FromTicks(1)));
+
     /// <summary>Holds older than the cutoff, overlapping <paramref name="range"/> when given.</summary>
     public List<CalendarEntry> StalePending(DateTimeOffset pendingCutoff, TimeRange? range = null) =>
         (range is { } window ? Overlapping(window) : _byStart).Where(e => !e.Recorded && e.HeldAt < pendingCutoff).ToList();

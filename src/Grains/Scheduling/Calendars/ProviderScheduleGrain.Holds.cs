@@ -60,20 +60,32 @@ public sealed partial class ProviderScheduleGrain
         // Idle collection would drop the hold early (and free the slot, the safe direction); a
         // checkout deserves its minutes, so the calendar stays active until the hold expires.
         DelayDeactivation(hold.ExpiresAt - now + PruneInterval);
+
+        // Out of the clinic-wide search before the checkout hears of its hold.
+        await PublishAsync();
         return hold;
     }
 
-    public Task<Result<CheckoutHold>> ReleaseHoldAsync(string holdId) =>
-        Task.FromResult<Result<CheckoutHold>>(_checkout.Release(holdId, Clock.GetUtcNow()) is { } released ? released : Error.NotFound("Hold"));
+    public async Task<Result<CheckoutHold>> ReleaseHoldAsync(string holdId)
+    {
+        if (_checkout.Release(holdId, Clock.GetUtcNow()) is not { } released)
+        {
+            return Error.NotFound("Hold");
+        }
+
+        await PublishAsync();
+        return released;
+    }
 
     /// <summary>A committed booking used up the hold it converted.</summary>
     protected override void OnRecorded(SlotHold hold) => _checkout.Recorded(hold.Appointment.Id);
 
+    /// <summary>Prunes expired holds, and publishes to the clinic's replica again if the last publication failed.</summary>
     private void RegisterHoldPruning() =>
         this.RegisterGrainTimer(() =>
         {
             _checkout.Prune(Clock.GetUtcNow());
-            return Task.CompletedTask;
+            return RepublishIfNeededAsync();
         }, PruneInterval, PruneInterval);
 
     private Error? CheckRange(DateOnly from, DateOnly to) =>
@@ -87,32 +99,9 @@ public sealed partial class ProviderScheduleGrain
     /// </summary>
     private Result<IReadOnlyList<Slot>> OpenSlots(DateOnly from, DateOnly to, SchedulingContext context, DateTimeOffset? notBefore = null, int limit = int.MaxValue)
     {
-        var (timeZone, policy, type, provider) = context;
-        var calculator = new SlotCalculator(timeZone, provider);
         var now = Clock.GetUtcNow();
-
-        // Only the booking window can have slots; clamping to it also keeps the date arithmetic
-        // far from DateOnly.MaxValue whatever dates a caller sends.
-        var earliest = now.AddMinutes(policy.MinimumNoticeMinutes);
-        if (notBefore > earliest)
-        {
-            earliest = notBefore.Value;
-        }
-
-        var latest = now.AddDays(policy.MaximumHorizonDays);
-        var first = ClinicTimeZones.LocalDate(timeZone, earliest);
-        var last = ClinicTimeZones.LocalDate(timeZone, latest);
-        (from, to) = (from < first ? first : from, to > last ? last : to);
-        if (from > to)
-        {
-            return new List<Slot>();
-        }
-
         var busy = BusyForOffers;
         busy.AddRange(_checkout.Blocking(now));
-        return calculator
-            .OpenSlots(from, to, type, policy.SlotIntervalMinutes, busy, earliest, latest, limit)
-            .Select(range => new Slot(calculator.ToZoned(range.Start), calculator.ToZoned(range.End)))
-            .ToList();
+        return new Result<IReadOnlyList<Slot>>(OpenSlotSearch.Find(context, from, to, busy, now, notBefore, limit), null);
     }
 }

@@ -25,6 +25,9 @@ public sealed partial class ProviderScheduleGrain(
         // running wherever there are appointments, at one message per calendar activation.
         GrainFactory.GetGrain<IAppointmentSweeperGrain>(ClinicId).WakeAsync().Ignore();
         RegisterHoldPruning();
+
+        // A new activation's picture replaces whatever the replica kept of an earlier one.
+        await PublishAsync();
     }
 
     public async Task<Result<IReadOnlyList<Slot>>> GetAvailabilityAsync(DateOnly from, DateOnly to, string appointmentType)

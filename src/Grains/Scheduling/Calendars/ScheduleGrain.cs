@@ -31,6 +31,8 @@ public abstract partial class ScheduleGrain(
 
     protected IAppointmentLedger Ledger => ledger;
 
+    protected ILogger Logger => logger;
+
     /// <summary>Blocked ranges to offer as busy: recorded entries and holds younger than the timeout.</summary>
     protected List<TimeRange> BusyForOffers => _book.BusyForOffers(PendingCutoff);
 
@@ -49,8 +51,18 @@ public abstract partial class ScheduleGrain(
 
     public Task<Result<SlotHold>> HoldAsync(SlotHold hold) => HoldAsync(hold, RefuseAsync);
 
-    /// <summary>Takes <paramref name="hold"/> unless <paramref name="refuse"/> answers why not.</summary>
+    /// <summary>
+    /// Takes <paramref name="hold"/> unless <paramref name="refuse"/> answers why not; either way the
+    /// busy set may have changed (stale holds resolved), which is passed on before the call returns.
+    /// </summary>
     protected async Task<Result<SlotHold>> HoldAsync(SlotHold hold, Func<SlotHold, Func<TimeRange, IReadOnlyList<TimeRange>>, Task<Error?>> refuse)
+    {
+        var result = await TakeHoldAsync(hold, refuse);
+        await OnBusyChangedAsync();
+        return result;
+    }
+
+    private async Task<Result<SlotHold>> TakeHoldAsync(SlotHold hold, Func<SlotHold, Func<TimeRange, IReadOnlyList<TimeRange>>, Task<Error?>> refuse)
     {
         await ResolveStalePendingAsync(hold);
         var sawRecorded = false;
@@ -75,14 +87,14 @@ public abstract partial class ScheduleGrain(
     public Task ReleaseAsync(string appointmentId, DateTimeOffset start)
     {
         _book.Release(appointmentId, start);
-        return Task.CompletedTask;
+        return OnBusyChangedAsync();
     }
 
     public Task RecordAsync(SlotHold hold)
     {
         _book.Record(hold, clock.GetUtcNow());
         OnRecorded(hold);
-        return Task.CompletedTask;
+        return OnBusyChangedAsync();
     }
 
     public Task<IReadOnlyList<AppointmentSummary>> ListAsync(DateTimeOffset from, DateTimeOffset to) => owner == CalendarOwner.Provider
@@ -107,6 +119,7 @@ public abstract partial class ScheduleGrain(
             LogFinding(logger, finding.Kind, View, finding.AppointmentId);
         }
 
+        await OnBusyChangedAsync();
         return findings;
     }
 
@@ -115,6 +128,18 @@ public abstract partial class ScheduleGrain(
 
     /// <summary>True when the calendar shows <paramref name="appointmentId"/> as committed.</summary>
     protected bool HasRecorded(string appointmentId) => _book.Entries.Any(e => e.Recorded && e.AppointmentId == appointmentId);
+
+    /// <summary>
+    /// The busy time to offer, as the clinic's replica keeps it (decision 0059): recorded entries, and
+    /// holds of bookings in flight until they stop counting.
+    /// </summary>
+    protected IEnumerable<BusyRange> BusyTime(DateTimeOffset now) => _book.BusyTime(now, options.Value.PendingHoldTimeout);
+
+    /// <summary>
+    /// Called before a call that may have changed the busy set returns (hold, release, record,
+    /// reconcile); awaited, so that what the caller was told is already passed on.
+    /// </summary>
+    protected virtual Task OnBusyChangedAsync() => Task.CompletedTask;
 
     /// <summary>Called after <paramref name="hold"/>'s appointment was recorded.</summary>
     protected virtual void OnRecorded(SlotHold hold)
@@ -167,13 +192,4 @@ public abstract partial class ScheduleGrain(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Released a stale hold of appointment {AppointmentId} that was never committed")]
-    private static partial void LogStaleHoldReleased(ILogger logger, string appointmentId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation: {Kind} in {View} for appointment {AppointmentId}, repaired from the ledger")]
-    private static partial void LogFinding(ILogger logger, FindingKind kind, string view, string appointmentId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation of {View} with the ledger failed; the next run retries")]
-    private static partial void LogReconcileFailed(ILogger logger, Exception exception, string view);
 }

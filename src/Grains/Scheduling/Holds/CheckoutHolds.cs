@@ -18,6 +18,10 @@ public sealed class CheckoutHolds
     public IEnumerable<TimeRange> Blocking(DateTimeOffset now) =>
         _holds.Values.Where(e => e.IsAlive(now)).Select(e => e.Blocked);
 
+    /// <summary><see cref="Blocking"/> as the clinic's replica keeps it: each range until its hold expires (decision 0059).</summary>
+    public IEnumerable<BusyRange> BusyTime(DateTimeOffset now) =>
+        _holds.Values.Where(e => e.IsAlive(now)).Select(e => new BusyRange(e.Blocked.Start, e.Blocked.End, e.Hold.ExpiresAt));
+
     /// <summary>Slot-held when a live hold overlaps <paramref name="blocked"/>, otherwise null.</summary>
     public Error? RefusePlacement(TimeRange blocked, DateTimeOffset now) =>
         _holds.Values.Any(e => e.IsAlive(now) && e.Blocked.Overlaps(blocked)) ? HoldRules.SlotHeld : null;
