@@ -3,7 +3,7 @@ using ClinicCluster.Common;
 namespace ClinicCluster.Clinics;
 
 /// <summary>A clinic (the tenant). Key: the clinic id.</summary>
-public interface IClinicGrain : IGrainWithStringKey
+public interface IClinicGrain : IClinicKeyedGrain
 {
     /// <summary>Creates the clinic; a conflict if it already exists.</summary>
     Task<Result<Clinic>> CreateAsync(ClinicSettings settings);

@@ -7,7 +7,7 @@ namespace ClinicCluster.Patients;
 /// stateless entry point: each patient is registered through its own patient grain, as a
 /// registration is, under an id derived from its MRN, so importing one line twice registers it once.
 /// </summary>
-public interface IPatientImportGrain : IGrainWithStringKey
+public interface IPatientImportGrain : Clinics.IClinicKeyedGrain
 {
     /// <summary>
     /// The patient registered now (<see cref="ImportedPatient.Created"/> set), or the one already

@@ -7,7 +7,7 @@ namespace ClinicCluster.Scheduling;
 /// and asks the clinic's replica of the calendars (<see cref="IClinicCalendarReplicaGrain"/>) for
 /// the page. Stateless, so every silo can answer. Key: the clinic id.
 /// </summary>
-public interface IClinicAvailabilityGrain : IGrainWithStringKey
+public interface IClinicAvailabilityGrain : Clinics.IClinicKeyedGrain
 {
     /// <summary>The earliest open slots matching <paramref name="query"/>, or why the query is invalid.</summary>
     [ReadOnly]

@@ -6,7 +6,7 @@ namespace ClinicCluster.Scheduling;
 /// search in one turn with the calendars' own slot rules, and asks a calendar directly only when it
 /// has no current data for it. Key: the clinic id.
 /// </summary>
-public interface IClinicCalendarReplicaGrain : IGrainWithStringKey
+public interface IClinicCalendarReplicaGrain : Clinics.IClinicKeyedGrain
 {
     /// <summary>
     /// Takes a calendar's busy time unless it already has a newer version; answers the version it

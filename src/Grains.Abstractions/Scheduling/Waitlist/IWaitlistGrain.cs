@@ -6,7 +6,7 @@ namespace ClinicCluster.Scheduling;
 /// A clinic's waitlist and its offers (decision 0045). Key: the clinic id. One activation per
 /// clinic decides every offer in turn, so a freed slot is offered to exactly one entry at a time.
 /// </summary>
-public interface IWaitlistGrain : IGrainWithStringKey
+public interface IWaitlistGrain : Clinics.IClinicKeyedGrain
 {
     /// <summary>Adds a patient to the waitlist.</summary>
     Task<Result<WaitlistEntry>> JoinAsync(JoinWaitlist request);
