@@ -45,7 +45,7 @@ public sealed class ClinicAvailabilityTests(ClusterFixture fixture)
 
         expected = expected.OrderBy(s => s.Start).ThenBy(s => s.ProviderId, StringComparer.Ordinal).ToList();
         var limit = 1 + random.Next(40);
-        var found = await SearchAllAsync(clinic, new ClinicAvailabilityQuery(TestClinic.Checkup, From, To, Limit: limit));
+        var found = await ClinicSearch.AllPagesAsync(clinic, new ClinicAvailabilityQuery(TestClinic.Checkup, From, To, Limit: limit));
 
         Assert.NotEmpty(expected);
         Assert.Equal(expected, found);
@@ -57,7 +57,7 @@ public sealed class ClinicAvailabilityTests(ClusterFixture fixture)
 
         // A subset of providers sees exactly their share.
         var chosen = providers.Take(2).ToList();
-        var subset = await SearchAllAsync(clinic, new ClinicAvailabilityQuery(TestClinic.Checkup, From, To, chosen, Limit: 100));
+        var subset = await ClinicSearch.AllPagesAsync(clinic, new ClinicAvailabilityQuery(TestClinic.Checkup, From, To, chosen, Limit: 100));
         Assert.Equal(expected.Where(s => chosen.Contains(s.ProviderId) && !Blocks(shown, s)), subset);
     }
 
@@ -93,23 +93,4 @@ public sealed class ClinicAvailabilityTests(ClusterFixture fixture)
         && booked.Start < slot.End.AddMinutes(TestClinic.CheckupBufferMinutes);
 
     private IClinicAvailabilityGrain Search(TestClinic clinic) => _grains.GetGrain<IClinicAvailabilityGrain>(clinic.Id);
-
-    private async Task<List<ClinicSlot>> SearchAllAsync(TestClinic clinic, ClinicAvailabilityQuery query)
-    {
-        var all = new List<ClinicSlot>();
-        for (var pages = 0; pages < 1000; pages++)
-        {
-            var page = ResultAssert.Success(await Search(clinic).FindAsync(query));
-            Assert.True(page.Items.Count <= query.Limit);
-            all.AddRange(page.Items);
-            if (page.NextCursor is null)
-            {
-                return all;
-            }
-
-            query = query with { Cursor = page.NextCursor };
-        }
-
-        throw new InvalidOperationException("The search did not end.");
-    }
 }
