@@ -18,8 +18,9 @@
 # measure both ceilings (HTTP: LoadGen ceiling; PostgreSQL: pgbench upserts, durable too), then
 # every scenario on that clinic: register, MRN lookup, name search (Smi, Smith, the rare Zel), read
 # patient, book, availability, provider day, patient appointments, audit by patient, audit by
-# time window, disclosures export. Prints each scenario's throughput and p99 per size and the
-# ratios 10x/empty and 100x/empty, marked (<) under 0.8x throughput or (>) over 1.5x p99; the
+# time window, disclosures export, and the sweeper's reads (AuditScale sweep: one round is one
+# sweep's two ledger reads). Prints each scenario's throughput and p99 per size and the ratios
+# 10x/empty and 100x/empty, marked (<) under 0.8x throughput or (>) over 1.5x p99; the
 # figures and load averages in .tmp/bench-scale/summary.json. Exit code non-zero only on errors
 # (an unexpected status, a failed fill), not on a missed ratio: those are findings.
 #
@@ -150,6 +151,8 @@ measure() {
   run audit-patient audit-patient --clinic-file "$out/clinic.json"
   run audit-window audit-window --clinic-file "$out/clinic.json"
   connections_override=4 run disclosures disclosures --clinic-file "$out/clinic.json" --patient "$export_patient" --timeout 120
+  # The sweeper's reads (AuditScale sweep): one round is one sweep of the clinic, as its timer does.
+  scale_tool sweep --connection "$stack_owner_cs" --clinic "$clinic" --key-ring-file "$out/phi-key-ring.json" --rounds 500 --out "$out/$size-sweep.json"
   load_average >"$out/$size-load-after.txt"
 }
 
@@ -165,7 +168,7 @@ import json, sys
 out, seconds = sys.argv[1], int(sys.argv[2])
 sizes = ["empty", "10x", "100x"]
 scenarios = ["register", "mrn", "search-Smi", "search-Smith", "search-Zel", "read-patient", "book", "availability",
-             "provider-day", "patient-appointments", "audit-patient", "audit-window", "disclosures"]
+             "provider-day", "patient-appointments", "audit-patient", "audit-window", "disclosures", "sweep"]
 expected = {"register": "201", "book": "201"}
 load = lambda f: json.load(open(f"{out}/{f}"))
 text = lambda f: open(f"{out}/{f}").read().strip()

@@ -126,6 +126,52 @@ public sealed class LedgerTests(StorageFixture fixture)
         Assert.Equal(["apt-open"], open.Select(r => r.AppointmentId));
     }
 
+    [Fact]
+    public async Task The_sweepers_due_query_reads_the_rows_of_its_window_not_every_booking_ahead()
+    {
+        var (clinicId, providerId, _) = await SetUpAsync();
+        var now = DateTimeOffset.UtcNow;
+        await InsertRowAsync(clinicId, "apt-missed", TestData.NewId("pat"), providerId, now.AddHours(-2), now.AddHours(-1.5));
+        await InsertRowAsync(clinicId, "apt-soon", TestData.NewId("pat"), providerId, now.AddHours(2), now.AddHours(2.5));
+        await InsertRowAsync(clinicId, "apt-noticed", TestData.NewId("pat"), providerId, now.AddHours(3), now.AddHours(3.5));
+        await fixture.Database.ExecuteAsync("UPDATE scheduling.appointment_ledger SET due_soon_noticed_at = now() WHERE clinic_id = @c AND appointment_id = 'apt-noticed'", ("c", clinicId));
+
+        // 2,000 bookings from a month ahead on: what a large clinic holds, none of it due.
+        const int Ahead = 2_000;
+        var start = new DateTimeOffset(now.UtcDateTime.Date.AddDays(30), TimeSpan.Zero);
+        await fixture.Database.ExecuteAsync("""
+            INSERT INTO scheduling.appointment_ledger (clinic_id, appointment_id, patient_id, provider_id, appointment_type,
+                starts_at, ends_at, blocked_until, status, time_zone, created_at, booked_starts_at, booked_ends_at)
+            SELECT @c, 'apt-ahead-' || i, 'pat-ahead-' || i, @p, 'checkup', @s + i * interval '30 minutes', @s + i * interval '30 minutes' + interval '30 minutes',
+                   @s + i * interval '30 minutes' + interval '30 minutes', 'booked', 'UTC', now(), @s + i * interval '30 minutes', @s + i * interval '30 minutes' + interval '30 minutes'
+              FROM generate_series(1, @n) AS i
+            """, ("c", clinicId), ("p", providerId), ("s", start.UtcDateTime), ("n", Ahead));
+        await fixture.Database.ExecuteAsync("ANALYZE scheduling.appointment_ledger");
+
+        var (endedBefore, dueSoonBefore) = (now.AddMinutes(-15), now.AddHours(24));
+        var due = await fixture.Silo.Services.GetRequiredService<IAppointmentLedger>().DueAsync(clinicId, endedBefore, dueSoonBefore, 200);
+        Assert.Equal(["apt-missed", "apt-soon"], due.Select(r => r.AppointmentId));
+
+        // The scan reads the three rows of the window (one filtered out), not the 2,000 ahead.
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.Owner);
+        await using var explain = dataSource.CreateCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + Persistence.Postgres.Ledger.LedgerSql.Due);
+        explain.Parameters.AddWithValue("clinic_id", clinicId);
+        explain.Parameters.AddWithValue("ended_before", endedBefore.UtcDateTime);
+        explain.Parameters.AddWithValue("due_soon_before", dueSoonBefore.UtcDateTime);
+        explain.Parameters.AddWithValue("limit", 200);
+        var plan = System.Text.Json.Nodes.JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)!;
+        Assert.InRange(RowsRead(plan[0]!["Plan"]!), 2, 10);
+    }
+
+    // Rows every scan node of a plan produced or filtered out.
+    private static double RowsRead(System.Text.Json.Nodes.JsonNode node)
+    {
+        var own = node["Node Type"]!.GetValue<string>().Contains("Scan", StringComparison.Ordinal)
+            ? node["Actual Rows"]!.GetValue<double>() + (node["Rows Removed by Filter"]?.GetValue<double>() ?? 0) + (node["Rows Removed by Index Recheck"]?.GetValue<double>() ?? 0)
+            : 0;
+        return own + (node["Plans"]?.AsArray().Sum(child => RowsRead(child!)) ?? 0);
+    }
+
     private static LedgerRow Row(string clinicId, string id, string patientId, string providerId, DateTimeOffset start, AppointmentStatus status) =>
         new(clinicId, id, patientId, providerId, "checkup", start, start.AddMinutes(30), 10, status, "UTC", null, null, null,
             start, start, start, start.AddMinutes(30), Version: 1);

@@ -12,9 +12,16 @@ using Npgsql;
 // Loads (or resumes) the trail, measures the auditor's queries, verifies one clinic's chain, prints storage.
 // dotnet run ... -- appointments --connection "<...>" --clinic ID --providers a,b,... --count 1000000
 //     [--time-zone America/New_York] [--type checkup]: the ledger's bulk seed (LedgerSeedCommand, decision 0056).
+// dotnet run ... -- sweep --connection "<...>" --clinic ID --key-ring-file F [--rounds 500] [--out f.json]:
+//     one sweep's reads at the data's size (SweepCostCommand).
 if (args.Length > 0 && args[0] == "appointments")
 {
     return await LedgerSeedCommand.RunAsync(Args(args[1..]));
+}
+
+if (args.Length > 0 && args[0] == "sweep")
+{
+    return await SweepCostCommand.RunAsync(Args(args[1..]));
 }
 
 var options = Args(args);

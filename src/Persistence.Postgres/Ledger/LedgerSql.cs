@@ -73,10 +73,15 @@ internal static class LedgerSql
         ORDER BY starts_at, appointment_id
         """;
 
-    // Both halves use the partial index on booked rows by start (a visit ends after it starts).
+    // Both halves use the partial index on booked rows by start. A visit ends after it starts, so
+    // every due row starts before the later of the two instants: that bound, implied by the OR but
+    // not seen through it by the planner, makes the scan read the rows starting before then (about
+    // a day's bookings), not every booked row of the clinic's future (issue 21's sweep scenario:
+    // 81 ms a sweep at 1,000,000 appointments without it, an empty answer each time).
     public const string Due = $"""
         SELECT {Columns} FROM scheduling.appointment_ledger
         WHERE clinic_id = @clinic_id AND status = 'booked'
+          AND starts_at < greatest(@ended_before, @due_soon_before)
           AND (ends_at < @ended_before OR (starts_at < @due_soon_before AND due_soon_noticed_at IS NULL))
         ORDER BY starts_at, appointment_id
         LIMIT @limit
