@@ -59,17 +59,16 @@ public static class SweepCostCommand
         }
 
         var elapsed = watch.Elapsed.TotalSeconds;
-        timings.Sort();
-        double Percentile(double p) => timings[Math.Min(timings.Count - 1, (int)Math.Ceiling(p * timings.Count) - 1)];
+        var latency = Summary.Of(timings);
         var perDay = TimeSpan.FromDays(1) / defaults.SweepInterval * timings.Average() / 1000;
         Console.WriteLine(FormattableString.Invariant(
-            $"sweep: {rounds} rounds, p50 {Percentile(0.50):F2} ms, p99 {Percentile(0.99):F2} ms, {(double)rows / rounds:F0} rows a sweep; {perDay:F1} s of reads per clinic-day at one sweep every {defaults.SweepInterval.TotalSeconds:F0} s"));
+            $"sweep: {rounds} rounds, p50 {latency.P50:F2} ms, p99 {latency.P99:F2} ms, {(double)rows / rounds:F0} rows a sweep; {perDay:F1} s of reads per clinic-day at one sweep every {defaults.SweepInterval.TotalSeconds:F0} s"));
         if (options.TryGetValue("out", out var output))
         {
             await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
             {
                 throughput = rounds / elapsed,
-                latencyMs = new { p50 = Percentile(0.50), p99 = Percentile(0.99), max = timings[^1] },
+                latencyMs = new { p50 = latency.P50, p99 = latency.P99, max = latency.Max },
                 statuses = new Dictionary<string, int> { ["200"] = rounds },
                 rowsPerSweep = (double)rows / rounds,
                 readSecondsPerClinicDay = perDay,
