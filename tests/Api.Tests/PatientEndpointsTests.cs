@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using static ClinicCluster.Api.Tests.TestData;
 
 namespace ClinicCluster.Api.Tests;
@@ -448,6 +449,111 @@ public sealed class PatientEndpointsTests(ApiFixture fixture)
         Assert.Equal("booked", items[0].Str("status"));
         Assert.Equal(NewYork(10, 9), items[0].Instant("start"));
         Assert.Equal(clinic.ProviderId, items[0].Str("providerId"));
+    }
+
+    [Fact]
+    public async Task Patient_appointments_list_pages_by_cursor_without_repeating_or_skipping()
+    {
+        var clinic = await fixture.CreateClinicAsync();
+        var patient = await fixture.RegisterPatientAsync(clinic.Id);
+        var booked = new List<string>();
+        foreach (var (day, hour) in new[] { (12, 9), (10, 9), (11, 14), (10, 15), (13, 10) })
+        {
+            booked.Add((await fixture.BookAsync(clinic, patient, NewYork(day, hour))).Str("id"));
+        }
+
+        // A visit cancelled and rebooked at the same start: two rows, one start, ordered by id.
+        using (var cancel = await _api.PostAsync($"{clinic.Path}/appointments/{booked[1]}/cancel", Admin, new { }))
+        {
+            await cancel.ExpectAsync(HttpStatusCode.OK);
+        }
+
+        booked.Add((await fixture.BookAsync(clinic, patient, NewYork(10, 9))).Str("id"));
+
+        var listed = new List<string>();
+        var pages = 0;
+        string? cursor = null;
+        do
+        {
+            var path = $"{clinic.Path}/patients/{patient}/appointments?limit=2" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
+            using var response = await _api.GetAsync(path, Admin);
+            var page = await response.ExpectAsync(HttpStatusCode.OK);
+            var items = page.GetProperty("items").EnumerateArray().ToList();
+            Assert.InRange(items.Count, 1, 2);
+            listed.AddRange(items.Select(i => i.Str("id")));
+            cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null ? null : page.Str("nextCursor");
+            pages++;
+        }
+        while (cursor is not null && pages < 10);
+
+        // Six rows, two a page: three pages, the last one without a cursor (no empty fourth page).
+        Assert.Equal(3, pages);
+        Assert.Equal(booked.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        using var all = await _api.GetAsync($"{clinic.Path}/patients/{patient}/appointments", Admin);
+        var whole = (await all.ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(whole.Select(i => i.Str("id")), listed);
+        Assert.Equal(whole.Select(i => i.Instant("start")).Order(), whole.Select(i => i.Instant("start")));
+    }
+
+    [Fact]
+    public async Task Patient_appointments_from_and_to_bound_the_starts_listed()
+    {
+        var clinic = await fixture.CreateClinicAsync();
+        var patient = await fixture.RegisterPatientAsync(clinic.Id);
+        await fixture.BookAsync(clinic, patient, NewYork(10, 9));
+        var middle = await fixture.BookAsync(clinic, patient, NewYork(11, 9));
+        await fixture.BookAsync(clinic, patient, NewYork(12, 9));
+
+        var window = $"from={Uri.EscapeDataString(NewYork(11, 9).ToString("O"))}&to={Uri.EscapeDataString(NewYork(12, 9).ToString("O"))}";
+        using var response = await _api.GetAsync($"{clinic.Path}/patients/{patient}/appointments?{window}", Admin);
+        var page = await response.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal([middle.Str("id")], page.GetProperty("items").EnumerateArray().Select(i => i.Str("id")));
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=501", "limit")]
+    [InlineData("from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z", "to")]
+    [InlineData("cursor=not-a-cursor", "cursor")]
+    [InlineData("cursor=%00abc", "cursor")]
+    public async Task Patient_appointments_bad_paging_is_400_naming_the_parameter(string query, string field)
+    {
+        var clinic = await fixture.CreateClinicAsync();
+        var patient = await fixture.RegisterPatientAsync(clinic.Id);
+        using var response = await _api.GetAsync($"{clinic.Path}/patients/{patient}/appointments?{query}", Admin);
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"no error for '{field}'");
+    }
+
+    [Theory]
+    [InlineData("limit=two")]
+    [InlineData("from=yesterday")]
+    public async Task Patient_appointments_paging_of_the_wrong_type_is_400(string query)
+    {
+        var clinic = await fixture.CreateClinicAsync();
+        var patient = await fixture.RegisterPatientAsync(clinic.Id);
+        using var response = await _api.GetAsync($"{clinic.Path}/patients/{patient}/appointments?{query}", Admin);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_cursor_of_another_patient_or_window_is_400()
+    {
+        var clinic = await fixture.CreateClinicAsync();
+        var (first, second) = (await fixture.RegisterPatientAsync(clinic.Id), await fixture.RegisterPatientAsync(clinic.Id));
+        await fixture.BookAsync(clinic, first, NewYork(10, 9));
+        await fixture.BookAsync(clinic, first, NewYork(11, 9));
+        using var page = await _api.GetAsync($"{clinic.Path}/patients/{first}/appointments?limit=1", Admin);
+        var cursor = Uri.EscapeDataString((await page.ExpectAsync(HttpStatusCode.OK)).Str("nextCursor"));
+
+        using var other = await _api.GetAsync($"{clinic.Path}/patients/{second}/appointments?cursor={cursor}", Admin);
+        await other.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation");
+        using var window = await _api.GetAsync($"{clinic.Path}/patients/{first}/appointments?cursor={cursor}&from=2020-01-01T00:00:00Z", Admin);
+        await window.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation");
+        using var next = await _api.GetAsync($"{clinic.Path}/patients/{first}/appointments?cursor={cursor}&limit=5", Admin);
+        Assert.Single((await next.ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
     }
 
     [Fact]

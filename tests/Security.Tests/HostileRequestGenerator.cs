@@ -312,7 +312,10 @@ public sealed partial class HostileRequestGenerator(int seed, Victim victim, str
             new("SearchPatientsByName", HttpMethod.Get, c + "/patients") { Query = [new("name", "Hos"), new("limit", "5")] },
             new("GetPatient", HttpMethod.Get, c + "/patients/{pt}"),
             new("UpdatePatient", HttpMethod.Put, c + "/patients/{pt}", Patient),
-            new("ListPatientAppointments", HttpMethod.Get, c + "/patients/{pt}/appointments"),
+            new("ListPatientAppointments", HttpMethod.Get, c + "/patients/{pt}/appointments")
+            {
+                Query = [new("from", "2026-01-01T00:00:00Z"), new("to", "2030-01-01T00:00:00Z"), new("limit", "10")],
+            },
             new("BookAppointment", HttpMethod.Post, c + "/appointments", () => Parse($"{{\"patientId\":\"{v.PatientId}\",\"providerId\":\"{v.ProviderId}\",\"appointmentType\":\"checkup\",\"start\":\"{v.Start}\",\"reason\":\"visit\"}}"), Idempotent: true),
             new("GetAppointment", HttpMethod.Get, c + "/appointments/{a}"),
             new("RescheduleAppointment", HttpMethod.Post, c + "/appointments/{a}/reschedule", () => Parse($"{{\"start\":\"{v.Start}\"}}")),

@@ -163,6 +163,68 @@ public sealed class LedgerTests(StorageFixture fixture)
         Assert.InRange(RowsRead(plan[0]!["Plan"]!), 2, 10);
     }
 
+    [Fact]
+    public async Task A_patients_list_pages_by_keyset_in_id_order_within_a_start_and_reads_only_its_page()
+    {
+        var (clinicId, providerId, _) = await SetUpAsync();
+        var patientId = TestData.NewId("pat");
+
+        // Ten years of history, a visit a day (3,650 rows), and three rows sharing one start:
+        // a cancelled visit and its rebooking, as a patient's list holds them.
+        var first = new DateTimeOffset(DateTime.UtcNow.Date.AddYears(-10).AddHours(14), TimeSpan.Zero);
+        await fixture.Database.ExecuteAsync("""
+            INSERT INTO scheduling.appointment_ledger (clinic_id, appointment_id, patient_id, provider_id, appointment_type,
+                starts_at, ends_at, blocked_until, status, time_zone, created_at, booked_starts_at, booked_ends_at)
+            SELECT @c, 'apt-history-' || lpad(i::text, 5, '0'), @pt, @p, 'checkup', @s + i * interval '1 day', @s + i * interval '1 day' + interval '30 minutes',
+                   @s + i * interval '1 day' + interval '30 minutes', 'fulfilled', 'UTC', now(), @s + i * interval '1 day', @s + i * interval '1 day' + interval '30 minutes'
+              FROM generate_series(1, 3650) AS i
+            """, ("c", clinicId), ("pt", patientId), ("p", providerId), ("s", first.UtcDateTime));
+        var shared = first.AddDays(3651);
+        foreach (var (id, status) in new[] { ("apt-same-b", "cancelled"), ("apt-same-A", "cancelled"), ("apt-same-c", "booked") })
+        {
+            await InsertRowAsync(clinicId, id, patientId, providerId, shared, shared.AddMinutes(30), status);
+        }
+
+        await fixture.Database.ExecuteAsync("ANALYZE scheduling.appointment_ledger");
+
+        var ledger = fixture.Silo.Services.GetRequiredService<IAppointmentLedger>();
+        var all = new List<AppointmentSummary>();
+        LedgerPosition? after = null;
+        for (var pages = 0; pages < 100; pages++)
+        {
+            var page = await ledger.ListPageAsync(clinicId, CalendarOwner.Patient, patientId, new LedgerPage(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, after, 500));
+            all.AddRange(page);
+            if (page.Count < 500)
+            {
+                break;
+            }
+
+            after = new LedgerPosition(page[^1].Start, page[^1].Id);
+        }
+
+        // Every row once, by start, then id bytewise (upper case before lower), as the cursor and
+        // the embedded ledger order them.
+        Assert.Equal(3653, all.Select(a => a.Id).Distinct().Count());
+        Assert.Equal(3653, all.Count);
+        Assert.Equal(["apt-same-A", "apt-same-b", "apt-same-c"], all.TakeLast(3).Select(a => a.Id));
+        Assert.Equal(all.Select(a => a.Start).Order(), all.Select(a => a.Start));
+        var middle = await ledger.ListPageAsync(clinicId, CalendarOwner.Patient, patientId,
+            new LedgerPage(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, new LedgerPosition(shared, "apt-same-A"), 5));
+        Assert.Equal(["apt-same-b", "apt-same-c"], middle.Select(a => a.Id));
+
+        // A page deep into the history reads its own rows (21 asked), not the 3,000 before it.
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.Owner);
+        await using var explain = dataSource.CreateCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + Persistence.Postgres.Ledger.LedgerSql.PageByPatient);
+        explain.Parameters.AddWithValue("clinic_id", clinicId);
+        explain.Parameters.AddWithValue("owner_id", patientId);
+        explain.Parameters.AddWithValue("after_start", all[3000].Start.UtcDateTime);
+        explain.Parameters.AddWithValue("after_id", all[3000].Id);
+        explain.Parameters.AddWithValue("to", DateTimeOffset.MaxValue.UtcDateTime);
+        explain.Parameters.AddWithValue("limit", 21);
+        var plan = System.Text.Json.Nodes.JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)!;
+        Assert.InRange(RowsRead(plan[0]!["Plan"]!), 21, 30);
+    }
+
     // Rows every scan node of a plan produced or filtered out.
     private static double RowsRead(System.Text.Json.Nodes.JsonNode node)
     {

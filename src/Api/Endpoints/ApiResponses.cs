@@ -11,3 +11,6 @@ public sealed record PatientSearchResponse(IReadOnlyList<PatientSummary> Items);
 
 /// <summary>A list of appointments, ordered by start.</summary>
 public sealed record AppointmentListResponse(IReadOnlyList<AppointmentSummary> Items);
+
+/// <summary>One page of appointments, ordered by start, then id; <c>nextCursor</c> is null on the last page.</summary>
+public sealed record AppointmentPageResponse(IReadOnlyList<AppointmentSummary> Items, string? NextCursor);

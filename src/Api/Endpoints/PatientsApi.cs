@@ -56,9 +56,13 @@ public static class PatientsApi
             .Produces<Patient>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         patients.MapGet("/{patientId:id}/appointments", ListPatientAppointments)
             .WithTags("Appointments")
-            .Describe("ListPatientAppointments", "List a patient's appointments", Permission.AppointmentRead)
+            .Describe("ListPatientAppointments", "List a patient's appointments, one page at a time", Permission.AppointmentRead)
+            .WithDescription($"By start, then id. `from`/`to`: instants with their offset, the starts to list ([from, to), default: all); "
+                + $"`limit` 1-{AppointmentListQuery.MaxLimit} (default {AppointmentListQuery.DefaultLimit}). When more follow, the page carries "
+                + "`nextCursor`: send it back as `cursor` with the same `from` and `to` for the next page (another list's cursor: 400). "
+                + "Upcoming visits: `from` = now.")
             .Audited(AuditAction.Search, "Appointment")
-            .Produces<AppointmentListResponse>();
+            .Produces<AppointmentPageResponse>().ProducesValidationProblem();
         return routes;
     }
 
@@ -148,17 +152,24 @@ public static class PatientsApi
         return TypedResults.Ok(new PatientSearchResponse(hits));
     }
 
-    private static async Task<IResult> ListPatientAppointments(string clinicId, string patientId, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> ListPatientAppointments(string clinicId, string patientId, DateTimeOffset? from, DateTimeOffset? to,
+        int? limit, string? cursor, HttpContext http, IGrainFactory grains)
     {
+        // The text rule before the cursor reaches a grain; the grain checks the rest (limit, window, cursor).
+        if (cursor is not null && FreeText.Problem(cursor, AppointmentListQuery.MaxCursorLength) is { } cursorProblem)
+        {
+            return ApiResults.Invalid("cursor", cursorProblem);
+        }
+
         if (await Patient(grains, clinicId, patientId).GetAsync() is null)
         {
             return ApiResults.NotFound("Patient");
         }
 
-        var items = await grains.GetGrain<IPatientScheduleGrain>(ClinicScopedKey.Format(clinicId, patientId))
-            .ListAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
-        AuditDetails.Of(http).ResultCount = items.Count;
-        return TypedResults.Ok(new AppointmentListResponse(items));
+        var result = await grains.GetGrain<IPatientScheduleGrain>(ClinicScopedKey.Format(clinicId, patientId))
+            .ListPageAsync(new AppointmentListQuery(from, to, limit ?? AppointmentListQuery.DefaultLimit, cursor));
+        AuditDetails.Of(http).ResultCount = result.Value?.Items.Count ?? 0;
+        return ApiResults.From(result, page => TypedResults.Ok(new AppointmentPageResponse(page.Items, page.NextCursor)));
     }
 
     private static IPatientGrain Patient(IGrainFactory grains, string clinicId, string patientId) =>

@@ -22,6 +22,10 @@ public interface IScheduleGrain : IGrainWithStringKey
     [ReadOnly]
     Task<IReadOnlyList<AppointmentSummary>> ListAsync(DateTimeOffset from, DateTimeOffset to);
 
+    /// <summary>One page of the owner's appointments (from the ledger), or the fields of the query that are wrong.</summary>
+    [ReadOnly]
+    Task<Result<AppointmentListPage>> ListPageAsync(AppointmentListQuery query);
+
     /// <summary>What the calendar blocks now, recorded and pending.</summary>
     [ReadOnly]
     Task<IReadOnlyList<CalendarBlock>> GetBlocksAsync();

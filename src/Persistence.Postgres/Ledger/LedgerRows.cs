@@ -1,3 +1,4 @@
+using ClinicCluster.Clinics;
 using ClinicCluster.Scheduling;
 using Npgsql;
 
@@ -30,4 +31,18 @@ internal static class LedgerRows
         Version: reader.GetInt64(17),
         DueSoonNoticedAt: reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
         CancellationCode: reader.IsDBNull(19) ? null : CancellationReasonCodes.Parse(reader.GetString(19)));
+
+    /// <summary>An <see cref="AppointmentSummary"/> from the columns of <see cref="LedgerSql.SummaryColumns"/>, in that order.</summary>
+    public static AppointmentSummary ReadSummary(NpgsqlDataReader reader)
+    {
+        var zone = reader.GetString(7);
+        return new AppointmentSummary(
+            Id: reader.GetString(0),
+            PatientId: reader.GetString(1),
+            ProviderId: reader.GetString(2),
+            AppointmentType: reader.GetString(3),
+            Start: ClinicTimeZones.ToZoned(zone, reader.GetFieldValue<DateTimeOffset>(4)),
+            End: ClinicTimeZones.ToZoned(zone, reader.GetFieldValue<DateTimeOffset>(5)),
+            Status: Statuses[reader.GetString(6)]);
+    }
 }

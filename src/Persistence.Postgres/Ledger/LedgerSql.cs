@@ -44,15 +44,41 @@ internal static class LedgerSql
         """;
 
     public const string ListByProvider = $"""
-        SELECT {Columns} FROM scheduling.appointment_ledger
+        SELECT {SummaryColumns} FROM scheduling.appointment_ledger
         WHERE clinic_id = @clinic_id AND provider_id = @owner_id AND starts_at >= @from AND starts_at < @to
         ORDER BY starts_at, appointment_id
         """;
 
     public const string ListByPatient = $"""
-        SELECT {Columns} FROM scheduling.appointment_ledger
+        SELECT {SummaryColumns} FROM scheduling.appointment_ledger
         WHERE clinic_id = @clinic_id AND patient_id = @owner_id AND starts_at >= @from AND starts_at < @to
         ORDER BY starts_at, appointment_id
+        """;
+
+    /// <summary>What a list shows (<see cref="LedgerRows.ReadSummary"/>): no clinical text, so nothing to decrypt.</summary>
+    public const string SummaryColumns = "appointment_id, patient_id, provider_id, appointment_type, starts_at, ends_at, status, time_zone";
+
+    // A keyset page (issue 21): the index on (clinic, owner, starts_at) starts the scan at the
+    // cursor's start and the LIMIT stops it, so a page reads its own rows however long the history.
+    // Ids compare bytewise (COLLATE "C"), as the cursor and the embedded ledger order them; rows
+    // sharing a start (a cancelled visit and its rebooking) are few, and sorted after the scan.
+    private const string PageWhere = """
+          AND starts_at >= @after_start AND starts_at < @to
+          AND (starts_at > @after_start OR appointment_id COLLATE "C" > @after_id)
+        ORDER BY starts_at, appointment_id COLLATE "C"
+        LIMIT @limit
+        """;
+
+    public const string PageByProvider = $"""
+        SELECT {SummaryColumns} FROM scheduling.appointment_ledger
+        WHERE clinic_id = @clinic_id AND provider_id = @owner_id
+        {PageWhere}
+        """;
+
+    public const string PageByPatient = $"""
+        SELECT {SummaryColumns} FROM scheduling.appointment_ledger
+        WHERE clinic_id = @clinic_id AND patient_id = @owner_id
+        {PageWhere}
         """;
 
     public const string ActiveByProvider = $"""

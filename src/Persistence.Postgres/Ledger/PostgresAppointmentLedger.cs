@@ -57,11 +57,26 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource, IPhiP
         return (await ReadAsync(command)).SingleOrDefault();
     }
 
-    public async Task<IReadOnlyList<AppointmentSummary>> ListByProviderAsync(string clinicId, string providerId, DateTimeOffset from, DateTimeOffset to) =>
-        (await RangeAsync(LedgerSql.ListByProvider, clinicId, providerId, from, to)).Select(r => r.ToSummary()).ToList();
+    public Task<IReadOnlyList<AppointmentSummary>> ListByProviderAsync(string clinicId, string providerId, DateTimeOffset from, DateTimeOffset to) =>
+        RangeAsync(LedgerSql.ListByProvider, clinicId, providerId, from, to);
 
-    public async Task<IReadOnlyList<AppointmentSummary>> ListByPatientAsync(string clinicId, string patientId, DateTimeOffset from, DateTimeOffset to) =>
-        (await RangeAsync(LedgerSql.ListByPatient, clinicId, patientId, from, to)).Select(r => r.ToSummary()).ToList();
+    public Task<IReadOnlyList<AppointmentSummary>> ListByPatientAsync(string clinicId, string patientId, DateTimeOffset from, DateTimeOffset to) =>
+        RangeAsync(LedgerSql.ListByPatient, clinicId, patientId, from, to);
+
+    public async Task<IReadOnlyList<AppointmentSummary>> ListPageAsync(string clinicId, CalendarOwner owner, string ownerId, LedgerPage page)
+    {
+        await using var command = dataSource.CreateCommand(owner == CalendarOwner.Provider ? LedgerSql.PageByProvider : LedgerSql.PageByPatient);
+        command.Parameters.AddWithValue("clinic_id", clinicId);
+        command.Parameters.AddWithValue("owner_id", ownerId);
+
+        // No cursor: from the window's start, where every id sorts after the empty string.
+        var after = page.After is { } position && position.Start >= page.From ? position : new LedgerPosition(page.From, "");
+        command.Parameters.AddWithValue("after_start", after.Start.UtcDateTime);
+        command.Parameters.AddWithValue("after_id", after.AppointmentId);
+        command.Parameters.AddWithValue("to", page.To.UtcDateTime);
+        command.Parameters.AddWithValue("limit", page.Limit);
+        return await ReadSummariesAsync(command);
+    }
 
     public async Task<IReadOnlyList<LedgerRow>> ActiveAsync(string clinicId, CalendarOwner owner, string ownerId)
     {
@@ -134,14 +149,27 @@ public sealed class PostgresAppointmentLedger(NpgsqlDataSource dataSource, IPhiP
         }
     }
 
-    private async Task<IReadOnlyList<LedgerRow>> RangeAsync(string sql, string clinicId, string ownerId, DateTimeOffset from, DateTimeOffset to)
+    // A list shows summaries: the statements select no clinical text, so nothing is decrypted.
+    private async Task<IReadOnlyList<AppointmentSummary>> RangeAsync(string sql, string clinicId, string ownerId, DateTimeOffset from, DateTimeOffset to)
     {
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("clinic_id", clinicId);
         command.Parameters.AddWithValue("owner_id", ownerId);
         command.Parameters.AddWithValue("from", from.UtcDateTime);
         command.Parameters.AddWithValue("to", to.UtcDateTime);
-        return await ReadAsync(command);
+        return await ReadSummariesAsync(command);
+    }
+
+    private static async Task<IReadOnlyList<AppointmentSummary>> ReadSummariesAsync(NpgsqlCommand command)
+    {
+        var items = new List<AppointmentSummary>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            items.Add(LedgerRows.ReadSummary(reader));
+        }
+
+        return items;
     }
 
     private async Task<IReadOnlyList<LedgerRow>> ReadAsync(NpgsqlCommand command)

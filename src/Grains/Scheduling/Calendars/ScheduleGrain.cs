@@ -101,6 +101,15 @@ public abstract partial class ScheduleGrain(
         ? ledger.ListByProviderAsync(ClinicId, OwnerId, from, to)
         : ledger.ListByPatientAsync(ClinicId, OwnerId, from, to);
 
+    public async Task<Result<AppointmentListPage>> ListPageAsync(AppointmentListQuery query)
+    {
+        var calendar = $"{View}@{ClinicId}";
+        var page = AppointmentListRules.ToLedgerPage(query, calendar);
+        return page.Error is { } error
+            ? error
+            : AppointmentListRules.ToPage(await ledger.ListPageAsync(ClinicId, owner, OwnerId, page.Value!), query, calendar);
+    }
+
     public Task<IReadOnlyList<CalendarBlock>> GetBlocksAsync()
     {
         IReadOnlyList<CalendarBlock> blocks = _book.Entries

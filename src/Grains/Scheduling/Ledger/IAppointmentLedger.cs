@@ -30,6 +30,9 @@ public interface IAppointmentLedger
     /// <summary>A patient's appointments starting in [from, to), ordered by start.</summary>
     Task<IReadOnlyList<AppointmentSummary>> ListByPatientAsync(string clinicId, string patientId, DateTimeOffset from, DateTimeOffset to);
 
+    /// <summary>One keyset page of a provider's or a patient's appointments, ordered by start, then id.</summary>
+    Task<IReadOnlyList<AppointmentSummary>> ListPageAsync(string clinicId, CalendarOwner owner, string ownerId, LedgerPage page);
+
     /// <summary>A provider's or a patient's active (booked, checked-in) rows: what a calendar blocks.</summary>
     Task<IReadOnlyList<LedgerRow>> ActiveAsync(string clinicId, CalendarOwner owner, string ownerId);
 

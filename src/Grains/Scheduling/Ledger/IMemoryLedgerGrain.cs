@@ -31,7 +31,9 @@ public sealed record LedgerQuery(
     [property: Id(5)] DateTimeOffset? DueEndedBefore = null,
     [property: Id(6)] DateTimeOffset? DueSoonBefore = null,
     [property: Id(7)] int Limit = int.MaxValue,
-    [property: Id(8)] AppointmentStatus? Status = null)
+    [property: Id(8)] AppointmentStatus? Status = null,
+    [property: Id(9)] DateTimeOffset? AfterStart = null,
+    [property: Id(10)] string? AfterId = null)
 {
     public bool Matches(LedgerRow row)
     {
@@ -43,6 +45,7 @@ public sealed record LedgerQuery(
             && (StartsBefore is null || row.Start < StartsBefore)
             && (!ActiveOnly || row.IsActive)
             && (Status is null || row.Status == Status)
+            && (AfterStart is null || row.Start > AfterStart || (row.Start == AfterStart && string.CompareOrdinal(row.AppointmentId, AfterId) > 0))
             && due;
     }
 }

@@ -18,6 +18,16 @@ public sealed class MemoryAppointmentLedger(IGrainFactory grains) : IAppointment
     public async Task<IReadOnlyList<AppointmentSummary>> ListByPatientAsync(string clinicId, string patientId, DateTimeOffset from, DateTimeOffset to) =>
         Summaries(await Clinic(clinicId).QueryAsync(new LedgerQuery(PatientId: patientId, StartsFrom: from, StartsBefore: to)));
 
+    public async Task<IReadOnlyList<AppointmentSummary>> ListPageAsync(string clinicId, CalendarOwner owner, string ownerId, LedgerPage page) =>
+        Summaries(await Clinic(clinicId).QueryAsync(new LedgerQuery(
+            ProviderId: owner == CalendarOwner.Provider ? ownerId : null,
+            PatientId: owner == CalendarOwner.Patient ? ownerId : null,
+            StartsFrom: page.From,
+            StartsBefore: page.To,
+            Limit: page.Limit,
+            AfterStart: page.After?.Start,
+            AfterId: page.After?.AppointmentId)));
+
     public Task<IReadOnlyList<LedgerRow>> ActiveAsync(string clinicId, CalendarOwner owner, string ownerId) =>
         Clinic(clinicId).QueryAsync(owner == CalendarOwner.Provider
             ? new LedgerQuery(ProviderId: ownerId, ActiveOnly: true)
