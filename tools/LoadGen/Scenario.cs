@@ -19,6 +19,9 @@ public sealed partial class Scenario(string name, SeededClinic clinic, ClinicCli
     private long _created;
     private long _alreadyRegistered;
     private long _invalid;
+    private long _importResumes;
+
+    private const int ImportAttempts = 5;
 
     // register: when each 201 arrived (Stopwatch ticks, in order of arrival), for the window rates.
     private readonly long[] _arrivals = name == "register" ? new long[Math.Min(options.MaxRequests, 2_000_000)] : [];
@@ -93,6 +96,7 @@ public sealed partial class Scenario(string name, SeededClinic clinic, ClinicCli
             ["created"] = Created,
             ["alreadyRegistered"] = Interlocked.Read(ref _alreadyRegistered),
             ["invalid"] = Interlocked.Read(ref _invalid),
+            ["resumes"] = Interlocked.Read(ref _importResumes),
         },
         _ => new Dictionary<string, object>(),
     };
@@ -173,20 +177,38 @@ public sealed partial class Scenario(string name, SeededClinic clinic, ClinicCli
         sex = "other",
     };
 
-    /// <summary>Chunk <paramref name="i"/> of the import file: lines i*chunk+1.., numbered as in the whole file.</summary>
+    /// <summary>
+    /// Chunk <paramref name="i"/> of the import file: lines i*chunk+1.., numbered as in the whole file.
+    /// An import the API interrupts (503, cluster or storage unavailable) is resumed as its problem
+    /// says, from <c>resumeFromLine</c>, as an onboarding client would: at most
+    /// <see cref="ImportAttempts"/> sends per chunk. The status counted is the last send's.
+    /// </summary>
     private async Task<int> ImportAsync(long i, CancellationToken cancellationToken)
     {
-        var first = (options.Start + (i * options.Chunk)) + 1;
-        var lines = string.Join('\n', Enumerable.Range(0, options.Chunk).Select(k => System.Text.Json.JsonSerializer.Serialize(Patient(first - 1 + k))));
-        var (status, body) = await api.PostNdjsonAsync($"/api/clinics/{clinic.Id}/patients/import?firstLine={first}", lines + "\n", cancellationToken);
-        if (status == 200 && body is not null)
+        var first = (int)(options.Start + (i * options.Chunk)) + 1;
+        var from = first;
+        for (var attempt = 1; ; attempt++)
         {
-            Interlocked.Add(ref _created, body["created"]!.GetValue<int>());
-            Interlocked.Add(ref _alreadyRegistered, body["alreadyRegistered"]!.GetValue<int>());
-            Interlocked.Add(ref _invalid, body["invalid"]!.GetValue<int>());
-        }
+            var lines = string.Join('\n', Enumerable.Range(from, options.Chunk - (from - first)).Select(n => System.Text.Json.JsonSerializer.Serialize(Patient(n - 1))));
+            var (status, body) = await api.PostNdjsonAsync($"/api/clinics/{clinic.Id}/patients/import?firstLine={from}", lines + "\n", cancellationToken);
+            var summary = status == 200 ? body : body?["summary"];
+            if (summary is not null)
+            {
+                Interlocked.Add(ref _created, summary["created"]!.GetValue<int>());
+                Interlocked.Add(ref _alreadyRegistered, summary["alreadyRegistered"]!.GetValue<int>());
+                Interlocked.Add(ref _invalid, summary["invalid"]!.GetValue<int>());
+            }
 
-        return status;
+            if (status != 503 || attempt == ImportAttempts)
+            {
+                return status;
+            }
+
+            // Without a summary nothing is known to be done: the chunk again (idempotent per MRN).
+            Interlocked.Increment(ref _importResumes);
+            from = body?["resumeFromLine"]?.GetValue<int>() is int resume && resume > from && resume < first + options.Chunk ? resume : from;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
     }
 
     private async Task<int> RegisterAsync(long i, CancellationToken cancellationToken)
