@@ -17,7 +17,7 @@
 #   stack_api_start NAME [options] [VAR=VALUE...]    the API, waited for
 #   stack_silo_command ARGS / stack_dev_token ARGS   the silo's one-shot commands, the API's dev-token
 #   stack_stop                           SIGTERM to every host, wait, drop the database
-#   stack_durable_on / stack_durable_reset   fsync, synchronous_commit, full_page_writes on in the
+#   stack_durable_on / stack_durable_reset   fsync, synchronous_commit, full_page_writes on (and max_wal_size) in the
 #                                        private server for a run, and back to its own settings
 #   stack_pgbench_ceiling OUT CONNECTIONS SECONDS   the durable-write ceiling: pgbench upserts on the
 #                                        stack's database, tps on stdout, pgbench's report in OUT
@@ -78,20 +78,26 @@ psql_super() {
 }
 
 # stack_durable_on: production's commit settings (fsync, synchronous_commit, full_page_writes on) in
-# the private server of scripts/postgres.sh, which runs without them; stack_durable_reset (in the
-# caller's exit trap) gives the server back its own settings. Both reload, no restart.
+# the private server of scripts/postgres.sh, which runs without them, and production's checkpoint
+# spacing: max_wal_size (docs/operations/postgresql.md) large enough that checkpoints come from
+# checkpoint_timeout, not from WAL volume (with 1GB, the 100x run checkpointed every 20-60 s, each
+# followed by a storm of full-page images); stack_durable_reset (in the caller's exit trap) gives
+# the server back its own settings. Both reload, no restart.
 stack_durable_on() {
-  psql_super -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
+  psql_super -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" -c "ALTER SYSTEM SET full_page_writes = on" \
+    -c "ALTER SYSTEM SET max_wal_size = '${STACK_MAX_WAL_SIZE:-8GB}'" -c "SELECT pg_reload_conf()" >/dev/null
   sleep 1
 }
 
 stack_durable_reset() {
-  psql_super -c "ALTER SYSTEM RESET fsync" -c "ALTER SYSTEM RESET synchronous_commit" -c "ALTER SYSTEM RESET full_page_writes" -c "SELECT pg_reload_conf()" >/dev/null || true
+  psql_super -c "ALTER SYSTEM RESET fsync" -c "ALTER SYSTEM RESET synchronous_commit" -c "ALTER SYSTEM RESET full_page_writes" \
+    -c "ALTER SYSTEM RESET max_wal_size" -c "SELECT pg_reload_conf()" >/dev/null || true
 }
 
-# stack_durable_settings: the three settings as the server has them now (for the run's output).
+# stack_durable_settings: those settings as the server has them now (for the run's output).
 stack_durable_settings() {
-  psql_owner -d clinic -c "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')"
+  psql_owner -d clinic -c "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ' ' ORDER BY name) FROM pg_settings
+    WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'max_wal_size', 'checkpoint_timeout')"
 }
 
 # stack_pgbench_ceiling OUT CONNECTIONS SECONDS: what PostgreSQL itself commits per second here, a
