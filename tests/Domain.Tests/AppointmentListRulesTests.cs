@@ -74,3 +74,28 @@ public sealed class AppointmentListRulesTests
         Assert.Contains("to", error!.Fields!.Keys);
     }
 }
+
+/// <summary>The one cursor codec: a list ordered by instant alone (FHIR Slot pages) and one ordered by instant and id.</summary>
+public sealed class KeysetCursorTests
+{
+    private static readonly DateTimeOffset At = new(2027, 3, 1, 14, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Positions_round_trip_and_a_cursor_of_the_other_shape_or_domain_does_not_decode()
+    {
+        var byInstant = new KeysetCursor("test/by-instant/v1", 64, withId: false);
+        var byInstantAndId = new KeysetCursor("test/by-instant-and-id/v1", 200);
+
+        var plain = byInstant.Encode(At, "", 7);
+        var keyed = byInstantAndId.Encode(At, "apt-1", 7);
+        Assert.Equal((At, ""), byInstant.Decode(plain, 7));
+        Assert.Equal((At, "apt-1"), byInstantAndId.Decode(keyed, 7));
+
+        Assert.Null(byInstant.Decode(keyed, 7));
+        Assert.Null(byInstantAndId.Decode(plain, 7));
+        Assert.Null(new KeysetCursor("test/other/v1", 200).Decode(keyed, 7));
+        Assert.Null(byInstantAndId.Decode(keyed, 8));
+        Assert.Throws<ArgumentException>(() => byInstant.Encode(At, "apt-1", 7));
+        Assert.Throws<ArgumentException>(() => byInstantAndId.Encode(At, "", 7));
+    }
+}

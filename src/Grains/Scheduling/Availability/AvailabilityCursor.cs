@@ -1,3 +1,5 @@
+using ClinicCluster.Common;
+
 namespace ClinicCluster.Scheduling;
 
 /// <summary>

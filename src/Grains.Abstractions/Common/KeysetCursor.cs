@@ -3,16 +3,18 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ClinicCluster.Scheduling;
+namespace ClinicCluster.Common;
 
 /// <summary>
-/// The opaque cursor of a keyset page: the last item's position (an instant and an id, no PHI), a
-/// fingerprint of the query it belongs to (a hash, never the query text), and a checksum over both
-/// under a domain of its own, in base64url. An altered cursor, one of another kind of list, or one
-/// used with another query does not decode (400). A cursor is a position, not a permission: forging
-/// a valid one only names a place in results the caller may list anyway.
+/// The opaque cursor of a keyset page, for every paged list (a patient's appointments, the
+/// clinic-wide search, FHIR Slot pages): the last item's position (an instant, and an id unless the
+/// list is ordered by the instant alone; no PHI), a fingerprint of the query it belongs to (a hash,
+/// never the query text), and a checksum over both under the list's own domain, in base64url. An
+/// altered cursor, one of another kind of list, or one used with another query does not decode
+/// (400). A cursor is a position, not a permission: forging a valid one only names a place in
+/// results the caller may list anyway.
 /// </summary>
-public sealed class KeysetCursor(string domain, int maxLength)
+public sealed class KeysetCursor(string domain, int maxLength, bool withId = true)
 {
     private const byte Version = 1;
     private const int HeaderLength = 1 + 8 + 8;
@@ -21,8 +23,14 @@ public sealed class KeysetCursor(string domain, int maxLength)
 
     public int MaxLength => maxLength;
 
+    /// <summary>The cursor of the position (<paramref name="at"/>, <paramref name="id"/>); the id is empty for a list without one.</summary>
     public string Encode(DateTimeOffset at, string id, ulong queryFingerprint)
     {
+        if (withId != (id.Length > 0))
+        {
+            throw new ArgumentException(withId ? "This list's positions carry an id." : "This list's positions carry no id.", nameof(id));
+        }
+
         var idBytes = Encoding.UTF8.GetBytes(id);
         var bytes = new byte[HeaderLength + idBytes.Length + ChecksumLength];
         bytes[0] = Version;
@@ -51,7 +59,7 @@ public sealed class KeysetCursor(string domain, int maxLength)
             return null;
         }
 
-        if (bytes.Length <= HeaderLength + ChecksumLength || bytes[0] != Version
+        if (bytes.Length < HeaderLength + ChecksumLength || withId != (bytes.Length > HeaderLength + ChecksumLength) || bytes[0] != Version
             || !Checksum(bytes.AsSpan(0, bytes.Length - ChecksumLength)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength))
             || BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(9)) != queryFingerprint)
         {
@@ -60,7 +68,7 @@ public sealed class KeysetCursor(string domain, int maxLength)
 
         var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1));
         var id = Encoding.UTF8.GetString(bytes, HeaderLength, bytes.Length - HeaderLength - ChecksumLength);
-        return ticks is < 0 || ticks > DateTimeOffset.MaxValue.UtcTicks || !Common.Identifiers.IsValid(id)
+        return ticks is < 0 || ticks > DateTimeOffset.MaxValue.UtcTicks || (withId && !Identifiers.IsValid(id))
             ? null
             : (new DateTimeOffset(ticks, TimeSpan.Zero), id);
     }
